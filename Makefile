@@ -1,0 +1,68 @@
+# ArchStudio. `make run` serves the studio on :8080; `make test` runs every
+# test against real PostgreSQL, Redis and Chromium. See README.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+BIN       := bin
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS   := -s -w -X github.com/archstudio/studio/shared/buildinfo.Version=$(VERSION) -X github.com/archstudio/studio/shared/buildinfo.Commit=$(COMMIT)
+GOBUILD   := CGO_ENABLED=0 go build -trimpath -tags lambda.norpc -ldflags '$(LDFLAGS)'
+
+# Every function is a directory under functions/ with a main.go.
+FUNCTIONS := $(patsubst functions/%/main.go,%,$(wildcard functions/*/main.go))
+# Commands: admin tools beside the functions, the router and migrate.
+COMMANDS  := $(wildcard functions/*/cmd/*/main.go)
+MODULES    = $(shell go list -m -f '{{.Dir}}')
+PACKAGES   = $(shell go list $(addsuffix /...,$(MODULES)) 2>/dev/null)
+
+.PHONY: run build functions commands web test test-go test-web bench lint migrate clean deps
+
+## build: every function binary, the router and the tools, static, into bin/
+build: functions commands
+	$(GOBUILD) -o $(BIN)/router ./runtime/cmd/router
+	$(GOBUILD) -o $(BIN)/migrate ./migrations/cmd/migrate
+	$(GOBUILD) -o $(BIN)/testenv ./shared/testkit/cmd/testenv
+
+functions:
+	@mkdir -p $(BIN)/functions
+	@for f in $(FUNCTIONS); do echo "build functions/$$f"; $(GOBUILD) -o $(BIN)/functions/$$f ./functions/$$f || exit 1; done
+
+commands:
+	@for c in $(COMMANDS); do d=$$(dirname $$c); echo "build $$d"; $(GOBUILD) -o $(BIN)/$$(basename $$d) ./$$d || exit 1; done
+
+## web: the SPA into web/dist (skipped until web/ has a package.json)
+web:
+	@if [ -f web/package.json ]; then cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; fi
+
+## run: build everything and serve the studio on http://localhost:8080
+run: build web
+	./deploy/local/run.sh
+
+## migrate: apply migrations to DATABASE_URL
+migrate:
+	go run ./migrations/cmd/migrate up
+
+## test: every Go test with -race against real PostgreSQL and Redis, then the SPA's tests
+test: test-go test-web
+
+test-go:
+	go vet $(PACKAGES)
+	go run ./shared/testkit/cmd/testenv go test -race -count=1 -timeout 20m $(PACKAGES)
+
+test-web:
+	@if [ -f web/package.json ]; then $(MAKE) web && cd web && npm test; fi
+
+## bench: speed and memory figures (router latency, start-up, quotas, streaming)
+bench:
+	go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench . -benchmem -benchtime 2s $(PACKAGES)
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet $(PACKAGES)
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PACKAGES)
+
+clean:
+	rm -rf $(BIN) web/dist

@@ -1,0 +1,49 @@
+// Command health is the health-check function: GET /health.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/archstudio/studio/functions/health/health"
+	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/db"
+	"github.com/archstudio/studio/shared/redisconn"
+)
+
+type settings struct {
+	config.Base
+	config.Postgres
+	config.Redis
+	CheckTimeout time.Duration `envconfig:"HEALTH_CHECK_TIMEOUT" default:"1s"`
+}
+
+func main() { bootstrap.Main("health", run) }
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	var cfg settings
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	logger.Info("config", config.Describe(&cfg)...)
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	rdb, err := redisconn.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	h := health.New(health.Deps{
+		Timeout: cfg.CheckTimeout,
+		Checks: []health.Check{
+			{Name: "postgres", Probe: pool.Ping},
+			{Name: "redis", Probe: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+		},
+	})
+	return bootstrap.Serve(ctx, logger, cfg.Base, h)
+}

@@ -1,0 +1,147 @@
+// Package bootstrap is the one call every function's main makes: it runs the
+// same http.Handler as an AWS Lambda (API Gateway HTTP API / function URL
+// events) when AWS_LAMBDA_RUNTIME_API is set, and otherwise as an HTTP
+// server on the address the router hands it, with graceful shutdown.
+package bootstrap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/buildinfo"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/requestid"
+)
+
+// Main runs a function binary named name: it builds the JSON logger, a
+// context cancelled by SIGTERM or SIGINT, and calls run. An error from run
+// is logged and the process exits 1, so a bad configuration stops start-up
+// with a message naming the variable.
+func Main(name string, run func(ctx context.Context, logger *slog.Logger) error) {
+	logger := logging.New(os.Stderr, os.Getenv("LOG_LEVEL"),
+		slog.String("function", name), slog.String("version", buildinfo.Version))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	err := run(ctx, logger)
+	stop()
+	if err != nil {
+		logger.Error("exit", slog.Any("error", err))
+		os.Exit(1)
+	}
+}
+
+// Option adjusts how Serve runs a handler.
+type Option func(*options)
+
+type options struct {
+	longLived  bool
+	job        func(ctx context.Context) (any, error)
+	onShutdown []func()
+}
+
+// LongLived removes the write timeout, for functions that hold streams
+// (SSE, WebSocket) open for minutes.
+func LongLived() Option { return func(o *options) { o.longLived = true } }
+
+// ScheduledJob makes Lambda answer EventBridge scheduled events by running
+// job; API Gateway events still go to the handler.
+func ScheduledJob(job func(ctx context.Context) (any, error)) Option {
+	return func(o *options) { o.job = job }
+}
+
+// OnShutdown registers f to run when the HTTP server starts shutting down,
+// so long-lived handlers can wind down their streams.
+func OnShutdown(f func()) Option {
+	return func(o *options) { o.onShutdown = append(o.onShutdown, f) }
+}
+
+// Wrap adds what every function's handler needs around it: a request ID,
+// the logger in the context, and panic recovery.
+func Wrap(logger *slog.Logger, h http.Handler) http.Handler {
+	return requestid.Middleware(logging.Middleware(logger)(apperr.Recover(h)))
+}
+
+// Serve runs h until ctx ends. Under Lambda it never returns.
+func Serve(ctx context.Context, logger *slog.Logger, base config.Base, h http.Handler, opts ...Option) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	h = Wrap(logger, h)
+	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		logger.Info("starting as lambda")
+		startLambda(ctx, h, o.job)
+		return nil
+	}
+	return serveHTTP(ctx, logger, base, h, o)
+}
+
+func serveHTTP(ctx context.Context, logger *slog.Logger, base config.Base, h http.Handler, o options) error {
+	ln, err := Listen(base.ListenAddr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: base.ReadTimeout,
+		ReadTimeout:       base.ReadTimeout,
+		WriteTimeout:      base.WriteTimeout,
+		IdleTimeout:       base.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if o.longLived {
+		srv.WriteTimeout = 0
+		srv.ReadTimeout = 0
+	}
+	for _, f := range o.onShutdown {
+		srv.RegisterOnShutdown(f)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("listening", slog.String("addr", base.ListenAddr))
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", slog.Duration("timeout", base.ShutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.Background(), base.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Listen opens "unix:/path" (removing a stale socket first) or a TCP
+// "host:port".
+func Listen(addr string) (net.Listener, error) {
+	if path, ok := strings.CutPrefix(addr, "unix:"); ok {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("listen %s: %w", addr, err)
+		}
+		ln, err := net.Listen("unix", path)
+		if err != nil {
+			return nil, fmt.Errorf("listen %s: %w", addr, err)
+		}
+		return ln, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", addr, err)
+	}
+	return ln, nil
+}

@@ -1,0 +1,42 @@
+package config
+
+import (
+	"fmt"
+	"time"
+)
+
+// Base holds the settings every function binary shares. Embed it.
+type Base struct {
+	AppEnv   string `envconfig:"APP_ENV" default:"development"`
+	LogLevel string `envconfig:"LOG_LEVEL" default:"info"`
+	// ListenAddr is where the HTTP server listens outside Lambda: the router
+	// hands each function "unix:/path.sock"; "host:port" is TCP.
+	ListenAddr      string        `envconfig:"LISTEN_ADDR" default:"127.0.0.1:8081"`
+	ReadTimeout     time.Duration `envconfig:"HTTP_READ_TIMEOUT" default:"15s"`
+	WriteTimeout    time.Duration `envconfig:"HTTP_WRITE_TIMEOUT" default:"30s"`
+	IdleTimeout     time.Duration `envconfig:"HTTP_IDLE_TIMEOUT" default:"120s"`
+	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"20s"`
+}
+
+// Production reports whether development shortcuts must be refused.
+func (b Base) Production() bool { return b.AppEnv == Production }
+
+// Validate checks the shared settings.
+func (b Base) Validate() error {
+	switch b.AppEnv {
+	case Development, Test, Production:
+	default:
+		return fmt.Errorf("APP_ENV: must be development, test or production, not %q", b.AppEnv)
+	}
+	return nil
+}
+
+// Postgres is embedded by functions that use the database.
+type Postgres struct {
+	DatabaseURL string `envconfig:"DATABASE_URL" required:"true" secret:"true"`
+}
+
+// Redis is embedded by functions that use Redis.
+type Redis struct {
+	RedisURL string `envconfig:"REDIS_URL" required:"true" secret:"true"`
+}

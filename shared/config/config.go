@@ -1,0 +1,97 @@
+// Package config loads a function's settings from the environment into a
+// typed struct with envconfig, validates them, and describes them for the
+// start-up log with secrets masked.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strings"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// Environments an APP_ENV may name.
+const (
+	Development = "development"
+	Test        = "test"
+	Production  = "production"
+)
+
+// Validator is implemented by configs with rules beyond types and
+// required-ness; Load calls it after reading the environment.
+type Validator interface {
+	Validate() error
+}
+
+// Load fills cfg (a pointer to a struct with envconfig tags) from the
+// environment. A missing or malformed variable yields an error naming it.
+func Load(cfg any) error {
+	if err := envconfig.Process("", cfg); err != nil {
+		var pe *envconfig.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("config: %s: cannot parse %q as %s", pe.KeyName, maskIfSecret(cfg, pe.FieldName, pe.Value), pe.TypeName)
+		}
+		return fmt.Errorf("config: %w", err)
+	}
+	if v, ok := cfg.(Validator); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("config: %w", err)
+		}
+	}
+	return nil
+}
+
+func maskIfSecret(cfg any, field, value string) string {
+	t := reflect.TypeOf(cfg)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if f, ok := t.FieldByName(field); ok && f.Tag.Get("secret") == "true" {
+		return "****"
+	}
+	return value
+}
+
+// Describe returns cfg's fields as slog attributes under their variable
+// names, ready for logger.Info("config", config.Describe(&cfg)...).
+// Fields tagged secret:"true" show only whether they are set.
+func Describe(cfg any) []any {
+	var attrs []slog.Attr
+	describe(reflect.Indirect(reflect.ValueOf(cfg)), &attrs)
+	out := make([]any, len(attrs))
+	for i, a := range attrs {
+		out[i] = a
+	}
+	return out
+}
+
+func describe(v reflect.Value, attrs *[]slog.Attr) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		fv := v.Field(i)
+		if f.Anonymous && fv.Kind() == reflect.Struct {
+			describe(fv, attrs)
+			continue
+		}
+		name := f.Tag.Get("envconfig")
+		if name == "" {
+			name = strings.ToUpper(f.Name)
+		}
+		if f.Tag.Get("secret") == "true" {
+			state := "unset"
+			if !fv.IsZero() {
+				state = "set"
+			}
+			*attrs = append(*attrs, slog.String(name, state))
+			continue
+		}
+		*attrs = append(*attrs, slog.Any(name, fv.Interface()))
+	}
+}

@@ -1,0 +1,89 @@
+// Package jsonio reads JSON request bodies strictly and writes JSON
+// responses, turning every decoding failure into an apperr naming the field.
+package jsonio
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/archstudio/studio/shared/apperr"
+)
+
+// DefaultMaxBody is the body limit when a handler names none: 1 MiB.
+const DefaultMaxBody = 1 << 20
+
+// Write sends v as JSON with status. It always writes a status, so a
+// Lambda adapter never answers 504 for a handler that forgot one.
+func Write(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Decode reads one JSON value from r's body into v, rejecting unknown
+// fields, trailing data and bodies over maxBytes (DefaultMaxBody when 0).
+// It returns *apperr.Error: Invalid naming the field, or TooLarge.
+func Decode(w http.ResponseWriter, r *http.Request, v any, maxBytes int64) error {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBody
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return apperr.New(apperr.Invalid, "Content-Type must be application/json")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err, maxBytes)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return apperr.New(apperr.Invalid, "request body must hold a single JSON value")
+	}
+	return nil
+}
+
+func decodeError(err error, maxBytes int64) error {
+	var (
+		syntax  *json.SyntaxError
+		typ     *json.UnmarshalTypeError
+		tooBig  *http.MaxBytesError
+	)
+	switch {
+	case errors.Is(err, io.EOF):
+		return apperr.New(apperr.Invalid, "request body is empty")
+	case errors.As(err, &tooBig):
+		return apperr.New(apperr.TooLarge, "request body is larger than %d bytes", maxBytes)
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.New(apperr.Invalid, "request body is not valid JSON")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return apperr.InvalidField(field, "must be %s", describeType(typ.Type.Kind().String()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return apperr.InvalidField(field, "unknown field")
+	}
+	return apperr.Wrap(err, apperr.Invalid, fmt.Sprintf("request body could not be read"))
+}
+
+func describeType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "struct", "map":
+		return "an object"
+	case "slice", "array":
+		return "an array"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
+		return "a number"
+	}
+	return "of type " + kind
+}

@@ -1,0 +1,111 @@
+package testkit
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// RunBinary runs bin to completion with env added (it must exit within
+// 10 s, as a binary refusing its configuration does) and returns its
+// combined output and exit code.
+func RunBinary(tb testing.TB, bin string, env ...string) (string, int) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(append(os.Environ(), "LISTEN_ADDR=unix:"+filepath.Join(shortTempDir(tb), "fn.sock")), env...)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	}
+	tb.Fatalf("testkit: run %s: %v", bin, err)
+	return "", -1
+}
+
+// Function is a function binary serving HTTP on a Unix socket, as the
+// router runs it.
+type Function struct {
+	Cmd    *exec.Cmd
+	Socket string
+	// Client sends every request to the function's socket; use any
+	// http://fn/... URL with it.
+	Client *http.Client
+	logs   *lockedBuffer
+}
+
+// StartFunction starts bin on a fresh Unix socket with env added, waits
+// until it accepts connections, and stops it (SIGTERM) when tb ends.
+func StartFunction(tb testing.TB, bin string, env ...string) *Function {
+	tb.Helper()
+	sock := filepath.Join(shortTempDir(tb), "fn.sock")
+	f := &Function{Socket: sock, logs: &lockedBuffer{}}
+	f.Cmd = exec.Command(bin)
+	f.Cmd.Env = append(append(os.Environ(), "LISTEN_ADDR=unix:"+sock), env...)
+	f.Cmd.Stdout, f.Cmd.Stderr = f.logs, f.logs
+	if err := f.Cmd.Start(); err != nil {
+		tb.Fatalf("testkit: start %s: %v", bin, err)
+	}
+	done := make(chan struct{})
+	go func() { _ = f.Cmd.Wait(); close(done) }()
+	tb.Cleanup(func() {
+		_ = f.Cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = f.Cmd.Process.Kill()
+			<-done
+		}
+		if tb.Failed() {
+			tb.Logf("%s output:\n%s", filepath.Base(bin), f.logs.String())
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("unix", sock)
+		if err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case <-done:
+			tb.Fatalf("testkit: %s exited before it was ready:\n%s", bin, f.logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("testkit: %s not ready after 10 s:\n%s", bin, f.logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	f.Client = &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", sock)
+		},
+	}}
+	return f
+}
+
+// Logs returns what the function has written so far.
+func (f *Function) Logs() string { return f.logs.String() }
+
+// shortTempDir returns a temporary directory with a short path: Unix
+// socket paths are limited to about 100 bytes, and t.TempDir's can exceed it.
+func shortTempDir(tb testing.TB) string {
+	dir, err := os.MkdirTemp("", "as-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}

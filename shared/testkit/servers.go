@@ -1,0 +1,190 @@
+// Package testkit is the one shared test package: it starts real
+// PostgreSQL and Redis servers, hands each test a freshly migrated database
+// and an empty Redis database of its own, runs function binaries the way the
+// router and AWS Lambda do, and holds the fakes of remote services.
+package testkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// Server is a database or Redis server started for tests.
+type Server struct {
+	URL string
+	cmd *exec.Cmd
+	dir string
+}
+
+// Stop ends the server and removes its files.
+func (s *Server) Stop() {
+	if s == nil || s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+	if s.dir != "" {
+		_ = os.RemoveAll(s.dir)
+	}
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// postgresBin finds a PostgreSQL server binary: on PATH, else Debian's
+// versioned directory.
+func postgresBin(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/" + name)
+	if len(matches) > 0 {
+		return matches[len(matches)-1], nil
+	}
+	return "", fmt.Errorf("%s not found: install PostgreSQL (apt-get install postgresql)", name)
+}
+
+// StartPostgres runs initdb and postgres in a new temporary directory on a
+// free port, tuned for tests (no fsync). PostgreSQL refuses to run as root,
+// so as root the server runs as the "postgres" system user.
+func StartPostgres(ctx context.Context) (*Server, error) {
+	initdb, err := postgresBin("initdb")
+	if err != nil {
+		return nil, err
+	}
+	postgres, err := postgresBin("postgres")
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "archstudio-pg-")
+	if err != nil {
+		return nil, err
+	}
+	cred, err := serverCredential(dir)
+	if err != nil {
+		return nil, err
+	}
+	data := filepath.Join(dir, "data")
+	cmd := exec.CommandContext(ctx, initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("initdb: %w: %s", err, out)
+	}
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	srv := exec.Command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off", "-c", "max_connections=400", "-c", "shared_buffers=64MB")
+	srv.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
+	logf, _ := os.Create(filepath.Join(dir, "postgres.log"))
+	if cred != nil && logf != nil {
+		_ = logf.Chown(int(cred.Uid), int(cred.Gid))
+	}
+	srv.Stdout, srv.Stderr = logf, logf
+	if err := srv.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &Server{URL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), cmd: srv, dir: dir}
+	if err := waitTCP(ctx, port, 30*time.Second); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
+		s.Stop()
+		return nil, fmt.Errorf("postgres did not start: %w: %s", err, log)
+	}
+	return s, nil
+}
+
+// serverCredential returns the postgres user's credential when running as
+// root (and hands it dir), or nil to run as ourselves.
+func serverCredential(dir string) (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, errors.New("running as root needs a 'postgres' system user for PostgreSQL (apt-get install postgresql)")
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chown(dir, uid, gid); err != nil {
+		return nil, err
+	}
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// StartRedis runs redis-server without persistence on a free port, with
+// enough logical databases for every test to have its own.
+func StartRedis(ctx context.Context) (*Server, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, errors.New("redis-server not found: install it (apt-get install redis-server)")
+	}
+	dir, err := os.MkdirTemp("", "archstudio-redis-")
+	if err != nil {
+		return nil, err
+	}
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
+		"--appendonly", "no", "--databases", strconv.Itoa(redisDatabases), "--dir", dir, "--maxclients", "20000")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("redis-server: %w", err)
+	}
+	s := &Server{URL: fmt.Sprintf("redis://127.0.0.1:%d/0", port), cmd: cmd, dir: dir}
+	if err := waitTCP(ctx, port, 10*time.Second); err != nil {
+		s.Stop()
+		return nil, fmt.Errorf("redis did not start: %w", err)
+	}
+	return s, nil
+}
+
+const redisDatabases = 4096
+
+func waitTCP(ctx context.Context, port int, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
