@@ -5,7 +5,6 @@ package jsonio
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -48,9 +47,9 @@ func Decode(w http.ResponseWriter, r *http.Request, v any, maxBytes int64) error
 
 func decodeError(err error, maxBytes int64) error {
 	var (
-		syntax  *json.SyntaxError
-		typ     *json.UnmarshalTypeError
-		tooBig  *http.MaxBytesError
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+		tooBig *http.MaxBytesError
 	)
 	switch {
 	case errors.Is(err, io.EOF):
@@ -69,7 +68,7 @@ func decodeError(err error, maxBytes int64) error {
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return apperr.InvalidField(field, "unknown field")
 	}
-	return apperr.Wrap(err, apperr.Invalid, fmt.Sprintf("request body could not be read"))
+	return apperr.Wrap(err, apperr.Invalid, "request body could not be read")
 }
 
 func describeType(kind string) string {
