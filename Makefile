@@ -17,7 +17,7 @@ COMMANDS  := $(wildcard functions/*/cmd/*/main.go)
 MODULES    = $(shell go list -m -f '{{.Dir}}')
 PACKAGES   = $(shell go list $(addsuffix /...,$(MODULES)) 2>/dev/null)
 
-.PHONY: run build functions commands web test test-go test-web bench lint migrate clean deps
+.PHONY: run build functions commands lambda web test test-go test-web bench lint migrate clean
 
 ## build: every function binary, the router and the tools, static, into bin/
 build: functions commands
@@ -31,6 +31,10 @@ functions:
 
 commands:
 	@for c in $(COMMANDS); do d=$$(dirname $$c); echo "build $$d"; $(GOBUILD) -o $(BIN)/$$(basename $$d) ./$$d || exit 1; done
+
+## lambda: each function as bin/lambda/<name>/bootstrap for deploy/lambda/<name>.yaml
+lambda:
+	@for f in $(FUNCTIONS); do echo "lambda functions/$$f"; GOOS=linux $(GOBUILD) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
 
 ## web: the SPA into web/dist (skipped until web/ has a package.json)
 web:

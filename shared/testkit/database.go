@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"net/url"
+	neturl "net/url"
 	"os"
 	"sort"
 	"sync"
@@ -31,23 +31,39 @@ var (
 // dropped when tb ends.
 func DatabaseURL(tb testing.TB) string {
 	tb.Helper()
+	url, drop, err := NewDatabase(context.Background())
+	if err != nil {
+		tb.Fatalf("testkit: %v", err)
+	}
+	tb.Cleanup(drop)
+	return url
+}
+
+// NewDatabase creates a fully migrated database on the server named by
+// TEST_DATABASE_URL and returns its URL and a function that drops it.
+func NewDatabase(ctx context.Context) (url string, drop func(), err error) {
 	server := os.Getenv(EnvDatabaseURL)
 	if server == "" {
-		tb.Fatalf("testkit: %s is not set: call testkit.Main from TestMain, or run `make test`", EnvDatabaseURL)
+		return "", nil, fmt.Errorf("%s is not set: call testkit.Main from TestMain, or run `make test`", EnvDatabaseURL)
 	}
-	ctx := context.Background()
 	templateOnce.Do(func() { templateName, templateErr = ensureTemplate(ctx, server) })
 	if templateErr != nil {
-		tb.Fatalf("testkit: template database: %v", templateErr)
+		return "", nil, fmt.Errorf("template database: %w", templateErr)
 	}
 	name := "t_" + randomHex(8)
 	if err := adminExec(ctx, server, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, templateName)); err != nil {
-		tb.Fatalf("testkit: create database: %v", err)
+		return "", nil, fmt.Errorf("create database: %w", err)
 	}
-	tb.Cleanup(func() {
+	drop = func() {
 		_ = adminExec(context.Background(), server, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
-	})
-	return withDatabase(tb, server, name)
+	}
+	u, err := neturl.Parse(server)
+	if err != nil {
+		drop()
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	return u.String(), drop, nil
 }
 
 // EmptyDatabaseURL returns the URL of a new database with no schema, for
@@ -80,7 +96,7 @@ func Pool(tb testing.TB) *pgxpool.Pool {
 }
 
 func withDatabase(tb testing.TB, server, name string) string {
-	u, err := url.Parse(server)
+	u, err := neturl.Parse(server)
 	if err != nil {
 		tb.Fatalf("testkit: %s: %v", EnvDatabaseURL, err)
 	}
@@ -120,7 +136,7 @@ func ensureTemplate(ctx context.Context, server string) (string, error) {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+building); err != nil {
 		return "", err
 	}
-	u, _ := url.Parse(server)
+	u, _ := neturl.Parse(server)
 	u.Path = "/" + building
 	if err := migrations.Up(ctx, u.String()); err != nil {
 		return "", err
