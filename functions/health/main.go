@@ -4,8 +4,13 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/archstudio/studio/functions/health/business"
 	"github.com/archstudio/studio/functions/health/health"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
@@ -18,6 +23,9 @@ type settings struct {
 	config.Postgres
 	config.Redis
 	CheckTimeout time.Duration `envconfig:"HEALTH_CHECK_TIMEOUT" default:"1s"`
+	// MetricsToken guards GET /health/metrics; in production the business
+	// figures are served only when it is set.
+	MetricsToken string `envconfig:"METRICS_TOKEN" secret:"true"`
 }
 
 func main() { bootstrap.Main("health", run) }
@@ -38,8 +46,16 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		return err
 	}
 	defer rdb.Close()
+	var metrics http.Handler
+	if cfg.MetricsToken != "" || !cfg.Production() {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(business.New(pool, time.Now))
+		metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	}
 	h := health.New(health.Deps{
-		Timeout: cfg.CheckTimeout,
+		Metrics:      metrics,
+		MetricsToken: cfg.MetricsToken,
+		Timeout:      cfg.CheckTimeout,
 		Checks: []health.Check{
 			{Name: "postgres", Probe: pool.Ping},
 			{Name: "redis", Probe: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},

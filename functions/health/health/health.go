@@ -4,6 +4,7 @@ package health
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"sync"
@@ -27,6 +28,10 @@ type Deps struct {
 	// Timeout bounds each probe, so a dead dependency is reported quickly
 	// instead of hanging the health check.
 	Timeout time.Duration
+	// Metrics, when set, serves GET /health/metrics (Prometheus format).
+	// MetricsToken, when set, is the bearer token a scraper must send.
+	Metrics      http.Handler
+	MetricsToken string
 }
 
 // Result is one dependency's state in the response.
@@ -61,6 +66,9 @@ func New(d Deps) http.Handler {
 		jsonio.Write(w, status, resp)
 		return nil
 	}))
+	if d.Metrics != nil {
+		mux.Handle("GET /health/metrics", requireToken(d.MetricsToken, d.Metrics))
+	}
 	mux.Handle("/", apperr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "no such route")
 	}))
@@ -103,4 +111,20 @@ func probe(ctx context.Context, c Check, timeout time.Duration) Result {
 		}
 	}
 	return res
+}
+
+// requireToken lets a request through only with "Authorization: Bearer
+// token"; an empty token lets every request through.
+func requireToken(token string, next http.Handler) http.Handler {
+	if token == "" {
+		return next
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			apperr.Write(w, r, apperr.New(apperr.Unauthenticated, "a metrics token is required"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -75,3 +75,30 @@ func TestUnknownRouteIsJSON404(t *testing.T) {
 		t.Fatalf("got %d %q", rec.Code, rec.Body)
 	}
 }
+
+func TestMetricsToken(t *testing.T) {
+	metrics := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("archstudio_users 1\n")) })
+	tests := []struct {
+		name, token, auth string
+		want              int
+	}{
+		{"no token configured", "", "", http.StatusOK},
+		{"token required, none sent", "s3cret", "", http.StatusUnauthorized},
+		{"wrong token", "s3cret", "Bearer nope", http.StatusUnauthorized},
+		{"right token", "s3cret", "Bearer s3cret", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := health.New(health.Deps{Metrics: metrics, MetricsToken: tt.token})
+			req := httptest.NewRequest(http.MethodGet, "/health/metrics", nil)
+			if tt.auth != "" {
+				req.Header.Set("Authorization", tt.auth)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tt.want {
+				t.Fatalf("status = %d, want %d", rec.Code, tt.want)
+			}
+		})
+	}
+}
