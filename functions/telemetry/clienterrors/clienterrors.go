@@ -4,26 +4,24 @@
 package clienterrors
 
 import (
-	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
-	"time"
+
+	"github.com/sethvargo/go-limiter"
 
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/jsonio"
 	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/ratelimit"
+	"github.com/archstudio/studio/shared/routing"
 )
-
-// Limiter is the subset of go-limiter's Store the handler uses.
-type Limiter interface {
-	Take(ctx context.Context, key string) (tokens, remaining, reset uint64, ok bool, err error)
-}
 
 // Deps are what the handler needs.
 type Deps struct {
-	Limiter Limiter
+	// Limiter bounds reports per client address; a crash loop in one
+	// browser must not flood the log.
+	Limiter limiter.Store
 }
 
 // Report is the body the SPA sends.
@@ -40,16 +38,8 @@ const maxBody = 32 << 10
 // for a malformed report and 429 rate_limited past the per-client limit.
 func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /api/client-errors", apperr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		_, _, reset, ok, err := d.Limiter.Take(r.Context(), "client-errors:"+clientIP(r))
-		if err != nil {
-			return apperr.Wrap(err, apperr.Unavailable, "error reporting is unavailable")
-		}
-		if !ok {
-			e := apperr.New(apperr.RateLimited, "too many error reports; try again later")
-			e.RetryAfter = time.Until(time.Unix(0, int64(reset)))
-			return e
-		}
+	limit := ratelimit.Middleware(d.Limiter, ratelimit.ByClientIP("client-errors"))
+	mux.Handle("POST /api/client-errors", limit(apperr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var rep Report
 		if err := jsonio.Decode(w, r, &rep, maxBody); err != nil {
 			return err
@@ -66,23 +56,6 @@ func New(d Deps) http.Handler {
 		)
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	}))
-	mux.Handle("/", apperr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		return apperr.New(apperr.NotFound, "no such route")
-	}))
-	return mux
-}
-
-// clientIP is the address the router saw: the last X-Forwarded-For hop,
-// which the router appends, or the connection's peer.
-func clientIP(r *http.Request) string {
-	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-		parts := strings.Split(xff, ",")
-		return strings.TrimSpace(parts[len(parts)-1])
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	})))
+	return routing.JSONErrors(mux)
 }

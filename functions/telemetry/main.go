@@ -1,0 +1,40 @@
+// Command telemetry receives the SPA's error reports: POST /api/client-errors.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/archstudio/studio/functions/telemetry/clienterrors"
+	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/ratelimit"
+	"github.com/archstudio/studio/shared/redisconn"
+)
+
+type settings struct {
+	config.Base
+	config.Redis
+	ReportsPerMinute uint64 `envconfig:"CLIENT_ERRORS_PER_MINUTE" default:"20"`
+}
+
+func main() { bootstrap.Main("telemetry", run) }
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	var cfg settings
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	logger.Info("config", config.Describe(&cfg)...)
+	rdb, err := redisconn.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	store, err := ratelimit.NewStore(rdb, ratelimit.Config{Tokens: cfg.ReportsPerMinute, Interval: time.Minute, Prefix: "ratelimit:client-errors:"})
+	if err != nil {
+		return err
+	}
+	return bootstrap.Serve(ctx, logger, cfg.Base, clienterrors.New(clienterrors.Deps{Limiter: store}))
+}
