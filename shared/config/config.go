@@ -36,6 +36,9 @@ func Load(cfg any) error {
 		}
 		return fmt.Errorf("config: %w", err)
 	}
+	if err := checkRequired(reflect.Indirect(reflect.ValueOf(cfg))); err != nil {
+		return err
+	}
 	if v, ok := cfg.(Validator); ok {
 		if err := v.Validate(); err != nil {
 			return fmt.Errorf("config: %w", err)
@@ -94,4 +97,29 @@ func describe(v reflect.Value, attrs *[]slog.Attr) {
 		}
 		*attrs = append(*attrs, slog.Any(name, fv.Interface()))
 	}
+}
+
+// checkRequired rejects required variables that are set but empty:
+// envconfig counts DATABASE_URL="" as present, and a function would then
+// start without a database.
+func checkRequired(v reflect.Value) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		fv := v.Field(i)
+		if f.Anonymous && fv.Kind() == reflect.Struct {
+			if err := checkRequired(fv); err != nil {
+				return err
+			}
+			continue
+		}
+		if f.Tag.Get("required") == "true" && f.IsExported() && fv.IsZero() {
+			name := f.Tag.Get("envconfig")
+			if name == "" {
+				name = strings.ToUpper(f.Name)
+			}
+			return fmt.Errorf("config: %s: required, but empty", name)
+		}
+	}
+	return nil
 }

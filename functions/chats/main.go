@@ -1,0 +1,56 @@
+// Command chats is the chats function: /api/chats and their messages.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/archstudio/studio/functions/chats/chats"
+	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/db"
+	"github.com/archstudio/studio/shared/redisconn"
+	"github.com/archstudio/studio/shared/session"
+)
+
+type settings struct {
+	config.Base
+	config.Postgres
+	config.Redis
+}
+
+func (s settings) Validate() error {
+	if err := s.Base.Validate(); err != nil {
+		return err
+	}
+	// envconfig counts a variable set to "" as present.
+	if s.DatabaseURL == "" || s.RedisURL == "" {
+		return fmt.Errorf("DATABASE_URL and REDIS_URL: must not be empty")
+	}
+	return nil
+}
+
+func main() { bootstrap.Main("chats", run) }
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	var cfg settings
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	logger.Info("config", config.Describe(&cfg)...)
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	rdb, err := redisconn.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	sessions := session.NewStore(rdb, session.Config{})
+	h := sessions.Middleware(chats.New(chats.Deps{Store: chatstore.New(pool)}))
+	return bootstrap.Serve(ctx, logger, cfg.Base, h)
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/archstudio/studio/shared/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const pkg = "github.com/archstudio/studio/functions/preferences"
+
+// TestLambda runs the built binary under a local Lambda Runtime API and
+// drives it with API Gateway v2 events carrying a real session cookie.
+func TestLambda(t *testing.T) {
+	bin := testkit.BuildFunction(t, pkg)
+	b := testkit.NewBackend(t)
+	_, cookie := testkit.SignIn(t, b.Pool, b.Redis, "alice")
+	fn := testkit.StartLambda(t, bin, append(b.Env(), "ANTHROPIC_MODEL=claude-lambda")...)
+	auth := map[string]string{"Cookie": cookie.String()}
+	patch := map[string]string{"Cookie": cookie.String(), "Content-Type": "application/merge-patch+json"}
+
+	resp := fn.Invoke(t, testkit.HTTPEvent(http.MethodPatch, "/api/preferences", "", patch, `{"theme":"dark","voice":{"speaking_rate":1.5}}`))
+	if resp.StatusCode != 200 {
+		t.Fatalf("patch: %d %s", resp.StatusCode, resp.Body)
+	}
+	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/api/preferences", "", auth, ""))
+	var p struct {
+		SchemaVersion int `json:"schema_version"`
+		Theme, Model  string
+		Voice         struct {
+			SpeakingRate float64 `json:"speaking_rate"`
+		}
+	}
+	if err := json.Unmarshal([]byte(resp.Body), &p); err != nil || resp.StatusCode != 200 ||
+		p.SchemaVersion != 2 || p.Theme != "dark" || p.Model != "claude-lambda" || p.Voice.SpeakingRate != 1.5 {
+		t.Fatalf("get: %d %s", resp.StatusCode, resp.Body)
+	}
+
+	tests := []struct {
+		name, method string
+		headers      map[string]string
+		body         string
+		status       int
+		want         string
+	}{
+		{"no cookie", http.MethodGet, nil, "", 401, `"code":"unauthenticated"`},
+		{"invalid", http.MethodPatch, patch, `{"voice":{"speaking_rate":9}}`, 400, `"field":"voice.speaking_rate"`},
+		{"wrong method", http.MethodPost, auth, "", 405, `"code":"method_not_allowed"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := fn.Invoke(t, testkit.HTTPEvent(tt.method, "/api/preferences", "", tt.headers, tt.body))
+			if resp.StatusCode != tt.status || !strings.Contains(resp.Body, tt.want) {
+				t.Fatalf("%d %s", resp.StatusCode, resp.Body)
+			}
+		})
+	}
+	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/api/nothing", "", auth, ""))
+	if resp.StatusCode != 404 || !strings.Contains(resp.Body, `"code":"not_found"`) {
+		t.Fatalf("unknown route: %d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+// TestBadConfigStopsStartup checks bad settings stop the binary with a
+// message naming the variable.
+func TestBadConfigStopsStartup(t *testing.T) {
+	bin := testkit.BuildFunction(t, pkg)
+	base := []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0"}
+	for _, tt := range []struct {
+		env  []string
+		want string
+	}{
+		{append(base, "ALLOWED_MODELS=a,b", "ANTHROPIC_MODEL=c"), "ALLOWED_MODELS"},
+		{append(base, "PREFERENCES_CACHE_TTL=forever"), "PREFERENCES_CACHE_TTL"},
+		{append(base, "DATABASE_URL="), "DATABASE_URL"},
+	} {
+		t.Run(tt.want, func(t *testing.T) {
+			out, code := testkit.RunBinary(t, bin, tt.env...)
+			if code == 0 || !strings.Contains(out, tt.want) {
+				t.Fatalf("exit %d, output %s", code, out)
+			}
+		})
+	}
+}

@@ -1,0 +1,70 @@
+// Command retention is the retention function: it deletes chats idle for
+// longer than their owner's retention, hourly (POST /internal/retention/run
+// from the router's scheduler, or an EventBridge scheduled event on AWS).
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/archstudio/studio/functions/retention/retention"
+	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/db"
+	"github.com/archstudio/studio/shared/prefs"
+)
+
+type settings struct {
+	config.Base
+	config.Postgres
+	DefaultDays int           `envconfig:"RETENTION_DEFAULT_DAYS" default:"30"`
+	BatchSize   int           `envconfig:"RETENTION_BATCH_SIZE" default:"500"`
+	MaxDuration time.Duration `envconfig:"RETENTION_MAX_DURATION" default:"25s"`
+	Token       string        `envconfig:"RETENTION_TOKEN" secret:"true"`
+}
+
+func (s settings) Validate() error {
+	if err := s.Base.Validate(); err != nil {
+		return err
+	}
+	// envconfig counts a variable set to "" as present.
+	if s.DatabaseURL == "" {
+		return fmt.Errorf("DATABASE_URL: must not be empty")
+	}
+	if s.DefaultDays < prefs.MinRetentionDays || s.DefaultDays > prefs.MaxRetentionDays {
+		return fmt.Errorf("RETENTION_DEFAULT_DAYS: must be from %d to %d", prefs.MinRetentionDays, prefs.MaxRetentionDays)
+	}
+	if s.BatchSize < 1 || s.BatchSize > 10000 {
+		return fmt.Errorf("RETENTION_BATCH_SIZE: must be from 1 to 10000")
+	}
+	if s.MaxDuration <= 0 {
+		return fmt.Errorf("RETENTION_MAX_DURATION: must be positive")
+	}
+	return nil
+}
+
+func main() { bootstrap.Main("retention", run) }
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	var cfg settings
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	logger.Info("config", config.Describe(&cfg)...)
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	job := retention.NewJob(retention.Deps{
+		Store:       chatstore.New(pool),
+		DefaultDays: cfg.DefaultDays,
+		BatchSize:   cfg.BatchSize,
+		MaxDuration: cfg.MaxDuration,
+		Token:       cfg.Token,
+	})
+	return bootstrap.Serve(ctx, logger, cfg.Base, retention.New(job), bootstrap.ScheduledJob(job.Scheduled))
+}

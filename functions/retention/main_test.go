@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/archstudio/studio/shared/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const pkg = "github.com/archstudio/studio/functions/retention"
+
+// TestLambda runs the built binary under a local Lambda Runtime API: an
+// EventBridge scheduled event runs the job, and the HTTP route still
+// answers through the API Gateway v2 adapter.
+func TestLambda(t *testing.T) {
+	bin := testkit.BuildFunction(t, pkg)
+	ctx := context.Background()
+	dbURL := testkit.DatabaseURL(t)
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	fn := testkit.StartLambda(t, bin, "DATABASE_URL="+dbURL, "RETENTION_TOKEN=tok")
+
+	// Two expired chats (and a recent one) in the database the binary uses.
+	var user string
+	if err := pool.QueryRow(ctx, `INSERT INTO users (username) VALUES ('alice') RETURNING id::text`).Scan(&user); err != nil {
+		t.Fatal(err)
+	}
+	for _, days := range []int{40, 31, 2} {
+		if _, err := pool.Exec(ctx, `INSERT INTO chat_sessions (user_id, updated_at)
+			VALUES ($1, now() - make_interval(days => $2))`, user, days); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	event := map[string]any{
+		"version":     "0",
+		"id":          "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+		"detail-type": "Scheduled Event",
+		"source":      "aws.events",
+		"account":     "123456789012",
+		"time":        time.Now().UTC().Format(time.RFC3339),
+		"region":      "us-east-1",
+		"resources":   []string{"arn:aws:events:us-east-1:123456789012:rule/archstudio-retention"},
+		"detail":      map[string]any{},
+	}
+	raw := fn.InvokeRaw(t, event)
+	var res struct {
+		Deleted  int64
+		Complete bool
+	}
+	if err := json.Unmarshal(raw, &res); err != nil || res.Deleted != 2 || !res.Complete {
+		t.Fatalf("scheduled run = %s (%v)", raw, err)
+	}
+
+	resp := fn.Invoke(t, testkit.HTTPEvent(http.MethodPost, "/internal/retention/run", "", map[string]string{"Authorization": "Bearer tok"}, ""))
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, `"deleted":0`) {
+		t.Fatalf("HTTP run: %d %s", resp.StatusCode, resp.Body)
+	}
+	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodPost, "/internal/retention/run", "", nil, ""))
+	if resp.StatusCode != 401 {
+		t.Fatalf("HTTP run without token: %d %s", resp.StatusCode, resp.Body)
+	}
+	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/nowhere", "", nil, ""))
+	if resp.StatusCode != 404 || !strings.Contains(resp.Body, `"not_found"`) {
+		t.Fatalf("unknown route: %d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+// TestBadConfigStopsStartup checks malformed settings stop the binary with
+// a message naming the variable.
+func TestBadConfigStopsStartup(t *testing.T) {
+	bin := testkit.BuildFunction(t, pkg)
+	base := "DATABASE_URL=postgres://x@127.0.0.1:1/x"
+	tests := []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"DATABASE_URL="}, "DATABASE_URL"},
+		{[]string{base, "RETENTION_DEFAULT_DAYS=31"}, "RETENTION_DEFAULT_DAYS"},
+		{[]string{base, "RETENTION_BATCH_SIZE=0"}, "RETENTION_BATCH_SIZE"},
+		{[]string{base, "RETENTION_MAX_DURATION=soon"}, "RETENTION_MAX_DURATION"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			out, code := testkit.RunBinary(t, bin, tt.env...)
+			if code == 0 || !strings.Contains(out, tt.want) {
+				t.Fatalf("exit %d, output %s", code, out)
+			}
+		})
+	}
+}
