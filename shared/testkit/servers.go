@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Server is a database or Redis server started for tests.
@@ -112,7 +114,7 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	s := &Server{URL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), cmd: srv, dir: dir}
-	if err := waitTCP(ctx, port, 30*time.Second); err != nil {
+	if err := waitPostgres(ctx, s.URL, 30*time.Second); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
 		s.Stop()
 		return nil, fmt.Errorf("postgres did not start: %w: %s", err, log)
@@ -177,6 +179,28 @@ func waitTCP(ctx context.Context, port int, limit time.Duration) error {
 		if err == nil {
 			c.Close()
 			return nil
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// waitPostgres waits until the server accepts a real connection: the port
+// opens while PostgreSQL still answers "the database system is starting up".
+func waitPostgres(ctx context.Context, url string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		cctx, cancel := context.WithTimeout(ctx, time.Second)
+		conn, err := pgx.Connect(cctx, url)
+		cancel()
+		if err == nil {
+			return conn.Close(ctx)
 		}
 		if time.Now().After(deadline) {
 			return err

@@ -1,0 +1,85 @@
+// Command usage-admin sets users' daily limits and shows their usage; see
+// package admin for the commands. It reads DATABASE_URL, REDIS_URL (to drop
+// a user's cached limits so a change applies at once) and the default
+// limits DAILY_CALL_LIMIT and DAILY_TOKEN_LIMIT.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/archstudio/studio/functions/usage/admin"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/db"
+	"github.com/archstudio/studio/shared/quota"
+	"github.com/archstudio/studio/shared/redisconn"
+)
+
+type settings struct {
+	config.Postgres
+	config.Redis
+	quota.Settings
+}
+
+// Validate refuses URLs that are set but empty, which envconfig's required
+// lets through, and negative default limits.
+func (s settings) Validate() error {
+	if s.DatabaseURL == "" {
+		return errors.New("DATABASE_URL: required")
+	}
+	if s.RedisURL == "" {
+		return errors.New("REDIS_URL: required")
+	}
+	_, err := s.Settings.Limits()
+	return err
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	err := run(ctx, os.Args[1:])
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, admin.ErrUsage):
+		fmt.Fprintf(os.Stderr, "usage-admin: %v\n\n%s", err, admin.Usage)
+		os.Exit(2)
+	default:
+		fmt.Fprintf(os.Stderr, "usage-admin: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+		fmt.Print(admin.Usage)
+		return nil
+	}
+	var cfg settings
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	defaults, err := cfg.Settings.Limits()
+	if err != nil {
+		return err
+	}
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	rdb, err := redisconn.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	return admin.Run(ctx, admin.Deps{
+		Pool:   pool,
+		Quota:  quota.New(pool, rdb, quota.Options{Defaults: defaults}),
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+	}, args)
+}

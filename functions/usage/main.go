@@ -1,0 +1,69 @@
+// Command usage is the usage function: GET /api/usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/archstudio/studio/functions/usage/usage"
+	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/db"
+	"github.com/archstudio/studio/shared/quota"
+	"github.com/archstudio/studio/shared/redisconn"
+	"github.com/archstudio/studio/shared/session"
+)
+
+type settings struct {
+	config.Base
+	config.Postgres
+	config.Redis
+	quota.Settings
+}
+
+// Validate runs the shared checks and also refuses URLs that are set but
+// empty, which envconfig's required lets through.
+func (s settings) Validate() error {
+	if err := s.Base.Validate(); err != nil {
+		return err
+	}
+	if s.DatabaseURL == "" {
+		return errors.New("DATABASE_URL: required")
+	}
+	if s.RedisURL == "" {
+		return errors.New("REDIS_URL: required")
+	}
+	_, err := s.Settings.Limits()
+	return err
+}
+
+func main() { bootstrap.Main("usage", run) }
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	var cfg settings
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	limits, err := cfg.Settings.Limits()
+	if err != nil {
+		return err
+	}
+	logger.Info("config", config.Describe(&cfg)...)
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	rdb, err := redisconn.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	sessions := session.NewStore(rdb, session.Config{})
+	h := usage.New(usage.Deps{
+		Usage:        quota.New(pool, rdb, quota.Options{Defaults: limits}),
+		Authenticate: sessions.Middleware,
+	})
+	return bootstrap.Serve(ctx, logger, cfg.Base, h)
+}

@@ -1,0 +1,52 @@
+// Package usage answers GET /api/usage: the signed-in user's calls and
+// tokens today, the daily limits that apply to them, when the day resets
+// (00:00 UTC) and the last 30 days, newest first.
+package usage
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/jsonio"
+	"github.com/archstudio/studio/shared/quota"
+	"github.com/archstudio/studio/shared/routing"
+	"github.com/archstudio/studio/shared/session"
+)
+
+// Reporter reports a user's usage; *quota.Quota is one.
+type Reporter interface {
+	Report(ctx context.Context, userID string) (quota.Report, error)
+}
+
+// Deps are what the usage handler needs.
+type Deps struct {
+	Usage Reporter
+	// Authenticate is the session middleware ((*session.Store).Middleware):
+	// it answers 401 itself and puts the user in the request context. Nil
+	// leaves authentication to whoever put the user there.
+	Authenticate func(http.Handler) http.Handler
+}
+
+// New returns the handler for GET /api/usage.
+func New(d Deps) http.Handler {
+	auth := d.Authenticate
+	if auth == nil {
+		auth = func(h http.Handler) http.Handler { return h }
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /api/usage", auth(apperr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		u, ok := session.UserFromContext(r.Context())
+		if !ok {
+			return apperr.New(apperr.Unauthenticated, "sign in required")
+		}
+		rep, err := d.Usage.Report(r.Context(), u.ID)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		jsonio.Write(w, http.StatusOK, rep)
+		return nil
+	})))
+	return routing.JSONErrors(mux)
+}
