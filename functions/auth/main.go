@@ -1,0 +1,86 @@
+// Command auth is the sign-in function: GitHub OAuth with PKCE,
+// development sign-in, the signed-in user and their sessions (/api/auth).
+package main
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	"github.com/archstudio/studio/functions/auth/authapi"
+	"github.com/archstudio/studio/functions/auth/github"
+	"github.com/archstudio/studio/functions/auth/loginstate"
+	"github.com/archstudio/studio/functions/auth/users"
+	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/db"
+	"github.com/archstudio/studio/shared/ratelimit"
+	"github.com/archstudio/studio/shared/redisconn"
+	"github.com/archstudio/studio/shared/session"
+	"github.com/archstudio/studio/shared/tokenvault"
+)
+
+func main() { bootstrap.Main("auth", run) }
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	var cfg settings
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	logger.Info("config", config.Describe(&cfg)...)
+	keys, err := tokenKeys(cfg, logger)
+	if err != nil {
+		return err
+	}
+	origins, _ := cfg.Origins() // checked by Validate
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	rdb, err := redisconn.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	limiter, err := ratelimit.NewStore(rdb, ratelimit.Config{Tokens: cfg.SignInRateLimit, Interval: cfg.SignInRateWindow})
+	if err != nil {
+		return err
+	}
+	var gh *github.Client
+	if cfg.githubConfigured() {
+		gh = github.New(github.Config{
+			ClientID:     cfg.GitHubClientID,
+			ClientSecret: cfg.GitHubClientSecret,
+			WebURL:       cfg.GitHubWebURL,
+			APIURL:       cfg.GitHubAPIURL,
+			Scopes:       github.ParseScopes(cfg.GitHubScopes),
+			CallbackURL:  strings.TrimRight(cfg.PublicURL, "/") + "/api/auth/github/callback",
+		})
+	} else if cfg.devSignIn() {
+		logger.Warn("GitHub sign-in is not configured (GITHUB_CLIENT_ID unset): development sign-in is enabled")
+	}
+	h := authapi.New(authapi.Deps{
+		Pool:           pool,
+		Sessions:       session.NewStore(rdb, cfg.Config),
+		States:         loginstate.New(rdb, loginstate.TTL),
+		Tokens:         tokenvault.NewRepository(pool, keys),
+		GitHub:         gh,
+		DevSignIn:      cfg.devSignIn(),
+		SignInLimiter:  limiter,
+		PublicURL:      cfg.PublicURL,
+		AllowedOrigins: origins,
+		DefaultLimits:  users.Limits{DailyCalls: cfg.DailyCallLimit, DailyTokens: cfg.DailyTokenLimit},
+	})
+	return bootstrap.Serve(ctx, logger, cfg.Base, h)
+}
+
+// tokenKeys reads TOKEN_KEYS; outside production an unset TOKEN_KEYS
+// falls back to the fixed development key, loudly.
+func tokenKeys(cfg settings, logger *slog.Logger) (*tokenvault.KeyRing, error) {
+	if strings.TrimSpace(cfg.TokenKeys) == "" && !cfg.Production() {
+		logger.Warn("TOKEN_KEYS is unset: GitHub tokens are encrypted with the public development key; set TOKEN_KEYS outside development")
+		return tokenvault.DevelopmentKeys(), nil
+	}
+	return tokenvault.ParseKeys(cfg.TokenKeys)
+}
