@@ -3,7 +3,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	"github.com/archstudio/studio/functions/chats/chats"
@@ -19,17 +18,6 @@ type settings struct {
 	config.Base
 	config.Postgres
 	config.Redis
-}
-
-func (s settings) Validate() error {
-	if err := s.Base.Validate(); err != nil {
-		return err
-	}
-	// envconfig counts a variable set to "" as present.
-	if s.DatabaseURL == "" || s.RedisURL == "" {
-		return fmt.Errorf("DATABASE_URL and REDIS_URL: must not be empty")
-	}
-	return nil
 }
 
 func main() { bootstrap.Main("chats", run) }

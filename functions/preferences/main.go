@@ -32,10 +32,6 @@ func (s settings) Validate() error {
 	if err := s.Base.Validate(); err != nil {
 		return err
 	}
-	// envconfig counts a variable set to "" as present.
-	if s.DatabaseURL == "" || s.RedisURL == "" {
-		return fmt.Errorf("DATABASE_URL and REDIS_URL: must not be empty")
-	}
 	if s.DefaultModel == "" {
 		return fmt.Errorf("ANTHROPIC_MODEL: must not be empty")
 	}

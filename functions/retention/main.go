@@ -30,10 +30,6 @@ func (s settings) Validate() error {
 	if err := s.Base.Validate(); err != nil {
 		return err
 	}
-	// envconfig counts a variable set to "" as present.
-	if s.DatabaseURL == "" {
-		return fmt.Errorf("DATABASE_URL: must not be empty")
-	}
 	if s.DefaultDays < prefs.MinRetentionDays || s.DefaultDays > prefs.MaxRetentionDays {
 		return fmt.Errorf("RETENTION_DEFAULT_DAYS: must be from %d to %d", prefs.MinRetentionDays, prefs.MaxRetentionDays)
 	}

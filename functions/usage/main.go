@@ -3,7 +3,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"github.com/archstudio/studio/functions/usage/usage"
@@ -22,17 +21,10 @@ type settings struct {
 	quota.Settings
 }
 
-// Validate runs the shared checks and also refuses URLs that are set but
-// empty, which envconfig's required lets through.
+// Validate runs the shared checks and refuses negative default limits.
 func (s settings) Validate() error {
 	if err := s.Base.Validate(); err != nil {
 		return err
-	}
-	if s.DatabaseURL == "" {
-		return errors.New("DATABASE_URL: required")
-	}
-	if s.RedisURL == "" {
-		return errors.New("REDIS_URL: required")
 	}
 	_, err := s.Settings.Limits()
 	return err

@@ -36,11 +36,7 @@ func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
 	mux := http.NewServeMux()
 	route := func(pattern string, f func(w http.ResponseWriter, r *http.Request, userID string) error) {
-		mux.Handle(pattern, apperr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-			u, ok := session.UserFromContext(r.Context())
-			if !ok {
-				return apperr.New(apperr.Unauthenticated, "sign in first")
-			}
+		mux.Handle(pattern, session.HandlerFunc(func(w http.ResponseWriter, r *http.Request, u session.User) error {
 			return f(w, r, u.ID)
 		}))
 	}

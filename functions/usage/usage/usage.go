@@ -7,7 +7,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/jsonio"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/routing"
@@ -35,11 +34,7 @@ func New(d Deps) http.Handler {
 		auth = func(h http.Handler) http.Handler { return h }
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /api/usage", auth(apperr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		u, ok := session.UserFromContext(r.Context())
-		if !ok {
-			return apperr.New(apperr.Unauthenticated, "sign in required")
-		}
+	mux.Handle("GET /api/usage", auth(session.HandlerFunc(func(w http.ResponseWriter, r *http.Request, u session.User) error {
 		rep, err := d.Usage.Report(r.Context(), u.ID)
 		if err != nil {
 			return err

@@ -25,15 +25,8 @@ type settings struct {
 	quota.Settings
 }
 
-// Validate refuses URLs that are set but empty, which envconfig's required
-// lets through, and negative default limits.
+// Validate refuses negative default limits.
 func (s settings) Validate() error {
-	if s.DatabaseURL == "" {
-		return errors.New("DATABASE_URL: required")
-	}
-	if s.RedisURL == "" {
-		return errors.New("REDIS_URL: required")
-	}
 	_, err := s.Settings.Limits()
 	return err
 }
