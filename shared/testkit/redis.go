@@ -12,19 +12,30 @@ import (
 )
 
 // RedisURL returns the URL of an empty Redis logical database of the test's
-// own, flushed when tb ends. Databases are handed out by a counter in
-// database 0, so test processes running at once never share one.
+// own, flushed when tb ends.
 func RedisURL(tb testing.TB) string {
 	tb.Helper()
+	url, flush, err := NewRedisDB(context.Background())
+	if err != nil {
+		tb.Fatalf("testkit: %v", err)
+	}
+	tb.Cleanup(flush)
+	return url
+}
+
+// NewRedisDB hands out an empty logical database on the server named by
+// TEST_REDIS_URL and returns its URL and a function that flushes it.
+// Databases are handed out by a counter in database 0, so test processes
+// running at once never share one.
+func NewRedisDB(ctx context.Context) (string, func(), error) {
 	server := os.Getenv(EnvRedisURL)
 	if server == "" {
-		tb.Fatalf("testkit: %s is not set: call testkit.Main from TestMain, or run `make test`", EnvRedisURL)
+		return "", nil, fmt.Errorf("%s is not set: call testkit.Main from TestMain, or run `make test`", EnvRedisURL)
 	}
 	opts, err := redis.ParseURL(server)
 	if err != nil {
-		tb.Fatalf("testkit: %s: %v", EnvRedisURL, err)
+		return "", nil, fmt.Errorf("%s: %w", EnvRedisURL, err)
 	}
-	ctx := context.Background()
 	admin := redis.NewClient(opts)
 	defer admin.Close()
 	n := redisDatabases
@@ -34,26 +45,26 @@ func RedisURL(tb testing.TB) string {
 		}
 	}
 	if n < 2 {
-		tb.Fatalf("testkit: the Redis at %s has a single database", EnvRedisURL)
+		return "", nil, fmt.Errorf("the Redis at %s has a single database", EnvRedisURL)
 	}
 	seq, err := admin.Incr(ctx, "testkit:next-db").Result()
 	if err != nil {
-		tb.Fatalf("testkit: redis: %v", err)
+		return "", nil, fmt.Errorf("redis: %w", err)
 	}
 	db := int(seq%int64(n-1)) + 1
-	u, _ := url.Parse(server)
-	u.Path = fmt.Sprintf("/%d", db)
-	client := redis.NewClient(&redis.Options{Addr: opts.Addr, Password: opts.Password, DB: db})
-	defer client.Close()
-	if err := client.FlushDB(ctx).Err(); err != nil {
-		tb.Fatalf("testkit: redis flush: %v", err)
-	}
-	tb.Cleanup(func() {
+	flush := func() {
 		c := redis.NewClient(&redis.Options{Addr: opts.Addr, Password: opts.Password, DB: db})
 		defer c.Close()
 		c.FlushDB(context.Background())
-	})
-	return u.String()
+	}
+	c := redis.NewClient(&redis.Options{Addr: opts.Addr, Password: opts.Password, DB: db})
+	defer c.Close()
+	if err := c.FlushDB(ctx).Err(); err != nil {
+		return "", nil, fmt.Errorf("redis flush: %w", err)
+	}
+	u, _ := url.Parse(server)
+	u.Path = fmt.Sprintf("/%d", db)
+	return u.String(), flush, nil
 }
 
 // Redis returns a client on the test's own empty database.

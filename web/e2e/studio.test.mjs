@@ -1,0 +1,247 @@
+// End-to-end: the built SPA against a running ArchStudio stack.
+//   E2E_BASE_URL=http://localhost:8080 npm run e2e
+// Scenarios run in order on one signed-in browser context (like a person).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { checkA11y } from './lib/axe.mjs';
+import { BASE_URL, launch, newContext, requireBaseUrl, screenshot, watchErrors } from './lib/browser.mjs';
+
+requireBaseUrl();
+
+// The fake Anthropic decides what a reply contains; these prompts ask for an
+// artifact and for a long reply. Override them to match the fake's triggers.
+const ARTIFACT_PROMPT =
+  process.env.E2E_ARTIFACT_PROMPT ?? 'Draw a mermaid diagram of the system architecture as an artifact';
+const LONG_PROMPT = process.env.E2E_LONG_PROMPT ?? 'Write a long essay about distributed systems';
+const USER = `e2e-${randomBytes(4).toString('hex')}`;
+
+let browser;
+let context;
+let page;
+let errors;
+let chatUrl;
+let chatTitle;
+
+const assistantMessages = () => page.locator('article.message.assistant');
+
+async function signInDev(p, username) {
+  await p.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
+  await p.getByLabel('User name').fill(username);
+  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+describe('ArchStudio studio', { concurrency: false }, () => {
+  before(async () => {
+    browser = await launch();
+    context = await newContext(browser);
+    page = await context.newPage();
+    errors = watchErrors(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows sign-in to a signed-out visitor at any route (axe clean)', async () => {
+    for (const path of ['/', '/chats', '/chats/00000000-0000-0000-0000-000000000000', '/settings', '/no-such-page']) {
+      await page.goto(path);
+      await page.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
+    }
+    const gh = page.getByRole('link', { name: 'Sign in with GitHub' });
+    assert.match((await gh.getAttribute('href')) ?? '', /^\/api\/auth\/github\?return_to=/);
+    await page.goto('/settings');
+    await page.getByLabel('User name').waitFor(); // the dev form (providers.dev)
+    await checkA11y(page, 'sign-in');
+    await screenshot(page, 'sign-in');
+  });
+
+  it('signs in with the development form and returns to the wanted page', async () => {
+    await signInDev(page, USER);
+    await page.waitForURL(/\/settings$/);
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await page.getByText('This device').waitFor();
+  });
+
+  it('settings: validates, saves preferences and lists sessions (axe clean)', async () => {
+    const rate = page.getByLabel('Speaking rate');
+    await rate.fill('5');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    assert.equal(await rate.getAttribute('aria-invalid'), 'true');
+    await page.getByText('Speaking rate must be between 0.5 and 2.0.').waitFor();
+    await rate.fill('1.2');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByText('Preferences saved.').waitFor();
+    await page.reload();
+    await page.getByText('This device').waitFor();
+    assert.equal(await page.getByLabel('Speaking rate').inputValue(), '1.2');
+    await checkA11y(page, 'settings');
+    await screenshot(page, 'settings');
+  });
+
+  it('starts a chat and renders the reply as it streams', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
+    await page.getByRole('heading', { name: 'What are we designing today?' }).waitFor();
+    await checkA11y(page, 'new chat');
+    await page.getByLabel('Message').fill(ARTIFACT_PROMPT);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+    chatUrl = page.url();
+    // While streaming: a busy assistant message with text growing and a Stop button.
+    const streaming = page.locator('article.message.assistant[aria-busy="true"]');
+    await streaming.waitFor();
+    await page.getByRole('button', { name: /Stop/ }).waitFor();
+    const seen = new Set();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await streaming.count()) > 0) {
+      const t = (
+        await streaming
+          .first()
+          .innerText()
+          .catch(() => '')
+      ).trim();
+      if (t) seen.add(t.length);
+      await page.waitForTimeout(50);
+    }
+    assert.ok(seen.size >= 2, `expected the reply to grow while streaming, saw lengths ${[...seen]}`);
+    await page.getByRole('button', { name: /Stop/ }).waitFor({ state: 'detached', timeout: 60_000 });
+    const text = await assistantMessages().last().innerText();
+    assert.ok(text.trim().length > 0, 'the reply has text');
+  });
+
+  it('opens the artifact panel (axe clean) with copy and download', async () => {
+    chatTitle = (await page.locator('#chat-title').innerText()).trim();
+    const panel = page.locator('aside.artifact-panel');
+    if (!(await panel.isVisible())) {
+      await page.locator('.artifact-card').first().click();
+    }
+    await panel.waitFor();
+    await panel.getByRole('button', { name: /Copy/ }).waitFor();
+    const download = panel.getByRole('link', { name: /Download/ });
+    assert.match((await download.getAttribute('href')) ?? '', /^\/api\/artifacts\/[0-9a-f-]{36}\/raw$/);
+    const res = await page.request.get(await download.getAttribute('href'));
+    assert.equal(res.status(), 200);
+    // Let a lazily loaded renderer (highlighter, mermaid, preview) finish.
+    await page.waitForTimeout(1500);
+    // An HTML/React artifact must actually run in its sandbox (a strict CSP on
+    // the page would silently block the srcdoc's inline scripts).
+    const frame = panel.locator('iframe[title^="Preview"]');
+    if (await frame.count()) {
+      assert.equal(await frame.getAttribute('sandbox'), 'allow-scripts');
+      const body = page.frameLocator('aside.artifact-panel iframe[title^="Preview"]').locator('body');
+      await body.waitFor();
+      const text = (await body.innerText()).trim();
+      assert.ok(text.length > 0 && !text.startsWith('Preview error'), `preview rendered: ${text.slice(0, 80)}`);
+    }
+    const diagram = panel.getByRole('img', { name: /^Diagram:/ });
+    if (await diagram.count()) {
+      const ok = await diagram.evaluate((img) => img.complete && img.naturalWidth > 0);
+      assert.ok(ok, 'the Mermaid diagram rendered to an image');
+    }
+    await checkA11y(page, 'chat with artifact');
+    await screenshot(page, 'chat-with-artifact');
+    // The dark theme (system preference) must meet contrast too.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(300);
+    await checkA11y(page, 'chat with artifact, dark theme');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('stops a reply', async () => {
+    await page.getByLabel('Message').fill(LONG_PROMPT);
+    await page.keyboard.press('Enter');
+    const stop = page.getByRole('button', { name: /Stop/ });
+    await stop.waitFor();
+    await page.locator('article.message.assistant[aria-busy="true"] .markdown').waitFor();
+    await stop.click();
+    await stop.waitFor({ state: 'detached', timeout: 30_000 });
+    const last = assistantMessages().last();
+    await last.locator('.badge.stopped').waitFor();
+  });
+
+  it('finds the chat again after a reload', async () => {
+    await page.reload();
+    await page.waitForURL(chatUrl);
+    const list = page.getByRole('navigation', { name: 'Chat list' });
+    await list
+      .getByRole('link', { name: new RegExp(chatTitle.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })
+      .waitFor();
+    assert.ok((await assistantMessages().count()) >= 2, 'both replies are still there');
+    await page.locator('.artifact-card').first().waitFor();
+    // Search narrows the list.
+    await page.getByLabel('Search chats').fill('zzz-no-such-chat');
+    await list.getByText('No chats match your search.').waitFor();
+    await page.getByLabel('Search chats').fill('');
+  });
+
+  it('service worker caches the app shell and assets, never /api', async () => {
+    const active = await page.evaluate(async () => {
+      const reg = await Promise.race([
+        navigator.serviceWorker.ready,
+        new Promise((r) => setTimeout(() => r(null), 10_000)),
+      ]);
+      return Boolean(reg && reg.active);
+    });
+    assert.ok(active, 'a service worker is active');
+    // One more navigation so the worker sees asset requests.
+    await page.reload();
+    await page.locator('article.message').first().waitFor();
+    const cached = await page.evaluate(async () => {
+      const out = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const req of await cache.keys()) out.push(new URL(req.url).pathname);
+      }
+      return out;
+    });
+    assert.ok(cached.includes('/'), `shell cached: ${cached}`);
+    assert.ok(
+      cached.some((p) => p.startsWith('/assets/')),
+      'hashed assets cached',
+    );
+    assert.deepEqual(
+      cached.filter((p) => p.startsWith('/api')),
+      [],
+      'no /api response is cached',
+    );
+  });
+
+  it('shows a not-found page for unknown routes (axe clean)', async () => {
+    await page.goto('/no-such-page');
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await checkA11y(page, 'not found');
+    await page.goto(chatUrl);
+    await page.locator('article.message').first().waitFor();
+  });
+
+  it('returns to sign-in with a message when the session ends elsewhere', async () => {
+    const other = await newContext(browser);
+    const p2 = await other.newPage();
+    await p2.goto('/settings');
+    await signInDev(p2, USER);
+    await p2.getByText('This device').waitFor();
+    await p2.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await p2.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+    await p2.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
+    await other.close();
+
+    // The first browser's next call gets 401.
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
+    await page.getByText('Your session has ended. Please sign in again.').waitFor();
+  });
+
+  it('signs out', async () => {
+    await signInDev(page, USER);
+    await page.waitForURL(/\/chats/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
+    await page.getByText('You have signed out.').waitFor();
+    await page.goto('/chats');
+    await page.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
+  });
+
+  it('raised no page errors', () => {
+    assert.deepEqual(errors, [], `errors in the page against ${BASE_URL}`);
+  });
+});

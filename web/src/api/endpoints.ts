@@ -1,0 +1,76 @@
+// Typed wrappers of the API contract, one function per endpoint.
+import { api } from './client';
+import type { Artifact, AuthSession, Chat, Message, Preferences, Providers, Usage, User } from './types';
+
+const enc = encodeURIComponent;
+
+export const authApi = {
+  providers: () => api<Providers>('/api/auth/providers', { quiet401: true }),
+  me: () => api<User>('/api/auth/me', { quiet401: true }),
+  devSignIn: (username: string) => api<User>('/api/auth/dev', { method: 'POST', body: { username }, quiet401: true }),
+  logout: () => api('/api/auth/logout', { method: 'POST', quiet401: true }),
+  logoutAll: () => api('/api/auth/logout-all', { method: 'POST' }),
+  sessions: () => api<{ sessions: AuthSession[] }>('/api/auth/sessions'),
+  endSession: (id: string) => api(`/api/auth/sessions/${enc(id)}`, { method: 'DELETE' }),
+  githubUrl: (returnTo: string) => `/api/auth/github?return_to=${enc(returnTo)}`,
+};
+
+export const chatsApi = {
+  list: (params: { q?: string; cursor?: string | null; limit?: number } = {}, signal?: AbortSignal) => {
+    const qs = new URLSearchParams();
+    qs.set('limit', String(params.limit ?? 50));
+    if (params.q) qs.set('q', params.q);
+    if (params.cursor) qs.set('cursor', params.cursor);
+    return api<{ chats: Chat[]; next_cursor: string | null }>(`/api/chats?${qs}`, { signal });
+  },
+  create: (title?: string) => api<Chat>('/api/chats', { method: 'POST', body: title ? { title } : {} }),
+  get: (id: string, signal?: AbortSignal) => api<Chat>(`/api/chats/${enc(id)}`, { signal }),
+  rename: (id: string, title: string) => api<Chat>(`/api/chats/${enc(id)}`, { method: 'PATCH', body: { title } }),
+  remove: (id: string) => api(`/api/chats/${enc(id)}`, { method: 'DELETE' }),
+  messages: (id: string, cursor?: string | null, signal?: AbortSignal) => {
+    const qs = new URLSearchParams({ limit: '100' });
+    if (cursor) qs.set('cursor', cursor);
+    return api<{ messages: Message[]; next_cursor: string | null }>(`/api/chats/${enc(id)}/messages?${qs}`, {
+      signal,
+    });
+  },
+  /** Every message of a chat, oldest first (follows the cursor, bounded). */
+  async allMessages(id: string, signal?: AbortSignal): Promise<Message[]> {
+    const out: Message[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 50; i++) {
+      const page: { messages: Message[]; next_cursor: string | null } = await chatsApi.messages(id, cursor, signal);
+      out.push(...page.messages);
+      cursor = page.next_cursor;
+      if (!cursor) break;
+    }
+    return out;
+  },
+  deleteFrom: (id: string, messageId: string) =>
+    api(`/api/chats/${enc(id)}/messages/${enc(messageId)}`, { method: 'DELETE' }),
+  stop: (id: string) => api(`/api/chats/${enc(id)}/stop`, { method: 'POST' }),
+  exportUrl: (id: string, format: 'md' | 'json') => `/api/chats/${enc(id)}/export?format=${format}`,
+};
+
+export const artifactsApi = {
+  list: (chatId: string, signal?: AbortSignal) =>
+    api<{ artifacts: Artifact[] }>(`/api/chats/${enc(chatId)}/artifacts`, { signal }),
+  versions: (chatId: string, identifier: string, signal?: AbortSignal) =>
+    api<{ versions: Artifact[] }>(`/api/chats/${enc(chatId)}/artifacts/${enc(identifier)}/versions`, { signal }),
+  get: (id: string) => api<Artifact>(`/api/artifacts/${enc(id)}`),
+  rawUrl: (id: string) => `/api/artifacts/${enc(id)}/raw`,
+};
+
+export const preferencesApi = {
+  get: () => api<Preferences>('/api/preferences'),
+  patch: (patch: unknown) =>
+    api<Preferences>('/api/preferences', {
+      method: 'PATCH',
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    }),
+};
+
+export const usageApi = {
+  get: (signal?: AbortSignal) => api<Usage>('/api/usage', { signal }),
+};

@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'react';
+import { isDark } from '../../theme/theme';
+import { CodeView } from './CodeView';
+import { sanitizeSvg, svgDataUrl, withIntrinsicSize } from './svg';
+
+let counter = 0;
+let initializedFor: string | null = null;
+
+/** Renders Mermaid source to SVG with the lazily loaded mermaid package. */
+export async function renderMermaid(code: string): Promise<string> {
+  const { default: mermaid } = await import('mermaid');
+  const theme = isDark() ? 'dark' : 'default';
+  if (initializedFor !== theme) {
+    mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: 'strict',
+      theme,
+      fontFamily: 'system-ui, sans-serif',
+      // Plain SVG text instead of HTML in foreignObject, so the result
+      // survives sanitizing and renders inside an <img>.
+      flowchart: { htmlLabels: false },
+      htmlLabels: false,
+    } as Parameters<typeof mermaid.initialize>[0]);
+    initializedFor = theme;
+  }
+  await mermaid.parse(code);
+  const { svg } = await mermaid.render(`mermaid-${++counter}`, code);
+  return svg;
+}
+
+export function MermaidView({ code, title }: { code: string; title: string }) {
+  const [result, setResult] = useState<{ src: string } | { error: string } | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    setResult(null);
+    renderMermaid(code)
+      .then((svg) => {
+        if (!cancelled) setResult({ src: svgDataUrl(withIntrinsicSize(sanitizeSvg(svg))) });
+      })
+      .catch((e: unknown) => {
+        if (!cancelled) setResult({ error: e instanceof Error ? e.message : String(e) });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [code]);
+
+  if (!result) {
+    return (
+      <p className="muted center pad" role="status">
+        Rendering diagram…
+      </p>
+    );
+  }
+  if ('error' in result) {
+    return (
+      <div>
+        <p className="alert error" role="alert">
+          The diagram has a syntax error: {result.error.split('\n')[0]}
+        </p>
+        <CodeView code={code} language="plaintext" label="Diagram source" />
+      </div>
+    );
+  }
+  return (
+    <div className="image-view diagram">
+      <img src={result.src} alt={`Diagram: ${title || 'Mermaid diagram'}`} />
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { useEffect, useState } from 'react';
+import runtimeUrl from '../preview/runtime.ts?worker&url';
+import { CodeView } from './CodeView';
+import { PREVIEW_CSP_META } from './previewCsp';
+
+let runtimeText: Promise<string> | null = null;
+
+function loadRuntime(): Promise<string> {
+  runtimeText ??= fetch(runtimeUrl).then((r) => {
+    if (!r.ok) throw new Error(`preview runtime: HTTP ${r.status}`);
+    return r.text();
+  });
+  runtimeText.catch(() => {
+    runtimeText = null;
+  });
+  return runtimeText;
+}
+
+/** Compiles TSX/JSX to CommonJS with the lazily loaded sucrase. */
+export async function compileComponent(source: string): Promise<string> {
+  const { transform } = await import('sucrase');
+  return transform(source, {
+    transforms: ['jsx', 'typescript', 'imports'],
+    jsxRuntime: 'automatic',
+    production: true,
+    filePath: 'Artifact.tsx',
+  }).code;
+}
+
+/** Makes text safe inside an inline <script>: it must not close the element. */
+export function escapeScript(js: string): string {
+  return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+export function buildReactSrcdoc(runtime: string, compiled: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8">${PREVIEW_CSP_META}<meta name="viewport" content="width=device-width,initial-scale=1">
+<style>
+:root{color-scheme:light}
+body{margin:0;padding:16px;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#fff}
+.preview-error{white-space:pre-wrap;color:#a0111f;background:#fff0f1;border:1px solid #f5c2c7;border-radius:6px;padding:12px;font:13px/1.5 ui-monospace,monospace}
+.preview-placeholder{display:inline-block;border:1px dashed #9aa4b2;border-radius:4px;padding:0 4px;font-size:12px;color:#4b5563}
+</style></head><body><div id="root"></div>
+<script>${escapeScript(runtime)}</script>
+<script>window.__runPreview(function(require,module,exports){
+${escapeScript(compiled)}
+});</script></body></html>`;
+}
+
+export function ReactPreview({ source, title }: { source: string; title: string }) {
+  const [state, setState] = useState<{ srcdoc: string } | { error: string } | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    setState(null);
+    Promise.all([loadRuntime(), compileComponent(source)])
+      .then(([runtime, compiled]) => {
+        if (!cancelled) setState({ srcdoc: buildReactSrcdoc(runtime, compiled) });
+      })
+      .catch((e: unknown) => {
+        if (!cancelled) setState({ error: e instanceof Error ? e.message : String(e) });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [source]);
+
+  if (!state) {
+    return (
+      <p className="muted center pad" role="status">
+        Building preview…
+      </p>
+    );
+  }
+  if ('error' in state) {
+    return (
+      <div>
+        <p className="alert error" role="alert">
+          The component could not be compiled: {state.error.split('\n')[0]}
+        </p>
+        <CodeView code={source} language="typescript" label="Component source" />
+      </div>
+    );
+  }
+  return (
+    <iframe
+      className="preview-frame"
+      title={`Preview: ${title || 'React component'}`}
+      sandbox="allow-scripts"
+      srcDoc={state.srcdoc}
+      referrerPolicy="no-referrer"
+    />
+  );
+}

@@ -1,0 +1,221 @@
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { chatsApi } from '../api/endpoints';
+import type { Chat } from '../api/types';
+import { useUsage } from '../components/AppContexts';
+import { IconFile } from '../components/icons';
+import { Spinner } from '../components/Spinner';
+import { useDocumentTitle } from '../components/useDocumentTitle';
+import { ChatBanner } from './ChatBanner';
+import { useChatList } from './ChatListContext';
+import { isStreaming } from './chatState';
+import { Composer } from './Composer';
+import { MessageItem } from './MessageItem';
+import { takePendingMessage } from './pendingSend';
+import { isUntitled, titleFrom } from './title';
+import { useChatSession } from './useChatSession';
+
+const ArtifactPanel = lazy(() => import('../artifacts/ArtifactPanel'));
+
+const phaseAnnouncements: Record<string, string> = {
+  sending: 'Sending…',
+  streaming: 'Claude is replying…',
+  reconnecting: 'Connection lost. Reconnecting…',
+  stopping: 'Stopping the reply…',
+};
+
+export default function ChatView() {
+  const { id = '' } = useParams();
+  return <ChatViewFor key={id} chatId={id} />;
+}
+
+function ChatViewFor({ chatId }: { chatId: string }) {
+  const { upsert, chats } = useChatList();
+  const { refresh: refreshUsage } = useUsage();
+  const [chat, setChat] = useState<Chat | null>(() => chats.find((c) => c.id === chatId) ?? null);
+  useDocumentTitle(chat?.title || 'Chat');
+
+  const onReplyFinished = useCallback(() => {
+    refreshUsage();
+    chatsApi
+      .get(chatId)
+      .then((c) => {
+        setChat(c);
+        upsert(c);
+      })
+      .catch(() => undefined);
+  }, [chatId, refreshUsage, upsert]);
+
+  const session = useChatSession(chatId, { onReplyFinished });
+  const { state } = session;
+  const streaming = isStreaming(state);
+
+  // A chat made with "New chat" gets its title from its first message.
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const chatRefForTitle = useRef(chat);
+  chatRefForTitle.current = chat;
+  const sessionSend = session.send;
+  const send = useCallback(
+    (content: string) => {
+      if (stateRef.current.messages.length === 0 && isUntitled(chatRefForTitle.current?.title)) {
+        chatsApi
+          .rename(chatId, titleFrom(content))
+          .then((c) => {
+            setChat(c);
+            upsert(c);
+          })
+          .catch(() => undefined);
+      }
+      return sessionSend(content);
+    },
+    [chatId, sessionSend, upsert],
+  );
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    chatsApi
+      .get(chatId, ctrl.signal)
+      .then(setChat)
+      .catch(() => undefined);
+    return () => ctrl.abort();
+  }, [chatId]);
+
+  // A message typed on the "new chat" screen is sent once the chat is loaded.
+  const sentPending = useRef(false);
+  useEffect(() => {
+    if (state.phase !== 'idle' || state.loadError || sentPending.current) return;
+    sentPending.current = true;
+    const pending = takePendingMessage(chatId);
+    if (pending) void send(pending);
+  }, [state.phase, state.loadError, chatId, send]);
+
+  // Follow the reply while the reader is at the bottom; don't yank them back
+  // if they scrolled up to read.
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (!el) return;
+    pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  };
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [state.messages]);
+
+  const lastUserIdx = state.messages.map((m) => m.role).lastIndexOf('user');
+  const last = state.messages[state.messages.length - 1];
+  const canRegenerate = !streaming && last?.role === 'assistant' && lastUserIdx >= 0;
+  const panelArtifact = state.panel.identifier ? state.artifacts[state.panel.identifier] : undefined;
+
+  if (state.loadError) {
+    return (
+      <div className="page-center">
+        <div className="card narrow" role="alert">
+          <h1 className="h2">{state.loadError === 'not_found' ? 'Chat not found' : 'This chat could not be loaded'}</h1>
+          <p>{state.loadError === 'not_found' ? 'It may have been deleted.' : state.loadError}</p>
+          <Link className="btn primary" to="/chats">
+            Back to chats
+          </Link>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className={state.panel.open && panelArtifact ? 'chat-view with-panel' : 'chat-view'}>
+      <section className="conversation" aria-labelledby="chat-title">
+        <header className="conversation-head">
+          <h1 id="chat-title" className="h3 conversation-title">
+            {chat?.title || 'Untitled chat'}
+          </h1>
+          <div className="row gap">
+            {state.artifactOrder.length > 0 && !state.panel.open && (
+              <button
+                type="button"
+                className="btn ghost small"
+                onClick={() =>
+                  session.openArtifact(state.panel.identifier ?? state.artifactOrder[state.artifactOrder.length - 1])
+                }
+              >
+                <IconFile /> Artifacts ({state.artifactOrder.length})
+              </button>
+            )}
+            <a className="btn ghost small" href={chatsApi.exportUrl(chatId, 'md')} download>
+              Export
+            </a>
+          </div>
+        </header>
+        <div className="messages-scroll" ref={scrollRef} onScroll={onScroll}>
+          {state.phase === 'loading' ? (
+            <div className="page-center">
+              <Spinner label="Loading conversation…" />
+            </div>
+          ) : state.messages.length === 0 ? (
+            <div className="empty-conversation">
+              <p className="muted">Start the conversation below.</p>
+            </div>
+          ) : (
+            <div className="messages" role="log" aria-live="off" aria-label="Conversation">
+              {state.messages.map((m, i) => (
+                <MessageItem
+                  key={m.id}
+                  message={m}
+                  artifacts={state.artifacts}
+                  canEdit={!streaming && m.role === 'user'}
+                  canRegenerate={canRegenerate && i === state.messages.length - 1}
+                  onEdit={session.editAndResend}
+                  onRegenerate={session.regenerate}
+                  onOpenArtifact={session.openArtifact}
+                />
+              ))}
+            </div>
+          )}
+        </div>
+        <div className="conversation-foot">
+          {state.banner && (
+            <ChatBanner
+              banner={state.banner}
+              onDismiss={session.dismissBanner}
+              onRetry={lastUserIdx >= 0 ? session.regenerate : undefined}
+            />
+          )}
+          {state.phase === 'reconnecting' && (
+            <p className="reconnecting small">
+              <Spinner inline label="Reconnecting" /> Connection lost — reconnecting and resuming the reply…
+            </p>
+          )}
+          <Composer
+            onSend={send}
+            onStop={session.stop}
+            streaming={streaming}
+            stopping={state.phase === 'stopping'}
+            disabled={state.phase === 'loading'}
+            autoFocus
+          />
+          <div className="visually-hidden" role="status" aria-live="polite">
+            {phaseAnnouncements[state.phase] ?? ''}
+          </div>
+        </div>
+      </section>
+      {state.panel.open && panelArtifact && (
+        <Suspense
+          fallback={
+            <aside className="artifact-panel" aria-label="Artifact">
+              <Spinner label="Opening artifact…" />
+            </aside>
+          }
+        >
+          <ArtifactPanel
+            chatId={chatId}
+            artifact={panelArtifact}
+            all={state.artifactOrder.map((k) => state.artifacts[k])}
+            onSelect={session.openArtifact}
+            onClose={session.closePanel}
+          />
+        </Suspense>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { IconSend, IconStop } from '../components/icons';
+
+export const MAX_MESSAGE = 32_000;
+
+interface Props {
+  onSend: (content: string) => Promise<boolean>;
+  onStop?: () => void;
+  streaming: boolean;
+  stopping?: boolean;
+  disabled?: boolean;
+  autoFocus?: boolean;
+  placeholder?: string;
+}
+
+export function Composer({ onSend, onStop, streaming, stopping, disabled, autoFocus, placeholder }: Props) {
+  const [text, setText] = useState('');
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const hintId = useId();
+  const inputId = useId();
+
+  useEffect(() => {
+    if (autoFocus) ref.current?.focus();
+  }, [autoFocus]);
+
+  // Grow with the text up to a limit, then scroll.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
+  }, [text]);
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    const content = text.trim();
+    if (!content || streaming || disabled) return;
+    setText('');
+    const taken = await onSend(content);
+    if (!taken) setText((cur) => cur || content);
+    ref.current?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+
+  const tooLong = text.length > MAX_MESSAGE;
+
+  return (
+    <form className="composer" onSubmit={submit}>
+      <label htmlFor={inputId} className="visually-hidden">
+        Message
+      </label>
+      <textarea
+        id={inputId}
+        ref={ref}
+        rows={1}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+        placeholder={placeholder ?? 'Ask about your architecture…'}
+        aria-describedby={hintId}
+        aria-invalid={tooLong || undefined}
+      />
+      <div className="composer-actions">
+        <span id={hintId} className={tooLong ? 'field-error small' : 'muted small'}>
+          {tooLong
+            ? `Too long: ${text.length.toLocaleString()} of ${MAX_MESSAGE.toLocaleString()} characters.`
+            : 'Enter to send, Shift+Enter for a new line'}
+        </span>
+        {streaming ? (
+          <button type="button" className="btn danger" onClick={onStop} disabled={stopping}>
+            <IconStop /> {stopping ? 'Stopping…' : 'Stop'}
+          </button>
+        ) : (
+          <button type="submit" className="btn primary" disabled={disabled || !text.trim() || tooLong}>
+            <IconSend /> Send
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { describeError } from '../api/client';
+import { chatsApi } from '../api/endpoints';
+import type { Chat } from '../api/types';
+import type { ChatListValue } from './ChatListContext';
+
+const byActivity = (a: Chat, b: Chat) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : 0);
+
+export function useChatListState(): ChatListValue {
+  const [chats, setChats] = useState<Chat[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [query, setQueryState] = useState('');
+  const [debounced, setDebounced] = useState('');
+  const [generation, setGeneration] = useState(0);
+  const abortRef = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(query.trim()), 250);
+    return () => clearTimeout(t);
+  }, [query]);
+
+  useEffect(() => {
+    abortRef.current?.abort();
+    const ctrl = new AbortController();
+    abortRef.current = ctrl;
+    setLoading(true);
+    chatsApi
+      .list({ q: debounced || undefined }, ctrl.signal)
+      .then((page) => {
+        // A slower answer to an older query must not replace a newer one.
+        if (ctrl.signal.aborted) return;
+        setChats(page.chats);
+        setCursor(page.next_cursor);
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        if (!ctrl.signal.aborted) setError(describeError(e));
+      })
+      .finally(() => {
+        if (!ctrl.signal.aborted) setLoading(false);
+      });
+    return () => ctrl.abort();
+  }, [debounced, generation]);
+
+  const loadMore = useCallback(() => {
+    if (!cursor) return;
+    const ctrl = new AbortController();
+    abortRef.current = ctrl;
+    setLoading(true);
+    chatsApi
+      .list({ q: debounced || undefined, cursor }, ctrl.signal)
+      .then((page) => {
+        if (ctrl.signal.aborted) return;
+        setChats((prev) => {
+          const seen = new Set(prev.map((c) => c.id));
+          return [...prev, ...page.chats.filter((c) => !seen.has(c.id))];
+        });
+        setCursor(page.next_cursor);
+      })
+      .catch((e: unknown) => setError(describeError(e)))
+      .finally(() => setLoading(false));
+  }, [cursor, debounced]);
+
+  const upsert = useCallback((chat: Chat) => {
+    setChats((prev) => {
+      const rest = prev.filter((c) => c.id !== chat.id);
+      return [chat, ...rest].sort(byActivity);
+    });
+  }, []);
+
+  const remove = useCallback((id: string) => setChats((prev) => prev.filter((c) => c.id !== id)), []);
+
+  return {
+    chats,
+    loading,
+    error,
+    query,
+    setQuery: setQueryState,
+    hasMore: cursor !== null,
+    loadMore,
+    reload: useCallback(() => setGeneration((g) => g + 1), []),
+    upsert,
+    remove,
+  };
+}

@@ -1,0 +1,77 @@
+// Small inline icons (decorative: every use sits next to text or an aria-label).
+const base = {
+  width: 16,
+  height: 16,
+  viewBox: '0 0 24 24',
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 2,
+  strokeLinecap: 'round' as const,
+  strokeLinejoin: 'round' as const,
+  'aria-hidden': true,
+  focusable: false,
+};
+
+export const IconPlus = () => (
+  <svg {...base}>
+    <path d="M12 5v14M5 12h14" />
+  </svg>
+);
+export const IconEdit = () => (
+  <svg {...base}>
+    <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
+  </svg>
+);
+export const IconTrash = () => (
+  <svg {...base}>
+    <path d="M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6" />
+  </svg>
+);
+export const IconSearch = () => (
+  <svg {...base}>
+    <circle cx="11" cy="11" r="7" />
+    <path d="m21 21-4.3-4.3" />
+  </svg>
+);
+export const IconClose = () => (
+  <svg {...base}>
+    <path d="M18 6 6 18M6 6l12 12" />
+  </svg>
+);
+export const IconCopy = () => (
+  <svg {...base}>
+    <rect x="9" y="9" width="12" height="12" rx="2" />
+    <path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1" />
+  </svg>
+);
+export const IconDownload = () => (
+  <svg {...base}>
+    <path d="M12 3v12M7 10l5 5 5-5M5 21h14" />
+  </svg>
+);
+export const IconRefresh = () => (
+  <svg {...base}>
+    <path d="M21 12a9 9 0 1 1-3-6.7L21 8M21 3v5h-5" />
+  </svg>
+);
+export const IconStop = () => (
+  <svg {...base}>
+    <rect x="6" y="6" width="12" height="12" rx="2" fill="currentColor" />
+  </svg>
+);
+export const IconSend = () => (
+  <svg {...base}>
+    <path d="M5 12h14M13 6l6 6-6 6" />
+  </svg>
+);
+export const IconFile = () => (
+  <svg {...base}>
+    <path d="M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8Z" />
+    <path d="M14 3v5h5" />
+  </svg>
+);
+export const IconCheck = () => (
+  <svg {...base}>
+    <path d="m5 12 5 5 9-10" />
+  </svg>
+);
