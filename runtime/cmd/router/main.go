@@ -1,0 +1,222 @@
+// Command router is what a VPS (and `make run`) starts: it runs every
+// function binary in the manifest as a child on a Unix socket, proxies
+// requests to them by route, restarts them when they die, calls scheduled
+// paths, serves the web app, and drains on SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/archstudio/studio/runtime/forwarded"
+	"github.com/archstudio/studio/runtime/manifest"
+	"github.com/archstudio/studio/runtime/metrics"
+	"github.com/archstudio/studio/runtime/router"
+	"github.com/archstudio/studio/runtime/scheduler"
+	"github.com/archstudio/studio/runtime/secheaders"
+	"github.com/archstudio/studio/runtime/spa"
+	"github.com/archstudio/studio/runtime/supervisor"
+	"github.com/archstudio/studio/shared/buildinfo"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/logging"
+)
+
+func main() {
+	logger := logging.New(os.Stderr, os.Getenv("LOG_LEVEL"),
+		slog.String("component", "router"), slog.String("version", buildinfo.Version))
+	if err := run(logger); err != nil {
+		logger.Error("exit", slog.Any("error", err))
+		os.Exit(1)
+	}
+}
+
+func run(logger *slog.Logger) error {
+	var cfg settings
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	logger.Info("config", config.Describe(&cfg)...)
+	m, err := manifest.Load(cfg.Manifest, cfg.FunctionsDir)
+	if err != nil {
+		return err
+	}
+	trust, err := forwarded.Parse(cfg.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("config: ROUTER_TRUSTED_PROXIES: %w", err)
+	}
+	runDir, cleanup, err := prepareRunDir(cfg.RunDir)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+
+	// Listen before starting anything, so a busy port fails fast.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+
+	met := metrics.New()
+	fns, err := buildFunctions(m, cfg, runDir, trust, met, logger)
+	if err != nil {
+		return err
+	}
+
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(signals)
+
+	procCtx, stopProcs := context.WithCancel(context.Background())
+	defer stopProcs()
+	var procs sync.WaitGroup
+	for _, f := range fns.processes {
+		procs.Add(1)
+		go func() { defer procs.Done(); f.Run(procCtx) }()
+	}
+	if sig := startUp(fns.processes, cfg.StartTimeout, signals, logger); sig != nil {
+		logger.Info("stopping before serving", slog.String("signal", sig.String()))
+		stopProcs()
+		procs.Wait()
+		return nil
+	}
+
+	if _, err := os.Stat(filepath.Join(cfg.WebDist, "index.html")); err != nil {
+		logger.Warn("web app not built; pages answer 404 until it is", slog.String("WEB_DIST", cfg.WebDist))
+	}
+	handler := router.New(router.Deps{
+		Table:     m.Table(),
+		Functions: fns.handlers,
+		Private:   fns.private,
+		SPA:       spa.New(cfg.WebDist),
+		Metrics:   met.Handler(metrics.Access{Token: cfg.MetricsToken, Loopback: cfg.MetricsLoopback}),
+		Logger:    logger,
+		Recorder:  met,
+		Security: secheaders.Policy{
+			CSP:        cfg.CSP,
+			AlwaysHSTS: cfg.production(),
+			Secure:     trust.Secure,
+		},
+	})
+	srv := &http.Server{
+		Handler: handler,
+		// No read or write timeout: streams last minutes. Functions bound
+		// their own work; this only stops slow-header clients.
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	schedCtx, stopSched := context.WithCancel(context.Background())
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		scheduler.Run(schedCtx, logger, fns.jobs, nil)
+	}()
+	logger.Info("serving", slog.String("addr", ln.Addr().String()), slog.Int("functions", len(fns.handlers)))
+
+	var sig os.Signal
+	select {
+	case sig = <-signals:
+	case err := <-serveErr:
+		stopSched()
+		stopProcs()
+		procs.Wait()
+		return fmt.Errorf("serve: %w", err)
+	}
+
+	logger.Info("draining", slog.String("signal", sig.String()), slog.Duration("timeout", cfg.DrainTimeout))
+	stopSched()
+	drain(srv, cfg.DrainTimeout, signals, logger)
+	<-schedDone
+	logger.Info("stopping functions", slog.Duration("timeout", cfg.StopTimeout))
+	stopProcs()
+	procs.Wait()
+	logger.Info("stopped")
+	return nil
+}
+
+// drain stops accepting and lets in-flight requests finish, for at most
+// timeout; a second signal cuts it short. What remains is closed.
+func drain(srv *http.Server, timeout time.Duration, signals <-chan os.Signal, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	go func() {
+		select {
+		case <-signals:
+			logger.Warn("second signal: not waiting for in-flight requests")
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if err := srv.Shutdown(ctx); err != nil {
+		logger.Warn("drain incomplete; closing remaining connections", slog.Any("error", err))
+		_ = srv.Close()
+	}
+}
+
+// prepareRunDir returns the socket directory, making a private temporary
+// one when none is configured.
+func prepareRunDir(dir string) (string, func(), error) {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "archstudio-router-")
+		if err != nil {
+			return "", nil, err
+		}
+		return d, func() { os.RemoveAll(d) }, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", nil, fmt.Errorf("ROUTER_RUN_DIR: %w", err)
+	}
+	return dir, func() {}, nil
+}
+
+// startUp waits until every process has become ready or failed its first
+// start (those keep being retried while the router serves, their routes
+// answering 503), bounded by timeout. A signal meanwhile ends the wait and
+// is returned.
+func startUp(procs []*supervisor.Process, timeout time.Duration, signals <-chan os.Signal, logger *slog.Logger) os.Signal {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	defer cancelTimeout()
+	var got os.Signal
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case got = <-signals:
+			cancel(errInterrupted)
+		case <-ctx.Done():
+		}
+	}()
+	for _, p := range procs {
+		switch err := p.WaitFirst(ctx); {
+		case err == nil:
+		case errors.Is(context.Cause(ctx), errInterrupted):
+		case errors.Is(err, supervisor.ErrNotReady):
+			logger.Error("function failed to start; retrying in the background, its routes answer 503",
+				slog.String("function", p.Name()))
+		case ctx.Err() != nil:
+			logger.Error("function not ready in time; serving without it",
+				slog.String("function", p.Name()), slog.Duration("timeout", timeout))
+		}
+	}
+	cancelTimeout()
+	<-watched
+	return got
+}
+
+var errInterrupted = errors.New("interrupted by a signal")

@@ -1,0 +1,163 @@
+// Package proxy forwards requests to one function without buffering: SSE
+// is flushed event by event and WebSocket upgrades pass through. A function
+// that is down gets an immediate 503, never a hang.
+package proxy
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/archstudio/studio/runtime/forwarded"
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/requestid"
+)
+
+// Target is where a function listens.
+type Target interface {
+	// Available reports whether requests should be attempted at all.
+	Available() bool
+	DialContext(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Options configure one function's proxy.
+type Options struct {
+	Name   string
+	Target Target
+	// Scheme and Host form the outbound URL; for a Unix-socket target Host
+	// is only a label ("http://<name>").
+	Scheme, Host string
+	// ResponseHeaderTimeout bounds the wait for a response's headers; 0
+	// waits as long as the client does (long-lived functions).
+	ResponseHeaderTimeout time.Duration
+	Trust                 forwarded.Trust
+}
+
+// Proxy is an http.Handler for one function.
+type Proxy struct {
+	name      string
+	target    Target
+	transport *http.Transport
+	rp        *httputil.ReverseProxy
+	scheme    string
+	host      string
+}
+
+// New builds the proxy for one function.
+func New(o Options) *Proxy {
+	if o.Scheme == "" {
+		o.Scheme = "http"
+	}
+	if o.Host == "" {
+		o.Host = o.Name
+	}
+	p := &Proxy{name: o.Name, target: o.Target, scheme: o.Scheme, host: o.Host}
+	p.transport = &http.Transport{
+		DialContext:           o.Target.DialContext,
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   512,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: o.ResponseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		// The client's Accept-Encoding goes through untouched; the
+		// transport must not add its own and decompress (that buffers).
+		DisableCompression: true,
+	}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.Out.URL.Scheme = o.Scheme
+			pr.Out.URL.Host = o.Host
+			pr.Out.Host = pr.In.Host
+			o.Trust.Set(pr.Out.Header, pr.In)
+		},
+		Transport: p.transport,
+		// Negative: flush after every write, so SSE events leave at once.
+		FlushInterval: -1,
+		BufferPool:    bufferPool{},
+		ModifyResponse: func(resp *http.Response) error {
+			// The router already set it (same value); a second copy would
+			// make the header a list.
+			resp.Header.Del(requestid.Header)
+			return nil
+		},
+		ErrorHandler: p.fail,
+	}
+	return p
+}
+
+// ServeHTTP forwards r, or answers 503 at once while the function is down.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !p.target.Available() {
+		Unavailable(w, r, p.name)
+		return
+	}
+	p.rp.ServeHTTP(w, r)
+}
+
+// Unavailable writes the 503 a client gets for a function that is down.
+func Unavailable(w http.ResponseWriter, r *http.Request, name string) {
+	e := apperr.New(apperr.Unavailable, "the %s service is unavailable; try again shortly", name)
+	e.RetryAfter = time.Second
+	apperr.Write(w, r, e)
+}
+
+// RoundTripper sends requests straight to the function, for the scheduler.
+func (p *Proxy) RoundTripper() http.RoundTripper { return p.transport }
+
+// URL is the absolute URL of path on this function, for RoundTripper.
+func (p *Proxy) URL(path string) string { return p.scheme + "://" + p.host + path }
+
+// CloseIdle drops pooled connections, called when the function's process
+// exits so no request is sent down a connection to a dead process.
+func (p *Proxy) CloseIdle() { p.transport.CloseIdleConnections() }
+
+func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, err error) {
+	log := logging.FromContext(r.Context())
+	if r.Context().Err() != nil {
+		// The client went away; nobody reads this status but the log.
+		w.WriteHeader(StatusClientClosed)
+		return
+	}
+	if gone(err) {
+		log.WarnContext(r.Context(), "function unreachable", slog.String("function", p.name), slog.Any("error", err))
+		Unavailable(w, r, p.name)
+		return
+	}
+	apperr.Write(w, r, apperr.Wrap(err, apperr.Upstream, "the "+p.name+" service failed to answer"))
+}
+
+// gone reports errors that mean the function's process is not there (not
+// yet, or no longer): nothing listens, or the connection was cut before
+// any response, as when it dies between accepting and answering. Those
+// are the 503 of a restarting function, not a bad answer.
+func gone(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	for _, target := range []error{syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.EPIPE, syscall.ENOENT, io.EOF, io.ErrUnexpectedEOF} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// StatusClientClosed is logged when the client disconnected before the
+// function answered (nginx's convention).
+const StatusClientClosed = 499
+
+type bufferPool struct{}
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, 32*1024); return &b }}
+
+func (bufferPool) Get() []byte  { return *(buffers.Get().(*[]byte)) }
+func (bufferPool) Put(b []byte) { buffers.Put(&b) }

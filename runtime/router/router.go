@@ -1,0 +1,119 @@
+// Package router is the router's front door: it cleans the path, keeps
+// scheduled paths private, sends each request to the function whose route
+// matches best, serves /metrics, answers unknown API paths with a JSON 404
+// and everything else from the web app — with request IDs, the access log
+// and the security headers around all of it.
+package router
+
+import (
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/archstudio/studio/runtime/accesslog"
+	"github.com/archstudio/studio/runtime/manifest"
+	"github.com/archstudio/studio/runtime/proxy"
+	"github.com/archstudio/studio/runtime/secheaders"
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/requestid"
+)
+
+// Deps are the parts the router dispatches to.
+type Deps struct {
+	Table *manifest.Table
+	// Functions maps a function name to its proxy. A name in Table but not
+	// here (binary not built) answers 503.
+	Functions map[string]http.Handler
+	// Private paths (schedule targets) are 404 from outside, with
+	// everything below them.
+	Private []string
+	SPA     http.Handler
+	// Metrics serves /metrics (nil: 404).
+	Metrics  http.Handler
+	Logger   *slog.Logger
+	Recorder accesslog.Recorder
+	Security secheaders.Policy
+}
+
+// MetricsPath is where the router serves its Prometheus metrics.
+const MetricsPath = "/metrics"
+
+// New returns the router's handler.
+func New(d Deps) http.Handler {
+	var h http.Handler = &dispatcher{d}
+	h = apperr.Recover(h)
+	h = secheaders.Middleware(d.Security)(h)
+	h = accesslog.Middleware(d.Logger, d.Recorder)(h)
+	h = logging.Middleware(d.Logger)(h)
+	return requestid.Middleware(h)
+}
+
+type dispatcher struct{ Deps }
+
+func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if clean := cleanPath(p); clean != p {
+		redirectClean(w, r, clean)
+		return
+	}
+	ctx := r.Context()
+	for _, private := range d.Private {
+		if under(p, private) {
+			apperr.Write(w, r, apperr.New(apperr.NotFound, "no such route"))
+			return
+		}
+	}
+	if p == MetricsPath && d.Metrics != nil {
+		accesslog.SetFunction(ctx, "metrics")
+		d.Metrics.ServeHTTP(w, r)
+		return
+	}
+	if route, ok := d.Table.Match(r.Method, p); ok {
+		accesslog.SetFunction(ctx, route.Function)
+		if h := d.Functions[route.Function]; h != nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		proxy.Unavailable(w, r, route.Function)
+		return
+	}
+	if under(p, "/api") || under(p, "/health") || under(p, "/internal") || p == MetricsPath {
+		apperr.Write(w, r, apperr.New(apperr.NotFound, "no such route"))
+		return
+	}
+	accesslog.SetFunction(ctx, "spa")
+	d.SPA.ServeHTTP(w, r)
+}
+
+// under reports whether p is prefix or a path below it.
+func under(p, prefix string) bool {
+	return p == prefix || strings.HasPrefix(p, strings.TrimSuffix(prefix, "/")+"/")
+}
+
+// cleanPath removes dot segments and repeated slashes, keeping a trailing
+// slash. Routing and the private-path check work on the clean form, so
+// /api/x/../../internal/... cannot sneak past them.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
+}
+
+// redirectClean sends GET/HEAD to the clean path and refuses the rest:
+// browsers never send unclean paths, so only odd clients see this.
+func redirectClean(w http.ResponseWriter, r *http.Request, clean string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		apperr.Write(w, r, apperr.New(apperr.Invalid, "the path is not canonical"))
+		return
+	}
+	u := *r.URL
+	u.Path, u.RawPath = clean, ""
+	http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently)
+}

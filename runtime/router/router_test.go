@@ -1,0 +1,90 @@
+package router
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/archstudio/studio/runtime/manifest"
+)
+
+func TestDispatch(t *testing.T) {
+	m, err := manifest.Parse([]byte(`{"functions":[
+		{"name":"chats","binary":"x","routes":["/api/chats"]},
+		{"name":"stream","binary":"x","routes":["POST /api/chats/*/messages"]},
+		{"name":"down","binary":"x","routes":["/api/down"]},
+		{"name":"boom","binary":"x","routes":["/api/boom"]},
+		{"name":"retention","binary":"x","schedule":{"every":"1h","path":"/internal/retention/run"}}
+	]}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := func(name string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Served-By", name)
+			_, _ = io.WriteString(w, name)
+		})
+	}
+	h := New(Deps{
+		Table: m.Table(),
+		Functions: map[string]http.Handler{
+			"chats": named("chats"), "stream": named("stream"),
+			"boom": http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("kaboom") }),
+		},
+		Private: []string{"/internal/retention/run"},
+		SPA:     named("spa"),
+		Logger:  slog.New(slog.DiscardHandler),
+	})
+	tests := []struct {
+		method, path string
+		status       int
+		servedBy     string
+		code         string
+	}{
+		{"GET", "/api/chats/1/messages", 200, "chats", ""},
+		{"POST", "/api/chats/1/messages", 200, "stream", ""},
+		{"GET", "/", 200, "spa", ""},
+		{"GET", "/chats/1", 200, "spa", ""},
+		{"GET", "/healthz", 200, "spa", ""},
+		{"GET", "/api", 404, "", "not_found"},
+		{"GET", "/api/", 404, "", "not_found"},
+		{"GET", "/health", 404, "", "not_found"},
+		{"GET", "/health/x", 404, "", "not_found"},
+		{"GET", "/metrics", 404, "", "not_found"},
+		{"POST", "/internal/retention/run", 404, "", "not_found"},
+		{"GET", "/internal/retention/run/", 404, "", "not_found"},
+		{"GET", "/api/down", 503, "", "unavailable"},
+		{"GET", "/api/boom", 500, "", "internal"},
+		{"GET", "/api//chats", 301, "", ""},
+		{"DELETE", "/api/./chats", 400, "", "invalid_argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			if got := rec.Header().Get("X-Served-By"); got != tt.servedBy {
+				t.Fatalf("served by %q, want %q", got, tt.servedBy)
+			}
+			if rec.Header().Get("X-Request-ID") == "" || rec.Header().Get("X-Frame-Options") != "DENY" {
+				t.Fatalf("missing request id or security headers: %v", rec.Header())
+			}
+			if tt.code != "" {
+				var e struct {
+					Error struct{ Code, Message string }
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Error.Code != tt.code {
+					t.Fatalf("body %s, want code %s", rec.Body, tt.code)
+				}
+				if e.Error.Message == "kaboom" {
+					t.Fatal("panic value leaked to the client")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,106 @@
+// Package spa serves the built web app (web/dist): files as they are,
+// index.html for client-side routes, with cache headers that let browsers
+// keep content-hashed assets forever and always revalidate the entry
+// points.
+package spa
+
+import (
+	"net/http"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/archstudio/studio/shared/apperr"
+)
+
+// Cache-Control values.
+const (
+	Immutable = "public, max-age=31536000, immutable"
+	NoCache   = "no-cache"
+)
+
+// Handler serves a Vite build directory.
+type Handler struct {
+	dir string
+	gz  *gzipCache
+}
+
+// New serves dir. It need not exist yet: until it does, every page is a
+// 404 that says the web app is not built.
+func New(dir string) *Handler {
+	return &Handler{dir: dir, gz: newGzipCache()}
+}
+
+// ServeHTTP serves r.URL.Path, which the router has already cleaned.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		apperr.Write(w, r, apperr.New(apperr.MethodNotAllowed, "only GET and HEAD are served here"))
+		return
+	}
+	rel := strings.TrimPrefix(r.URL.Path, "/")
+	name := rel
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	if h.serveFile(w, r, name) {
+		return
+	}
+	// Missing hashed assets and anything that looks like a file must 404:
+	// answering index.html would hand a stale page HTML where it expects
+	// a script.
+	if strings.HasPrefix(rel, "assets/") || path.Ext(rel) != "" {
+		apperr.Write(w, r, apperr.New(apperr.NotFound, "no such file"))
+		return
+	}
+	if h.serveFile(w, r, "index.html") {
+		return
+	}
+	apperr.Write(w, r, apperr.New(apperr.NotFound, "the web app is not built (run `make web`)"))
+}
+
+// serveFile serves dir/name if it is a regular file, reporting whether it
+// did. Dot files are never served.
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string) bool {
+	for _, seg := range strings.Split(name, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return false
+		}
+	}
+	// OpenInRoot refuses paths (and symlinks) that leave dir.
+	f, err := os.OpenInRoot(h.dir, name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return false
+	}
+	hdr := w.Header()
+	if strings.HasPrefix(name, "assets/") {
+		hdr.Set("Cache-Control", Immutable)
+	} else {
+		hdr.Set("Cache-Control", NoCache)
+	}
+	ctype := contentType(name)
+	if ctype != "" {
+		hdr.Set("Content-Type", ctype)
+	}
+	if compressible(name) {
+		hdr.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			if body, err := h.gz.get(name, f, info); err == nil {
+				hdr.Set("Content-Encoding", "gzip")
+				// Ranges of the compressed form are not what a client
+				// asking for a range of the file means.
+				r2 := r.Clone(r.Context())
+				r2.Header.Del("Range")
+				http.ServeContent(w, r2, name, info.ModTime(), newReader(body))
+				return true
+			}
+		}
+	}
+	http.ServeContent(w, r, name, info.ModTime(), f)
+	return true
+}
