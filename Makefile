@@ -55,8 +55,12 @@ test-go:
 	go vet $(PACKAGES)
 	go run ./shared/testkit/cmd/testenv go test -race -count=1 -timeout 20m $(PACKAGES)
 
-test-web:
-	@if [ -f web/package.json ]; then $(MAKE) web && cd web && npm test; fi
+# The browser suite drives Debian's Chromium against the whole stack (bin/
+# binaries, fake GitHub and Anthropic) that e2estack starts and stops.
+test-web: build web
+	cd web && npm test
+	mkdir -p web/test-results
+	E2E_STACK_LOGS=$(CURDIR)/web/test-results/stack.log go run ./shared/testkit/cmd/e2estack npm --prefix web run e2e
 
 ## bench: speed and memory figures (router latency, start-up, quotas, streaming)
 bench:
