@@ -1,0 +1,190 @@
+// Package api is the stream function's HTTP surface: sending a message
+// answers with the reply as server-sent events; a dropped client resumes
+// with Last-Event-ID; a WebSocket carries the same events plus send, stop
+// and resume commands; stop ends a generation on whichever instance runs
+// it. Every event a client receives is read from the chat's Redis Stream.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/archstudio/studio/functions/stream/generation"
+	"github.com/archstudio/studio/functions/stream/hub"
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/ids"
+	"github.com/archstudio/studio/shared/jsonio"
+	"github.com/archstudio/studio/shared/routing"
+	"github.com/archstudio/studio/shared/session"
+)
+
+// Config tunes the transports.
+type Config struct {
+	// Heartbeat is the interval of SSE comment pings (": ping") that keep
+	// proxies from cutting a quiet stream; default 15s.
+	Heartbeat time.Duration
+	// WriteTimeout drops a client that does not take one write (an SSE
+	// event or a WebSocket frame) within it; default 30s.
+	WriteTimeout time.Duration
+	// AllowedOrigins are the exact Origin values a WebSocket upgrade may
+	// come from.
+	AllowedOrigins []string
+	// WSSendBuffer is each WebSocket's queue of frames; a client that lets
+	// it fill is closed with "too slow". Default 64.
+	WSSendBuffer int
+	// WSPingInterval is how often the server pings a WebSocket; a client
+	// that does not answer within WriteTimeout is dropped. Default 30s.
+	WSPingInterval time.Duration
+	// WSMaxChats bounds the chats one WebSocket follows at once; default 16.
+	WSMaxChats int
+}
+
+func (c Config) withDefaults() Config {
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = 15 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 30 * time.Second
+	}
+	if c.WSSendBuffer <= 0 {
+		c.WSSendBuffer = 64
+	}
+	if c.WSPingInterval <= 0 {
+		c.WSPingInterval = 30 * time.Second
+	}
+	if c.WSMaxChats <= 0 {
+		c.WSMaxChats = 16
+	}
+	return c
+}
+
+// Deps are the handler's dependencies.
+type Deps struct {
+	Generations *generation.Manager
+	Hub         *hub.Hub
+	Store       *chatstore.Store
+	// Authenticate admits only signed-in requests (the session
+	// middleware) and puts the user in the context.
+	Authenticate func(http.Handler) http.Handler
+	Logger       *slog.Logger
+	Config       Config
+}
+
+// Handler serves the stream routes.
+type Handler struct {
+	d       Deps
+	cfg     Config
+	log     *slog.Logger
+	origins map[string]bool
+}
+
+// New returns the stream function's handler.
+func New(d Deps) http.Handler {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{d: d, cfg: d.Config.withDefaults(), log: d.Logger, origins: map[string]bool{}}
+	for _, o := range h.cfg.AllowedOrigins {
+		h.origins[o] = true
+	}
+	auth := d.Authenticate
+	mux := http.NewServeMux()
+	mux.Handle("POST /api/chats/{id}/messages", auth(apperr.HandlerFunc(h.postMessage)))
+	mux.Handle("GET /api/chats/{id}/events", auth(apperr.HandlerFunc(h.events)))
+	mux.Handle("POST /api/chats/{id}/stop", auth(apperr.HandlerFunc(h.stop)))
+	// The Origin is checked before the session, so a cross-site page
+	// learns nothing, not even whether its visitor is signed in.
+	mux.Handle("GET /api/ws", h.checkOrigin(auth(http.HandlerFunc(h.websocket))))
+	return routing.JSONErrors(mux)
+}
+
+func user(r *http.Request) (session.User, error) {
+	u, ok := session.UserFromContext(r.Context())
+	if !ok {
+		return session.User{}, apperr.New(apperr.Unauthenticated, "sign in required")
+	}
+	return u, nil
+}
+
+type messageRequest struct {
+	Content *string `json:"content"`
+}
+
+// postMessage starts a reply and streams it as server-sent events.
+func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) error {
+	u, err := user(r)
+	if err != nil {
+		return err
+	}
+	chatID, err := ids.FromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	var body messageRequest
+	// 100k characters of the worst JSON escaping fit well within 1 MiB.
+	if err := jsonio.Decode(w, r, &body, jsonio.DefaultMaxBody); err != nil {
+		return err
+	}
+	if body.Content == nil {
+		return apperr.InvalidField("content", "is required")
+	}
+	if _, err := h.d.Generations.Start(r.Context(), u, chatID, *body.Content); err != nil {
+		return err
+	}
+	h.serveSSE(w, r, chatID, "")
+	return nil
+}
+
+// events replays the chat's current or last generation after the client's
+// last event id, then follows it live until done.
+func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
+	u, err := user(r)
+	if err != nil {
+		return err
+	}
+	chatID, err := ids.FromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	last := r.Header.Get("Last-Event-ID")
+	if last == "" {
+		last = r.URL.Query().Get("last_event_id")
+	}
+	if last != "" && !hub.ValidID(last) {
+		return apperr.InvalidField("last_event_id", "is not an event id")
+	}
+	if _, err := h.d.Store.GetChat(r.Context(), u.ID, chatID); err != nil {
+		return err
+	}
+	ok, err := h.d.Hub.Exists(r.Context(), chatID)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly")
+	}
+	if !ok {
+		// Nothing to replay (no generation within the last hour). 204 also
+		// tells an EventSource not to reconnect.
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	h.serveSSE(w, r, chatID, last)
+	return nil
+}
+
+// stop ends the chat's running generation, on whichever instance.
+func (h *Handler) stop(w http.ResponseWriter, r *http.Request) error {
+	u, err := user(r)
+	if err != nil {
+		return err
+	}
+	chatID, err := ids.FromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.d.Generations.Stop(r.Context(), u, chatID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

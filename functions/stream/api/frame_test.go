@@ -1,0 +1,28 @@
+package api
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/archstudio/studio/functions/stream/hub"
+)
+
+func TestEventFrame(t *testing.T) {
+	tests := []struct {
+		entry hub.Entry
+		want  string
+	}{
+		{hub.Entry{ID: "1-0", Type: "delta", Data: []byte(`{"text":"hi \"there\""}`)},
+			`{"type":"delta","chat_id":"c","event_id":"1-0","text":"hi \"there\""}`},
+		{hub.Entry{ID: "2-3", Type: "done", Data: []byte(`{}`)},
+			`{"type":"done","chat_id":"c","event_id":"2-3"}`},
+		{hub.Entry{Type: "done", Data: []byte(`{"status":"interrupted"}`)},
+			`{"type":"done","chat_id":"c","status":"interrupted"}`},
+	}
+	for _, tt := range tests {
+		got := string(eventFrame("c", tt.entry))
+		if got != tt.want || !json.Valid([]byte(got)) {
+			t.Errorf("eventFrame(%+v) = %s, want %s", tt.entry, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,312 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/archstudio/studio/functions/stream/generation"
+	"github.com/archstudio/studio/functions/stream/hub"
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/ids"
+	"github.com/archstudio/studio/shared/session"
+)
+
+// wsReadLimit bounds one client frame: a send command with 100k characters
+// of worst-case JSON escaping.
+const wsReadLimit = 1 << 20
+
+// checkOrigin refuses a WebSocket upgrade from any Origin not listed
+// exactly in AllowedOrigins (no patterns, no missing Origin): a WebSocket
+// is not covered by the same-origin policy, so this is what stops another
+// site from riding the visitor's session cookie.
+func (h *Handler) checkOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !h.origins[r.Header.Get("Origin")] {
+			apperr.Write(w, r, apperr.New(apperr.Forbidden, "this origin may not open the stream"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// command is a client frame.
+type command struct {
+	Type        string  `json:"type"`
+	ChatID      string  `json:"chat_id"`
+	Content     *string `json:"content"`
+	LastEventID string  `json:"last_event_id"`
+}
+
+// wsConn is one WebSocket. A reader loop runs commands; one writer
+// goroutine owns the socket's writes and pings; each followed chat has a
+// goroutine that queues its events. The queue is bounded: a client that
+// stops reading is closed, never buffered for.
+type wsConn struct {
+	h    *Handler
+	c    *websocket.Conn
+	user session.User
+	send chan []byte
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu    sync.Mutex
+	chats map[string]*followed
+	wg    sync.WaitGroup
+
+	closeOnce sync.Once
+}
+
+func (h *Handler) websocket(w http.ResponseWriter, r *http.Request) {
+	u, err := user(r)
+	if err != nil {
+		apperr.Write(w, r, err)
+		return
+	}
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		// checkOrigin has compared the Origin exactly already.
+		InsecureSkipVerify: true,
+	})
+	if err != nil {
+		return // Accept has answered the client
+	}
+	c.SetReadLimit(wsReadLimit)
+	// The request context ends with the hijacked connection's handler; the
+	// connection lives on its own context.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	conn := &wsConn{h: h, c: c, user: u, send: make(chan []byte, h.cfg.WSSendBuffer),
+		ctx: ctx, cancel: cancel, chats: map[string]*followed{}}
+	conn.serve()
+}
+
+func (c *wsConn) serve() {
+	defer c.cancel()
+	go c.writer()
+	for {
+		typ, data, err := c.c.Read(c.ctx)
+		if err != nil {
+			break
+		}
+		if typ != websocket.MessageText {
+			c.errorFrame("", apperr.New(apperr.Invalid, "frames must be JSON text"))
+			continue
+		}
+		var cmd command
+		if err := json.Unmarshal(data, &cmd); err != nil {
+			c.errorFrame("", apperr.New(apperr.Invalid, "a frame must be a JSON command"))
+			continue
+		}
+		c.run(cmd)
+	}
+	c.cancel()
+	c.wg.Wait()
+	c.close(websocket.StatusNormalClosure, "")
+}
+
+func (c *wsConn) run(cmd command) {
+	if cmd.Type != "send" && cmd.Type != "stop" && cmd.Type != "resume" {
+		c.errorFrame(cmd.ChatID, apperr.InvalidField("type", "must be send, stop or resume"))
+		return
+	}
+	if !ids.Valid(cmd.ChatID) {
+		c.errorFrame(cmd.ChatID, apperr.InvalidField("chat_id", "must be a UUID"))
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, 30*time.Second)
+	defer cancel()
+	switch cmd.Type {
+	case "send":
+		if cmd.Content == nil {
+			c.errorFrame(cmd.ChatID, apperr.InvalidField("content", "is required"))
+			return
+		}
+		if _, err := c.h.d.Generations.Start(ctx, c.user, cmd.ChatID, *cmd.Content); err != nil {
+			c.errorFrame(cmd.ChatID, err)
+			return
+		}
+		c.follow(cmd.ChatID, "")
+	case "stop":
+		if err := c.h.d.Generations.Stop(ctx, c.user, cmd.ChatID); err != nil {
+			c.errorFrame(cmd.ChatID, err)
+		}
+	case "resume":
+		if cmd.LastEventID != "" && !hub.ValidID(cmd.LastEventID) {
+			c.errorFrame(cmd.ChatID, apperr.InvalidField("last_event_id", "is not an event id"))
+			return
+		}
+		if _, err := c.h.d.Store.GetChat(ctx, c.user.ID, cmd.ChatID); err != nil {
+			c.errorFrame(cmd.ChatID, err)
+			return
+		}
+		c.follow(cmd.ChatID, cmd.LastEventID)
+	}
+}
+
+// followed is a chat a connection follows.
+type followed struct{ stop context.CancelFunc }
+
+// follow queues chat's events after id, replacing an earlier follow of
+// the same chat.
+func (c *wsConn) follow(chatID, after string) {
+	c.mu.Lock()
+	if f, ok := c.chats[chatID]; ok {
+		f.stop()
+		delete(c.chats, chatID)
+	}
+	if len(c.chats) >= c.h.cfg.WSMaxChats {
+		c.mu.Unlock()
+		c.errorFrame(chatID, apperr.New(apperr.TooLarge, "this connection follows too many chats"))
+		return
+	}
+	ctx, stop := context.WithCancel(c.ctx)
+	f := &followed{stop: stop}
+	c.chats[chatID] = f
+	c.wg.Add(1)
+	c.mu.Unlock()
+
+	go func() {
+		defer c.wg.Done()
+		defer func() {
+			c.mu.Lock()
+			stop()
+			// Only our own entry: a newer follow may have replaced it.
+			if c.chats[chatID] == f {
+				delete(c.chats, chatID)
+			}
+			c.mu.Unlock()
+		}()
+		for n := range follow(ctx, c.h.d.Hub.Subscribe(chatID, after)) {
+			switch {
+			case n.err == nil:
+				c.enqueue(eventFrame(chatID, n.e))
+			case errors.Is(n.err, hub.ErrAbandoned):
+				c.errorFrame(chatID, apperr.New(apperr.Unavailable, "the reply was interrupted"))
+				c.enqueue(eventFrame(chatID, hub.Entry{Type: generation.TypeDone, Data: []byte(`{"status":"interrupted"}`)}))
+			case errors.Is(n.err, io.EOF), ctx.Err() != nil:
+			default:
+				c.h.log.Warn("stream: read events", slog.String("chat_id", chatID), slog.Any("error", n.err))
+				c.errorFrame(chatID, apperr.New(apperr.Unavailable, "lost the event stream; resume to continue"))
+			}
+		}
+	}()
+}
+
+// enqueue hands a frame to the writer, waiting up to WriteTimeout for room
+// (a replay comes in bursts, and the subscription reads Redis only as fast
+// as we take its entries), then closes a client too slow to take it.
+func (c *wsConn) enqueue(frame []byte) {
+	select {
+	case c.send <- frame:
+		return
+	case <-c.ctx.Done():
+		return
+	default:
+	}
+	t := time.NewTimer(c.h.cfg.WriteTimeout)
+	defer t.Stop()
+	select {
+	case c.send <- frame:
+	case <-c.ctx.Done():
+	case <-t.C:
+		c.close(websocket.StatusPolicyViolation, "too slow")
+	}
+}
+
+func (c *wsConn) writer() {
+	ping := time.NewTicker(c.h.cfg.WSPingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-c.h.d.Generations.Closed():
+			// This instance has drained; the client reconnects elsewhere.
+			c.close(websocket.StatusGoingAway, "server restarting")
+			return
+		case frame := <-c.send:
+			ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.WriteTimeout)
+			err := c.c.Write(ctx, websocket.MessageText, frame)
+			cancel()
+			if err != nil {
+				c.close(websocket.StatusPolicyViolation, "too slow")
+				return
+			}
+		case <-ping.C:
+			ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.WriteTimeout)
+			err := c.c.Ping(ctx)
+			cancel()
+			if err != nil {
+				c.close(websocket.StatusGoingAway, "ping timeout")
+				return
+			}
+		}
+	}
+}
+
+// close ends the connection once, with code and reason, without waiting
+// on a client that may not be reading.
+func (c *wsConn) close(code websocket.StatusCode, reason string) {
+	c.closeOnce.Do(func() {
+		go func() {
+			// The close handshake first (it gives up after 5 s on a client
+			// that reads nothing), then everything else stops.
+			if err := c.c.Close(code, reason); err != nil {
+				_ = c.c.CloseNow()
+			}
+			c.cancel()
+		}()
+	})
+}
+
+func (c *wsConn) errorFrame(chatID string, err error) {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		c.h.log.Error("stream: websocket command", slog.Any("error", err))
+		e = apperr.New(apperr.Internal, "internal error")
+	}
+	obj := map[string]any{}
+	for k, v := range e.Details {
+		obj[k] = v
+	}
+	obj["type"] = generation.TypeError
+	obj["code"] = e.Code
+	obj["message"] = e.Message
+	if chatID != "" {
+		obj["chat_id"] = chatID
+	}
+	if e.Field != "" {
+		obj["field"] = e.Field
+	}
+	if e.RetryAfter > 0 {
+		obj["retry_after"] = int(e.RetryAfter.Seconds() + 0.999)
+	}
+	b, _ := json.Marshal(obj)
+	c.enqueue(b)
+}
+
+// eventFrame is {"type","chat_id","event_id",...data}.
+func eventFrame(chatID string, e hub.Entry) []byte {
+	head, _ := json.Marshal(struct {
+		Type    string `json:"type"`
+		ChatID  string `json:"chat_id"`
+		EventID string `json:"event_id,omitempty"`
+	}{e.Type, chatID, e.ID})
+	data := e.Data
+	if len(data) < 2 || data[0] != '{' {
+		return head
+	}
+	out := make([]byte, 0, len(head)+len(data))
+	out = append(out, head[:len(head)-1]...) // drop '}'
+	if len(data) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, data[1:]...)
+}

@@ -1,0 +1,381 @@
+// Package generation runs chat replies: it saves the user's message, asks
+// the model, splits the reply into prose and artifacts, appends every event
+// to the chat's Redis Stream (from which all clients read), saves artifacts
+// as they close, and saves the assistant message with how it ended:
+// complete, stopped, error or interrupted. A generation runs detached from
+// the request that started it, so a client that drops and resumes — on any
+// instance — misses nothing.
+package generation
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/archstudio/studio/functions/stream/hub"
+	"github.com/archstudio/studio/functions/stream/model"
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/quota"
+	"github.com/archstudio/studio/shared/session"
+)
+
+// MaxContentChars bounds a user message, in characters.
+const MaxContentChars = 100_000
+
+// Config tunes generations.
+type Config struct {
+	MaxTokens int // the model's max_tokens
+	// ContextTokens budgets the history sent as context (estimated at
+	// model.CharsPerToken characters a token; newest turns kept).
+	ContextTokens int
+	// HistoryLimit bounds the messages read for context.
+	HistoryLimit int
+	// Coalesce is the least time between two text events after the first.
+	Coalesce time.Duration
+	// LockTTL is how long a chat stays locked if this instance dies; the
+	// lock is refreshed (and stop requests polled) every LockTTL/3.
+	LockTTL time.Duration
+	// Timeout bounds one generation.
+	Timeout time.Duration
+	// Checkpoint is how often the partial reply is saved while streaming.
+	Checkpoint time.Duration
+	// SystemPrompt defaults to DefaultSystemPrompt.
+	SystemPrompt string
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxTokens <= 0 {
+		c.MaxTokens = 4096
+	}
+	if c.ContextTokens <= 0 {
+		c.ContextTokens = 100_000
+	}
+	if c.HistoryLimit <= 0 {
+		c.HistoryLimit = 200
+	}
+	if c.Coalesce <= 0 {
+		c.Coalesce = 30 * time.Millisecond
+	}
+	if c.LockTTL <= 0 {
+		c.LockTTL = 30 * time.Second
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 10 * time.Minute
+	}
+	if c.Checkpoint <= 0 {
+		c.Checkpoint = 5 * time.Second
+	}
+	if c.SystemPrompt == "" {
+		c.SystemPrompt = DefaultSystemPrompt
+	}
+	return c
+}
+
+// Deps are what a Manager works with.
+type Deps struct {
+	Store  *chatstore.Store
+	Quota  *quota.Quota
+	Hub    *hub.Hub
+	Model  model.Model
+	Logger *slog.Logger
+	Config Config
+}
+
+// Why a generation's context ended, which decides its final status.
+var (
+	errStopped     = errors.New("generation: stopped by the user")
+	errInterrupted = errors.New("generation: interrupted by shutdown")
+	errTimedOut    = errors.New("generation: took too long")
+)
+
+// Manager starts generations and tracks those running on this instance.
+type Manager struct {
+	d   Deps
+	cfg Config
+	log *slog.Logger
+
+	mu       sync.Mutex
+	runs     map[string]*run // by chat id
+	draining bool
+	wg       sync.WaitGroup
+
+	drainOnce sync.Once
+	closed    chan struct{}
+}
+
+// New returns a Manager.
+func New(d Deps) *Manager {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Manager{d: d, cfg: d.Config.withDefaults(), log: d.Logger, runs: map[string]*run{}, closed: make(chan struct{})}
+}
+
+// Listen subscribes to stop requests from every instance until ctx ends.
+func (m *Manager) Listen(ctx context.Context) error {
+	return m.d.Hub.ListenStops(ctx, func(chat, gen string) { m.stopLocal(chat, gen) })
+}
+
+// Model returns the model generations use.
+func (m *Manager) Model() model.Model { return m.d.Model }
+
+// ValidateContent checks a user message: 1 to MaxContentChars characters,
+// not only whitespace. Errors name the field "content".
+func ValidateContent(content string) error {
+	if !utf8.ValidString(content) || strings.IndexByte(content, 0) >= 0 {
+		return apperr.InvalidField("content", "must be valid UTF-8 text")
+	}
+	n := utf8.RuneCountInString(content)
+	if n == 0 || strings.TrimSpace(content) == "" {
+		return apperr.InvalidField("content", "must not be empty")
+	}
+	if n > MaxContentChars {
+		return apperr.InvalidField("content", "must be at most %d characters", MaxContentChars)
+	}
+	return nil
+}
+
+// Started describes a generation that has begun; its events follow in the
+// chat's stream.
+type Started struct {
+	ChatID             string
+	UserMessageID      string
+	AssistantMessageID string
+	Model              string
+}
+
+// Start begins a reply to content in user's chat. In order: it refuses
+// when the instance is draining (Unavailable), checks the chat is the
+// user's (NotFound), reserves quota (QuotaExceeded), takes the chat's lock
+// (Conflict), saves the user's message, creates the streaming assistant
+// message, opens the chat's stream with message_start and starts the
+// model. Errors are *apperr.Error.
+func (m *Manager) Start(ctx context.Context, user session.User, chatID, content string) (Started, error) {
+	if err := ValidateContent(content); err != nil {
+		return Started{}, err
+	}
+	if m.isDraining() {
+		return Started{}, unavailable()
+	}
+	if _, err := m.d.Store.GetChat(ctx, user.ID, chatID); err != nil {
+		return Started{}, err
+	}
+	res, err := m.d.Quota.Reserve(ctx, user.ID)
+	if err != nil {
+		return Started{}, err
+	}
+	// From here on the steps leave state behind (a reservation, a lock,
+	// saved messages), so a client that goes away must not cut them short.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	gen := newID()
+	ok, err := m.d.Hub.Acquire(ctx, chatID, gen, m.cfg.LockTTL)
+	if err != nil || !ok {
+		m.release(res)
+		if err != nil {
+			return Started{}, apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly")
+		}
+		return Started{}, apperr.New(apperr.Conflict, "a reply is already being generated in this chat")
+	}
+	started, r, err := m.open(ctx, user, chatID, gen, content, res)
+	if err != nil {
+		m.release(res)
+		m.unlock(chatID, gen)
+		return Started{}, err
+	}
+	m.mu.Lock()
+	if m.draining {
+		// Shutdown began while we prepared: end the message as interrupted
+		// at once rather than start a model call nobody will wait for.
+		m.mu.Unlock()
+		r.cancel(errInterrupted)
+		r.run()
+		return started, nil
+	}
+	// Added under mu while not draining, so every Add happens before
+	// Drain's Wait.
+	m.runs[chatID] = r
+	m.wg.Add(1)
+	m.mu.Unlock()
+	go func() {
+		defer m.wg.Done()
+		r.run()
+	}()
+	return started, nil
+}
+
+// open saves the messages, opens the stream and prepares the run.
+func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, content string, res *quota.Reservation) (Started, *run, error) {
+	history, err := m.d.Store.History(ctx, user.ID, chatID, m.cfg.HistoryLimit)
+	if err != nil {
+		return Started{}, nil, err
+	}
+	userMsg, err := m.d.Store.InsertMessage(ctx, user.ID, chatID, chatstore.RoleUser, content, chatstore.StatusComplete)
+	if err != nil {
+		return Started{}, nil, err
+	}
+	if _, err := m.d.Store.SetTitleIfEmpty(ctx, user.ID, chatID, content); err != nil {
+		m.log.WarnContext(ctx, "stream: name chat", slog.Any("error", err))
+	}
+	asst, err := m.d.Store.InsertMessage(ctx, user.ID, chatID, chatstore.RoleAssistant, "", chatstore.StatusStreaming)
+	if err != nil {
+		return Started{}, nil, err
+	}
+	fail := func(err error) (Started, *run, error) {
+		// The reply never started: record that rather than leave it
+		// streaming.
+		if _, ferr := m.d.Store.FinishMessage(ctx, user.ID, asst.ID, "", chatstore.StatusError, m.d.Model.Name(), 0, 0); ferr != nil {
+			m.log.ErrorContext(ctx, "stream: mark unstarted reply", slog.Any("error", ferr))
+		}
+		return Started{}, nil, err
+	}
+	versions, err := m.latestVersions(ctx, user.ID, chatID)
+	if err != nil {
+		return fail(err)
+	}
+	if err := m.d.Hub.Reset(ctx, chatID); err != nil {
+		return fail(apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly"))
+	}
+	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: m.d.Model.Name()}
+	turns := make([]model.Turn, 0, len(history)+1)
+	for _, msg := range history {
+		turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content})
+	}
+	turns = append(turns, model.Turn{Role: model.User, Text: content})
+
+	rctx, cancel := context.WithCancelCause(context.Background())
+	rctx, cancelTimeout := context.WithTimeoutCause(rctx, m.cfg.Timeout, errTimedOut)
+	r := &run{
+		m: m, user: user, chatID: chatID, gen: gen, messageID: asst.ID, reservation: res,
+		ctx: rctx, cancel: cancel, cancelTimeout: cancelTimeout,
+		request:  model.Request{System: m.cfg.SystemPrompt, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
+		pub:      newPublisher(m.d.Hub, chatID, m.cfg.Coalesce, m.log),
+		versions: versions,
+		log:      m.log.With(slog.String("chat_id", chatID), slog.String("message_id", asst.ID)),
+	}
+	r.pub.event(TypeMessageStart, MessageStart{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: started.Model})
+	return started, r, nil
+}
+
+// latestVersions returns the current version of each artifact of the chat,
+// to announce a new artifact's version when it starts.
+func (m *Manager) latestVersions(ctx context.Context, userID, chatID string) (map[string]int, error) {
+	arts, err := m.d.Store.LatestArtifacts(ctx, userID, chatID)
+	if err != nil {
+		return nil, err
+	}
+	v := make(map[string]int, len(arts))
+	for _, a := range arts {
+		v[a.Identifier] = a.Version
+	}
+	return v, nil
+}
+
+// Stop asks the chat's running generation to stop, wherever it runs.
+func (m *Manager) Stop(ctx context.Context, user session.User, chatID string) error {
+	if _, err := m.d.Store.GetChat(ctx, user.ID, chatID); err != nil {
+		return err
+	}
+	if _, err := m.d.Hub.RequestStop(ctx, chatID); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly")
+	}
+	return nil
+}
+
+// stopLocal stops generation gen of chat if it runs here.
+func (m *Manager) stopLocal(chat, gen string) {
+	m.mu.Lock()
+	r := m.runs[chat]
+	m.mu.Unlock()
+	if r != nil && r.gen == gen {
+		r.cancel(errStopped)
+	}
+}
+
+func (m *Manager) finished(r *run) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.runs[r.chatID] == r {
+		delete(m.runs, r.chatID)
+	}
+}
+
+// Running returns how many generations run on this instance.
+func (m *Manager) Running() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.runs)
+}
+
+func (m *Manager) isDraining() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.draining
+}
+
+// Drain is the shutdown: new generations are refused (503), running ones
+// get up to timeout to finish, then are cancelled and saved as
+// interrupted. Afterwards Closed is closed, which ends every client
+// stream of this instance (clients resume on another). Calling it again
+// waits for the first call's drain.
+func (m *Manager) Drain(timeout time.Duration) {
+	m.drainOnce.Do(func() {
+		m.mu.Lock()
+		m.draining = true
+		n := len(m.runs)
+		m.mu.Unlock()
+		m.log.Info("stream: draining", slog.Int("running", n), slog.Duration("timeout", timeout))
+		done := make(chan struct{})
+		go func() { m.wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(timeout):
+			m.mu.Lock()
+			for _, r := range m.runs {
+				r.cancel(errInterrupted)
+			}
+			m.mu.Unlock()
+			<-done
+		}
+		close(m.closed)
+	})
+	<-m.closed
+}
+
+// Closed is closed when the instance has drained.
+func (m *Manager) Closed() <-chan struct{} { return m.closed }
+
+func (m *Manager) release(res *quota.Reservation) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := res.Release(ctx); err != nil {
+		m.log.Error("stream: release quota", slog.Any("error", err))
+	}
+}
+
+func (m *Manager) unlock(chatID, gen string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := m.d.Hub.Release(ctx, chatID, gen); err != nil {
+		m.log.Error("stream: release chat lock", slog.String("chat_id", chatID), slog.Any("error", err))
+	}
+}
+
+func unavailable() error {
+	e := apperr.New(apperr.Unavailable, "the stream service is restarting; try again in a moment")
+	e.RetryAfter = 2 * time.Second
+	return e
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,227 @@
+package generation
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/archstudio/studio/functions/stream/model"
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/artifact"
+	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/quota"
+	"github.com/archstudio/studio/shared/session"
+)
+
+// run is one generation in progress. Only its own goroutine touches its
+// fields after Start, apart from cancel.
+type run struct {
+	m                        *Manager
+	user                     session.User
+	chatID, gen, messageID   string
+	reservation              *quota.Reservation
+	ctx                      context.Context
+	cancel                   context.CancelCauseFunc
+	cancelTimeout            context.CancelFunc
+	request                  model.Request
+	pub                      *publisher
+	versions                 map[string]int // identifier → latest saved version
+	log                      *slog.Logger
+	parser                   artifact.Parser
+	content                  strings.Builder // the reply as received, tags included
+	open                     *openArtifact
+	emitted                  bool
+	lastCheckpoint           time.Time
+	checkpointedContentBytes int
+}
+
+type openArtifact struct {
+	attrs   artifact.Attrs
+	version int
+	content strings.Builder
+}
+
+func (r *run) run() {
+	defer r.m.finished(r)
+	defer r.cancelTimeout()
+	stopKeepAlive := make(chan struct{})
+	keepAliveDone := make(chan struct{})
+	go func() { defer close(keepAliveDone); r.keepAlive(stopKeepAlive) }()
+
+	r.lastCheckpoint = time.Now()
+	usage, err := r.m.d.Model.Stream(r.ctx, r.request, r.emit)
+	r.handle(r.parser.Flush())
+	r.pub.close()
+	close(stopKeepAlive)
+	<-keepAliveDone
+
+	status, failure := r.outcome(err)
+	if failure != nil {
+		r.pub.event(TypeError, Error{Code: string(failure.Code), Message: failure.Message})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, serr := r.m.d.Store.FinishMessage(ctx, r.user.ID, r.messageID, r.content.String(), status,
+		r.m.d.Model.Name(), usage.InputTokens, usage.OutputTokens); serr != nil {
+		r.log.Error("stream: save assistant message", slog.String("status", status), slog.Any("error", serr))
+	}
+	r.settle(ctx, status, usage)
+	r.pub.event(TypeUsage, Usage(usage))
+	r.pub.event(TypeDone, Done{Status: status})
+	r.m.unlock(r.chatID, r.gen)
+	r.cancel(nil)
+	r.log.Info("stream: generation ended", slog.String("status", status),
+		slog.Int("input_tokens", usage.InputTokens), slog.Int("output_tokens", usage.OutputTokens),
+		slog.Any("error", err))
+}
+
+// outcome maps how the model call ended to the message's status, and for
+// failures to what the user is told.
+func (r *run) outcome(err error) (string, *apperr.Error) {
+	if err == nil {
+		return chatstore.StatusComplete, nil
+	}
+	cause := context.Cause(r.ctx)
+	switch {
+	case errors.Is(err, errStopped) || errors.Is(cause, errStopped):
+		return chatstore.StatusStopped, nil
+	case errors.Is(err, errInterrupted) || errors.Is(cause, errInterrupted):
+		return chatstore.StatusInterrupted, nil
+	case errors.Is(err, errTimedOut) || errors.Is(cause, errTimedOut):
+		return chatstore.StatusError, apperr.Wrap(err, apperr.Upstream, "the reply took too long and was cut off")
+	}
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		e = apperr.Wrap(err, apperr.Upstream, "Claude failed to answer; please try again")
+	}
+	return chatstore.StatusError, e
+}
+
+// settle charges the call: released when nothing came back (a failure or
+// stop before the first token with no usage reported), else settled with
+// the model's usage.
+func (r *run) settle(ctx context.Context, status string, usage model.Usage) {
+	var err error
+	if !r.emitted && (status == chatstore.StatusError || usage == (model.Usage{})) {
+		err = r.reservation.Release(ctx)
+	} else {
+		err = r.reservation.Settle(ctx, int64(usage.InputTokens), int64(usage.OutputTokens))
+	}
+	if err != nil {
+		r.log.Error("stream: settle quota", slog.Any("error", err))
+	}
+}
+
+// emit receives each piece of the model's reply.
+func (r *run) emit(text string) {
+	r.emitted = true
+	r.content.WriteString(text)
+	r.handle(r.parser.Feed(text))
+	if time.Since(r.lastCheckpoint) >= r.m.cfg.Checkpoint {
+		r.checkpoint()
+	}
+}
+
+func (r *run) handle(events []artifact.Event) {
+	for _, e := range events {
+		switch e.Kind {
+		case artifact.Text:
+			r.pub.text(TypeDelta, "", e.Text)
+		case artifact.Start:
+			a := normalize(e.Attrs)
+			r.open = &openArtifact{attrs: a, version: r.versions[a.Identifier] + 1}
+			r.pub.event(TypeArtifactStart, ArtifactStart{Identifier: a.Identifier, Type: a.Type,
+				Title: a.Title, Language: a.Language, Version: r.open.version})
+		case artifact.Delta:
+			r.open.content.WriteString(e.Text)
+			r.pub.text(TypeArtifactDelta, r.open.attrs.Identifier, e.Text)
+		case artifact.End:
+			r.pub.event(TypeArtifactEnd, r.saveArtifact())
+			r.open = nil
+		}
+	}
+}
+
+// saveArtifact stores the artifact that just closed as its identifier's
+// next version.
+func (r *run) saveArtifact() ArtifactEnd {
+	a := r.open
+	end := ArtifactEnd{Identifier: a.attrs.Identifier, Version: a.version}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	saved, err := r.m.d.Store.SaveArtifact(ctx, r.user.ID, r.chatID, r.messageID,
+		a.attrs.Identifier, a.attrs.Type, a.attrs.Language, a.attrs.Title, a.content.String())
+	if err != nil {
+		r.log.Warn("stream: save artifact", slog.String("identifier", a.attrs.Identifier), slog.Any("error", err))
+		return end
+	}
+	r.versions[saved.Identifier] = saved.Version
+	end.Version, end.ID = saved.Version, saved.ID
+	return end
+}
+
+// checkpoint saves the partial reply, so a crash of this process loses at
+// most one interval of text.
+func (r *run) checkpoint() {
+	r.lastCheckpoint = time.Now()
+	if r.content.Len() == r.checkpointedContentBytes {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := r.m.d.Store.UpdateMessage(ctx, r.user.ID, r.messageID, r.content.String(),
+		chatstore.StatusStreaming, r.m.d.Model.Name(), 0, 0); err != nil {
+		r.log.Warn("stream: checkpoint", slog.Any("error", err))
+		return
+	}
+	r.checkpointedContentBytes = r.content.Len()
+}
+
+// keepAlive refreshes the chat's lock and polls for a stop request that
+// pub/sub may have missed, until stop is closed.
+func (r *run) keepAlive(stop <-chan struct{}) {
+	t := time.NewTicker(r.m.cfg.LockTTL / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if ok, err := r.m.d.Hub.Refresh(ctx, r.chatID, r.gen, r.m.cfg.LockTTL); err != nil || !ok {
+			r.log.Warn("stream: refresh chat lock", slog.Bool("held", ok), slog.Any("error", err))
+		}
+		if stopped, err := r.m.d.Hub.StopRequested(ctx, r.chatID, r.gen); err == nil && stopped {
+			r.cancel(errStopped)
+		}
+		cancel()
+	}
+}
+
+// normalize makes an artifact storable: an unknown type is shown as code
+// (never rendered), an unusable language name is dropped.
+func normalize(a artifact.Attrs) artifact.Attrs {
+	if !chatstore.ValidType(a.Type) {
+		a.Type = chatstore.TypeCode
+	}
+	if !validLanguage(a.Language) {
+		a.Language = ""
+	}
+	return a
+}
+
+// validLanguage mirrors chatstore's rule for language names.
+func validLanguage(s string) bool {
+	if len(s) > 50 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("+#-_.", c)) {
+			return false
+		}
+	}
+	return true
+}

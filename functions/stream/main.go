@@ -1,0 +1,223 @@
+// Command stream is the streaming function: chatting with Claude over
+// server-sent events and WebSocket, with artifacts and resumable streams
+// (POST /api/chats/{id}/messages, GET /api/chats/{id}/events,
+// POST /api/chats/{id}/stop, GET /api/ws).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/anthropics/anthropic-sdk-go"
+
+	"github.com/archstudio/studio/functions/stream/api"
+	"github.com/archstudio/studio/functions/stream/claude"
+	"github.com/archstudio/studio/functions/stream/generation"
+	"github.com/archstudio/studio/functions/stream/hub"
+	"github.com/archstudio/studio/functions/stream/model"
+	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/db"
+	"github.com/archstudio/studio/shared/quota"
+	"github.com/archstudio/studio/shared/redisconn"
+	"github.com/archstudio/studio/shared/session"
+)
+
+type settings struct {
+	config.Base
+	config.Postgres
+	config.Redis
+	quota.Settings
+
+	AnthropicAPIKey      string        `envconfig:"ANTHROPIC_API_KEY" secret:"true"`
+	AnthropicBaseURL     string        `envconfig:"ANTHROPIC_BASE_URL"`
+	AnthropicModel       string        `envconfig:"ANTHROPIC_MODEL"`
+	AnthropicMaxTokens   int           `envconfig:"ANTHROPIC_MAX_TOKENS" default:"4096"`
+	AnthropicRetries     int           `envconfig:"ANTHROPIC_RETRIES" default:"3"`
+	AnthropicRetryBase   time.Duration `envconfig:"ANTHROPIC_RETRY_BASE" default:"500ms"`
+	AnthropicRetryMax    time.Duration `envconfig:"ANTHROPIC_RETRY_MAX" default:"8s"`
+	AnthropicIdleTimeout time.Duration `envconfig:"ANTHROPIC_IDLE_TIMEOUT" default:"90s"`
+
+	ContextTokens      int           `envconfig:"STREAM_CONTEXT_TOKENS" default:"100000"`
+	Heartbeat          time.Duration `envconfig:"STREAM_HEARTBEAT" default:"15s"`
+	Coalesce           time.Duration `envconfig:"STREAM_COALESCE" default:"30ms"`
+	DrainTimeout       time.Duration `envconfig:"STREAM_DRAIN_TIMEOUT" default:"8s"`
+	GenerationTimeout  time.Duration `envconfig:"STREAM_GENERATION_TIMEOUT" default:"10m"`
+	EventsTTL          time.Duration `envconfig:"STREAM_EVENTS_TTL" default:"1h"`
+	EventsMaxLen       int64         `envconfig:"STREAM_EVENTS_MAXLEN" default:"20000"`
+	ClientWriteTimeout time.Duration `envconfig:"STREAM_CLIENT_WRITE_TIMEOUT" default:"30s"`
+	RedisReaders       int           `envconfig:"STREAM_REDIS_READERS" default:"256"`
+	AllowedOrigins     []string      `envconfig:"ALLOWED_ORIGINS" default:"http://localhost:8080"`
+	WSSendBuffer       int           `envconfig:"STREAM_WS_SEND_BUFFER" default:"64"`
+	WSPingInterval     time.Duration `envconfig:"STREAM_WS_PING_INTERVAL" default:"30s"`
+	DemoDelay          time.Duration `envconfig:"STREAM_DEMO_DELAY" default:"40ms"`
+}
+
+// Validate checks the settings beyond their types.
+func (s settings) Validate() error {
+	if err := s.Base.Validate(); err != nil {
+		return err
+	}
+	if _, err := s.Settings.Limits(); err != nil {
+		return err
+	}
+	if s.Production() && s.AnthropicAPIKey == "" {
+		return errors.New("ANTHROPIC_API_KEY: required in production (the demo model is for development only)")
+	}
+	if s.AnthropicBaseURL != "" {
+		if u, err := url.Parse(s.AnthropicBaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+			return fmt.Errorf("ANTHROPIC_BASE_URL: not an absolute URL: %q", s.AnthropicBaseURL)
+		}
+	}
+	if s.AnthropicMaxTokens < 1 {
+		return errors.New("ANTHROPIC_MAX_TOKENS: must be at least 1")
+	}
+	if s.AnthropicRetries < 0 {
+		return errors.New("ANTHROPIC_RETRIES: must not be negative")
+	}
+	if s.DrainTimeout >= s.ShutdownTimeout {
+		return fmt.Errorf("STREAM_DRAIN_TIMEOUT (%s) must be shorter than SHUTDOWN_TIMEOUT (%s), so interrupted replies are saved before the process exits", s.DrainTimeout, s.ShutdownTimeout)
+	}
+	if len(s.AllowedOrigins) == 0 {
+		return errors.New("ALLOWED_ORIGINS: at least one origin is required")
+	}
+	for _, o := range s.AllowedOrigins {
+		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("ALLOWED_ORIGINS: %q is not an origin like https://studio.example.com", o)
+		}
+	}
+	if s.RedisReaders < 1 || s.WSSendBuffer < 1 {
+		return errors.New("STREAM_REDIS_READERS and STREAM_WS_SEND_BUFFER must be at least 1")
+	}
+	return nil
+}
+
+func main() { bootstrap.Main("stream", run) }
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	var cfg settings
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	logger.Info("config", config.Describe(&cfg)...)
+	limits, _ := cfg.Settings.Limits()
+
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	rdb, err := redisconn.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	// Each chat being watched holds one connection in a blocking read, so
+	// the readers get a pool of their own.
+	readers, err := redisconn.Open(withPoolSize(cfg.RedisURL, cfg.RedisReaders))
+	if err != nil {
+		return err
+	}
+	defer readers.Close()
+
+	store := chatstore.New(pool)
+	events := hub.New(rdb, hub.Options{TTL: cfg.EventsTTL, MaxLen: cfg.EventsMaxLen, Readers: readers, Logger: logger})
+	defer events.Close()
+	gens := generation.New(generation.Deps{
+		Store:  store,
+		Quota:  quota.New(pool, rdb, quota.Options{Defaults: limits}),
+		Hub:    events,
+		Model:  chooseModel(cfg, logger),
+		Logger: logger,
+		Config: generation.Config{
+			MaxTokens:     cfg.AnthropicMaxTokens,
+			ContextTokens: cfg.ContextTokens,
+			Coalesce:      cfg.Coalesce,
+			Timeout:       cfg.GenerationTimeout,
+		},
+	})
+	// Stop requests must keep arriving while draining, so this outlives ctx.
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopListening()
+	if err := gens.Listen(listenCtx); err != nil {
+		logger.Warn("stream: stop requests from other instances unavailable until Redis answers", slog.Any("error", err))
+	}
+	sweepStale(ctx, store, cfg.GenerationTimeout, logger)
+
+	h := api.New(api.Deps{
+		Generations:  gens,
+		Hub:          events,
+		Store:        store,
+		Authenticate: session.NewStore(rdb, session.Config{}).Middleware,
+		Logger:       logger,
+		Config: api.Config{
+			Heartbeat:      cfg.Heartbeat,
+			WriteTimeout:   cfg.ClientWriteTimeout,
+			AllowedOrigins: cfg.AllowedOrigins,
+			WSSendBuffer:   cfg.WSSendBuffer,
+			WSPingInterval: cfg.WSPingInterval,
+		},
+	})
+	err = bootstrap.Serve(ctx, logger, cfg.Base, h,
+		bootstrap.LongLived(),
+		bootstrap.OnShutdown(func() { gens.Drain(cfg.DrainTimeout) }))
+	// Serve has returned once every SSE response ended; generations whose
+	// clients had left may still be saving.
+	gens.Drain(cfg.DrainTimeout)
+	return err
+}
+
+// chooseModel is Claude when a key is set, else (outside production, as
+// Validate ensures) the labelled demo model.
+func chooseModel(cfg settings, logger *slog.Logger) model.Model {
+	if cfg.AnthropicAPIKey == "" {
+		logger.Warn("ANTHROPIC_API_KEY is not set: replies come from the demo model, not Claude")
+		return model.Demo{Delay: cfg.DemoDelay}
+	}
+	name := cfg.AnthropicModel
+	if name == "" {
+		name = anthropic.ModelClaudeSonnet5_5
+	}
+	return claude.New(claude.Config{
+		APIKey:      cfg.AnthropicAPIKey,
+		BaseURL:     cfg.AnthropicBaseURL,
+		Model:       name,
+		Retries:     cfg.AnthropicRetries,
+		RetryBase:   cfg.AnthropicRetryBase,
+		RetryMax:    cfg.AnthropicRetryMax,
+		IdleTimeout: cfg.AnthropicIdleTimeout,
+		Logger:      logger,
+	})
+}
+
+// sweepStale marks as interrupted the replies left streaming by a process
+// that died: none can still be running after the generation timeout.
+func sweepStale(ctx context.Context, store *chatstore.Store, timeout time.Duration, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	n, err := store.InterruptStale(ctx, time.Now().Add(-timeout-time.Minute))
+	switch {
+	case err != nil:
+		logger.Warn("stream: sweep stale replies", slog.Any("error", err))
+	case n > 0:
+		logger.Info("stream: marked stale replies interrupted", slog.Int64("count", n))
+	}
+}
+
+// withPoolSize sets go-redis's pool_size option in a Redis URL.
+func withPoolSize(raw string, n int) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw // redisconn.Open reports the bad URL
+	}
+	q := u.Query()
+	q.Set("pool_size", strconv.Itoa(n))
+	u.RawQuery = q.Encode()
+	return u.String()
+}

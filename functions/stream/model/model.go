@@ -1,0 +1,42 @@
+// Package model is what the stream function asks of a language model: a
+// streamed reply to a conversation. The Claude client and the development
+// demo model implement it, so both run through the same generation code.
+package model
+
+import "context"
+
+// Roles of a conversation turn.
+const (
+	User      = "user"
+	Assistant = "assistant"
+)
+
+// Turn is one message of the conversation sent as context.
+type Turn struct {
+	Role string
+	Text string
+}
+
+// Request is one generation.
+type Request struct {
+	System    string
+	Turns     []Turn // oldest first, ending with the user's new message
+	MaxTokens int
+}
+
+// Usage is what a generation consumed, as the model reports it.
+type Usage struct {
+	InputTokens  int
+	OutputTokens int
+}
+
+// Model streams replies.
+type Model interface {
+	// Name is the model recorded on the assistant message.
+	Name() string
+	// Stream generates a reply to req, calling emit with each piece of text
+	// in order, from the caller's goroutine. It returns the usage known so
+	// far even when it fails: an error after emit was first called means a
+	// partial reply. Errors meant for the user are *apperr.Error.
+	Stream(ctx context.Context, req Request, emit func(text string)) (Usage, error)
+}

@@ -1,0 +1,67 @@
+// Command fakeanthropic serves the fake Anthropic Messages API for the
+// end-to-end stack: point the stream function's ANTHROPIC_BASE_URL at it.
+// Every request gets fakeanthropic.DefaultReply (prose and one artifact),
+// streamed slowly enough to press stop.
+//
+//	FAKE_ANTHROPIC_ADDR     listen address (default 127.0.0.1:8091)
+//	FAKE_ANTHROPIC_API_KEY  the x-api-key to require ("" accepts any key)
+//	FAKE_ANTHROPIC_DELAY    pause before each text chunk (default 100ms)
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/archstudio/studio/shared/testkit/fakeanthropic"
+)
+
+func main() {
+	if err := run(); err != nil {
+		log.Fatalf("fakeanthropic: %v", err)
+	}
+}
+
+func run() error {
+	addr := envOr("FAKE_ANTHROPIC_ADDR", "127.0.0.1:8091")
+	script := fakeanthropic.DefaultScript()
+	if v := os.Getenv("FAKE_ANTHROPIC_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("FAKE_ANTHROPIC_DELAY: %w", err)
+		}
+		script.Delay = d
+	}
+	fake := fakeanthropic.New(os.Getenv("FAKE_ANTHROPIC_API_KEY"), script)
+	srv := &http.Server{Addr: addr, Handler: fake, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Printf("fakeanthropic: listening on %s", addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fake.Release()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
