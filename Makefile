@@ -52,8 +52,10 @@ migrate:
 test: test-go test-web
 
 test-go:
-	go vet $(PACKAGES)
-	go run ./shared/testkit/cmd/testenv go test -race -count=1 -timeout 20m $(PACKAGES)
+	@echo "go vet: $(words $(PACKAGES)) packages"
+	@go vet $(PACKAGES)
+	@echo "go test -race: $(words $(PACKAGES)) packages, real PostgreSQL and Redis"
+	@go run ./shared/testkit/cmd/testenv go test -race -count=1 -timeout 20m $(PACKAGES)
 
 # The browser suite drives Debian's Chromium against the whole stack (bin/
 # binaries, fake GitHub and Anthropic) that e2estack starts and stops.
@@ -64,13 +66,13 @@ test-web: build web
 
 ## bench: speed and memory figures (router latency, start-up, quotas, streaming)
 bench:
-	go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench . -benchmem -benchtime 2s $(PACKAGES)
+	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench . -benchmem -benchtime 2s $(PACKAGES)
 
 ## lint: gofmt, go vet and staticcheck
 lint:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	go vet $(PACKAGES)
-	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PACKAGES)
+	@go vet $(PACKAGES)
+	@go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PACKAGES)
 
 clean:
 	rm -rf $(BIN) web/dist
