@@ -35,6 +35,13 @@ type Options struct {
 	Logs io.Writer
 	// Script is what the fake Anthropic answers; DefaultScript when zero.
 	Script *fakeanthropic.Script
+	// RouterBinary and FunctionsDir default to Root/bin/router and
+	// Root/bin/functions (what `make build` writes).
+	RouterBinary, FunctionsDir string
+	// DatabaseURL and RedisURL, when set, make this stack share another's
+	// data (two routers in front of one database and Redis, as two VPS
+	// instances would be); otherwise the stack gets fresh ones.
+	DatabaseURL, RedisURL string
 }
 
 // Stack is a running studio.
@@ -69,16 +76,23 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	if opts.Logs == nil {
 		opts.Logs = io.Discard
 	}
-	dbURL, drop, err := testkit.NewDatabase(ctx)
-	if err != nil {
-		return s, err
+	dbURL, redisURL := opts.DatabaseURL, opts.RedisURL
+	if dbURL == "" {
+		url, drop, err := testkit.NewDatabase(ctx)
+		if err != nil {
+			return s, err
+		}
+		s.closers = append(s.closers, drop)
+		dbURL = url
 	}
-	s.closers = append(s.closers, drop)
-	redisURL, flush, err := testkit.NewRedisDB(ctx)
-	if err != nil {
-		return s, err
+	if redisURL == "" {
+		url, flush, err := testkit.NewRedisDB(ctx)
+		if err != nil {
+			return s, err
+		}
+		s.closers = append(s.closers, flush)
+		redisURL = url
 	}
-	s.closers = append(s.closers, flush)
 	s.DatabaseURL, s.RedisURL = dbURL, redisURL
 
 	port, err := testkit.FreePort()
@@ -116,7 +130,13 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	s.closers = append(s.closers, func() { os.RemoveAll(runDir) })
 
 	root := opts.Root
-	s.router = exec.Command(filepath.Join(root, "bin", "router"))
+	if opts.RouterBinary == "" {
+		opts.RouterBinary = filepath.Join(root, "bin", "router")
+	}
+	if opts.FunctionsDir == "" {
+		opts.FunctionsDir = filepath.Join(root, "bin", "functions")
+	}
+	s.router = exec.Command(opts.RouterBinary)
 	s.router.Dir = root
 	s.router.Stdout, s.router.Stderr = opts.Logs, opts.Logs
 	s.router.Env = append(append(os.Environ(),
@@ -125,7 +145,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		"ROUTER_ADDR=127.0.0.1:"+fmt.Sprint(port),
 		"ROUTER_RUN_DIR="+runDir,
 		"ROUTER_MANIFEST="+filepath.Join(root, "runtime", "functions.json"),
-		"FUNCTIONS_DIR="+filepath.Join(root, "bin", "functions"),
+		"FUNCTIONS_DIR="+opts.FunctionsDir,
 		"WEB_DIST="+filepath.Join(root, "web", "dist"),
 		"DATABASE_URL="+dbURL,
 		"REDIS_URL="+redisURL,
