@@ -2,7 +2,6 @@
 //   E2E_BASE_URL=http://localhost:8080 npm run e2e
 // Scenarios run in order on one signed-in browser context (like a person).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { checkA11y } from './lib/axe.mjs';
 import { BASE_URL, launch, newContext, requireBaseUrl, screenshot, watchErrors } from './lib/browser.mjs';
@@ -14,7 +13,8 @@ requireBaseUrl();
 const ARTIFACT_PROMPT =
   process.env.E2E_ARTIFACT_PROMPT ?? 'Draw a mermaid diagram of the system architecture as an artifact';
 const LONG_PROMPT = process.env.E2E_LONG_PROMPT ?? 'Write a long essay about distributed systems';
-const USER = `e2e-${randomBytes(4).toString('hex')}`;
+// The stack's fake GitHub approves the consent step at once as this user.
+const LOGIN = process.env.E2E_GITHUB_LOGIN ?? 'octocat';
 
 let browser;
 let context;
@@ -25,10 +25,12 @@ let chatTitle;
 
 const assistantMessages = () => page.locator('article.message.assistant');
 
-async function signInDev(p, username) {
+// Signs in through the real OAuth round trip: the studio's /api/auth/github,
+// GitHub's authorize page (the stack's fake approves at once), the callback.
+async function signInWithGitHub(p) {
   await p.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
-  await p.getByLabel('User name').fill(username);
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await p.getByRole('link', { name: 'Sign in with GitHub' }).click();
+  await p.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
 }
 
 describe('ArchStudio studio', { concurrency: false }, () => {
@@ -51,14 +53,17 @@ describe('ArchStudio studio', { concurrency: false }, () => {
     const gh = page.getByRole('link', { name: 'Sign in with GitHub' });
     assert.match((await gh.getAttribute('href')) ?? '', /^\/api\/auth\/github\?return_to=/);
     await page.goto('/settings');
-    await page.getByLabel('User name').waitFor(); // the dev form (providers.dev)
+    await page.getByRole('link', { name: 'Sign in with GitHub' }).waitFor();
+    // GitHub is configured, so the development form is not offered.
+    assert.equal(await page.getByLabel('User name').count(), 0);
     await checkA11y(page, 'sign-in');
     await screenshot(page, 'sign-in');
   });
 
-  it('signs in with the development form and returns to the wanted page', async () => {
-    await signInDev(page, USER);
+  it('signs in with GitHub and returns to the wanted page', async () => {
+    await signInWithGitHub(page);
     await page.waitForURL(/\/settings$/);
+    await page.getByText(LOGIN).first().waitFor();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     await page.getByText('This device').waitFor();
   });
@@ -218,7 +223,7 @@ describe('ArchStudio studio', { concurrency: false }, () => {
     const other = await newContext(browser);
     const p2 = await other.newPage();
     await p2.goto('/settings');
-    await signInDev(p2, USER);
+    await signInWithGitHub(p2);
     await p2.getByText('This device').waitFor();
     await p2.getByRole('button', { name: 'Sign out everywhere' }).click();
     await p2.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
@@ -232,9 +237,8 @@ describe('ArchStudio studio', { concurrency: false }, () => {
   });
 
   it('signs out', async () => {
-    await signInDev(page, USER);
-    await page.waitForURL(/\/chats/);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInWithGitHub(page);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
     await page.getByText('You have signed out.').waitFor();
     await page.goto('/chats');

@@ -38,6 +38,12 @@ export async function launch() {
   });
 }
 
+// A 1×1 PNG.
+const AVATAR_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 export async function newContext(browser) {
   const context = await browser.newContext({
     baseURL: BASE_URL,
@@ -46,6 +52,11 @@ export async function newContext(browser) {
     reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(Number(process.env.E2E_TIMEOUT_MS ?? 15_000));
+  // GitHub's avatar CDN cannot be reached from the test machine; answer for
+  // it so the page loads exactly as it would in production.
+  await context.route('https://avatars.githubusercontent.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'image/png', body: AVATAR_PNG }),
+  );
   return context;
 }
 
