@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/archstudio/studio/functions/preferences/preferences"
@@ -21,22 +20,16 @@ type settings struct {
 	config.Base
 	config.Postgres
 	config.Redis
-	// DefaultModel is the model of users who chose none.
-	DefaultModel string `envconfig:"ANTHROPIC_MODEL" default:"claude-sonnet-4-5"`
-	// AllowedModels, when set, are the only models a user may choose.
-	AllowedModels []string      `envconfig:"ALLOWED_MODELS"`
-	CacheTTL      time.Duration `envconfig:"PREFERENCES_CACHE_TTL" default:"10m"`
+	config.Models
+	CacheTTL time.Duration `envconfig:"PREFERENCES_CACHE_TTL" default:"10m"`
 }
 
 func (s settings) Validate() error {
 	if err := s.Base.Validate(); err != nil {
 		return err
 	}
-	if s.DefaultModel == "" {
-		return fmt.Errorf("ANTHROPIC_MODEL: must not be empty")
-	}
-	if len(s.AllowedModels) > 0 && !slices.Contains(s.AllowedModels, s.DefaultModel) {
-		return fmt.Errorf("ALLOWED_MODELS: must include ANTHROPIC_MODEL (%s)", s.DefaultModel)
+	if err := s.Models.Validate(); err != nil {
+		return err
 	}
 	if s.CacheTTL <= 0 {
 		return fmt.Errorf("PREFERENCES_CACHE_TTL: must be positive")

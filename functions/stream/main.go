@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/anthropics/anthropic-sdk-go"
-
 	"github.com/archstudio/studio/functions/stream/api"
 	"github.com/archstudio/studio/functions/stream/claude"
 	"github.com/archstudio/studio/functions/stream/generation"
@@ -24,6 +22,7 @@ import (
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/db"
+	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/redisconn"
 	"github.com/archstudio/studio/shared/session"
@@ -34,10 +33,10 @@ type settings struct {
 	config.Postgres
 	config.Redis
 	quota.Settings
+	config.Models
 
 	AnthropicAPIKey      string        `envconfig:"ANTHROPIC_API_KEY" secret:"true"`
 	AnthropicBaseURL     string        `envconfig:"ANTHROPIC_BASE_URL"`
-	AnthropicModel       string        `envconfig:"ANTHROPIC_MODEL"`
 	AnthropicMaxTokens   int           `envconfig:"ANTHROPIC_MAX_TOKENS" default:"4096"`
 	AnthropicRetries     int           `envconfig:"ANTHROPIC_RETRIES" default:"3"`
 	AnthropicRetryBase   time.Duration `envconfig:"ANTHROPIC_RETRY_BASE" default:"500ms"`
@@ -62,6 +61,9 @@ type settings struct {
 // Validate checks the settings beyond their types.
 func (s settings) Validate() error {
 	if err := s.Base.Validate(); err != nil {
+		return err
+	}
+	if err := s.Models.Validate(); err != nil {
 		return err
 	}
 	if _, err := s.Settings.Limits(); err != nil {
@@ -134,6 +136,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		Quota:  quota.New(pool, rdb, quota.Options{Defaults: limits}),
 		Hub:    events,
 		Model:  chooseModel(cfg, logger),
+		Prefs:  prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: cfg.DefaultModel, Models: cfg.AllowedModels}),
 		Logger: logger,
 		Config: generation.Config{
 			MaxTokens:     cfg.AnthropicMaxTokens,
@@ -180,14 +183,11 @@ func chooseModel(cfg settings, logger *slog.Logger) model.Model {
 		logger.Warn("ANTHROPIC_API_KEY is not set: replies come from the demo model, not Claude")
 		return model.Demo{Delay: cfg.DemoDelay}
 	}
-	name := cfg.AnthropicModel
-	if name == "" {
-		name = anthropic.ModelClaudeSonnet5_5
-	}
 	return claude.New(claude.Config{
 		APIKey:      cfg.AnthropicAPIKey,
 		BaseURL:     cfg.AnthropicBaseURL,
-		Model:       name,
+		Model:       cfg.DefaultModel,
+		Allowed:     cfg.AllowedModels,
 		Retries:     cfg.AnthropicRetries,
 		RetryBase:   cfg.AnthropicRetryBase,
 		RetryMax:    cfg.AnthropicRetryMax,

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/testkit"
 	"github.com/archstudio/studio/shared/testkit/fakeanthropic"
 )
@@ -49,7 +50,7 @@ func TestDeltasInOrderFirstByteNotHeldBack(t *testing.T) {
 	start := events[0].Data
 	msgs := s.messages(userID, chatID)
 	if len(msgs) != 2 || start["user_message_id"] != msgs[0].ID || start["assistant_message_id"] != msgs[1].ID ||
-		start["chat_id"] != chatID || start["model"] != "claude-test" {
+		start["model"] != "claude-test" {
 		t.Fatalf("message_start %v, messages %+v", start, msgs)
 	}
 	if msgs[0].Role != "user" || msgs[0].Content != "Say hello" {
@@ -509,6 +510,47 @@ func TestDemoModel(t *testing.T) {
 	}
 }
 
+// TestModelFollowsPreference: each user's reply comes from the model they
+// chose in their preferences, as far as ALLOWED_MODELS still allows it.
+func TestModelFollowsPreference(t *testing.T) {
+	s := newStack(t, fakeanthropic.Script{Text: "ok"})
+	writer := prefs.NewStore(s.pool, s.rdb, prefs.Options{DefaultModel: "claude-test"})
+	tests := []struct {
+		name      string
+		preferred string // "" leaves the preferences unset
+		env       []string
+		want      string
+	}{
+		{"no preference", "", nil, "claude-test"},
+		{"preferred model", "claude-opus-5", nil, "claude-opus-5"},
+		{"preference no longer allowed", "claude-opus-5", []string{"ALLOWED_MODELS=claude-test,claude-haiku-5"}, "claude-test"},
+		{"preference allowed", "claude-haiku-5", []string{"ALLOWED_MODELS=claude-test,claude-haiku-5"}, "claude-haiku-5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fn := s.start(tt.env...)
+			userID, chatID, cookie := s.user("u-" + strings.ReplaceAll(tt.name, " ", "-"))
+			if tt.preferred != "" {
+				if _, err := writer.Patch(context.Background(), userID, map[string]any{"model": tt.preferred}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := len(s.fake.Requests())
+			events := send(t, fn.Client, chatID, cookie, "hello").rest(t, 10*time.Second)
+			reqs := s.fake.Requests()
+			if len(reqs) != before+1 || reqs[before].Body.Model != tt.want {
+				t.Fatalf("upstream requests %d (before %d), last model %q, want %q", len(reqs), before, reqs[len(reqs)-1].Body.Model, tt.want)
+			}
+			if got := events[0].str("model"); got != tt.want {
+				t.Fatalf("message_start model %q, want %q", got, tt.want)
+			}
+			if msgs := s.messages(userID, chatID); msgs[1].Model != tt.want {
+				t.Fatalf("saved model %q, want %q", msgs[1].Model, tt.want)
+			}
+		})
+	}
+}
+
 func TestConfigurationRefused(t *testing.T) {
 	s := newStack(t, fakeanthropic.Script{})
 	tests := []struct {
@@ -520,6 +562,7 @@ func TestConfigurationRefused(t *testing.T) {
 		{"drain longer than shutdown", []string{"STREAM_DRAIN_TIMEOUT=30s", "SHUTDOWN_TIMEOUT=20s"}, "STREAM_DRAIN_TIMEOUT"},
 		{"bad origin", []string{"ALLOWED_ORIGINS=localhost:8080"}, "ALLOWED_ORIGINS"},
 		{"bad base url", []string{"ANTHROPIC_BASE_URL=not a url"}, "ANTHROPIC_BASE_URL"},
+		{"default model not allowed", []string{"ALLOWED_MODELS=claude-haiku-5"}, "ALLOWED_MODELS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,8 +57,8 @@ func connect(t *testing.T, fn *testkit.Function, cookie *http.Cookie) *wsClient 
 				w.err = err
 				return
 			}
-			var f map[string]any
-			if err := json.Unmarshal(data, &f); err != nil {
+			f, err := decodeFrame(data)
+			if err != nil {
 				w.err = err
 				return
 			}
@@ -64,6 +66,33 @@ func connect(t *testing.T, fn *testkit.Function, cookie *http.Cookie) *wsClient 
 		}
 	}()
 	return w
+}
+
+// decodeFrame decodes a frame, refusing a key given twice: encoding/json
+// would keep the last silently, but browsers' JSON.parse callers and other
+// clients may not agree on which one wins.
+func decodeFrame(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("frame is not an object: %s", data)
+	}
+	f := map[string]any{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key := tok.(string)
+		if _, dup := f[key]; dup {
+			return nil, fmt.Errorf("key %q twice in frame %s", key, data)
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		f[key] = v
+	}
+	return f, nil
 }
 
 func (w *wsClient) command(t *testing.T, cmd map[string]any) {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -39,4 +40,25 @@ type Postgres struct {
 // Redis is embedded by functions that use Redis.
 type Redis struct {
 	RedisURL string `envconfig:"REDIS_URL" required:"true" secret:"true"`
+}
+
+// Models is embedded by the functions that name Claude models: the stream
+// function calls the model, the preferences function lets users choose it.
+// One struct keeps the default the same in both.
+type Models struct {
+	// DefaultModel is the model of users who chose none.
+	DefaultModel string `envconfig:"ANTHROPIC_MODEL" default:"claude-sonnet-5-5"`
+	// AllowedModels, when set, are the only models a user may choose.
+	AllowedModels []string `envconfig:"ALLOWED_MODELS"`
+}
+
+// Validate checks the model settings.
+func (m Models) Validate() error {
+	if m.DefaultModel == "" {
+		return fmt.Errorf("ANTHROPIC_MODEL: must not be empty")
+	}
+	if len(m.AllowedModels) > 0 && !slices.Contains(m.AllowedModels, m.DefaultModel) {
+		return fmt.Errorf("ALLOWED_MODELS: must include ANTHROPIC_MODEL (%s)", m.DefaultModel)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@
 package claude
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -28,7 +30,11 @@ import (
 type Config struct {
 	APIKey  string
 	BaseURL string // "" for the real API
+	// Model answers users who chose none; Allowed, when set, are the only
+	// models a user's preference may name (an older preference naming one
+	// since withdrawn gets Model).
 	Model   string
+	Allowed []string
 	// Retries is how many times a failure before the first token is
 	// retried; RetryBase the first backoff, doubled each time up to
 	// RetryMax (a retry-after header may ask for longer, up to RetryMax).
@@ -82,12 +88,17 @@ func New(cfg Config) *Client {
 }
 
 // Name implements model.Model.
-func (c *Client) Name() string { return c.cfg.Model }
+func (c *Client) Name(preferred string) string {
+	if preferred == "" || (len(c.cfg.Allowed) > 0 && !slices.Contains(c.cfg.Allowed, preferred)) {
+		return c.cfg.Model
+	}
+	return preferred
+}
 
 // Stream implements model.Model.
 func (c *Client) Stream(ctx context.Context, req model.Request, emit func(string)) (model.Usage, error) {
 	params := anthropic.MessageNewParams{
-		Model:     c.cfg.Model,
+		Model:     cmp.Or(req.Model, c.cfg.Model),
 		MaxTokens: int64(req.MaxTokens),
 	}
 	if req.System != "" {

@@ -14,9 +14,9 @@ const (
 	TypeError         = "error"
 )
 
-// MessageStart opens a generation.
+// MessageStart opens a generation. It carries no chat id: an SSE stream
+// belongs to one chat, and WebSocket frames name the chat themselves.
 type MessageStart struct {
-	ChatID             string `json:"chat_id"`
 	UserMessageID      string `json:"user_message_id"`
 	AssistantMessageID string `json:"assistant_message_id"`
 	Model              string `json:"model"`

@@ -91,7 +91,7 @@ func TestCoalescing(t *testing.T) {
 // blockingModel emits one piece, then waits for cancellation.
 type blockingModel struct{ started chan struct{} }
 
-func (blockingModel) Name() string { return "blocking" }
+func (blockingModel) Name(string) string { return "blocking" }
 
 func (m blockingModel) Stream(ctx context.Context, _ model.Request, emit func(string)) (model.Usage, error) {
 	emit("first piece")

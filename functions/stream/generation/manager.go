@@ -22,6 +22,7 @@ import (
 	"github.com/archstudio/studio/functions/stream/model"
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
 )
@@ -80,12 +81,21 @@ func (c Config) withDefaults() Config {
 
 // Deps are what a Manager works with.
 type Deps struct {
-	Store  *chatstore.Store
-	Quota  *quota.Quota
-	Hub    *hub.Hub
-	Model  model.Model
+	Store *chatstore.Store
+	Quota *quota.Quota
+	Hub   *hub.Hub
+	Model model.Model
+	// Prefs supplies each user's chosen model; nil gives everyone the
+	// model's default.
+	Prefs  Preferences
 	Logger *slog.Logger
 	Config Config
+}
+
+// Preferences is what a generation reads of the user's preferences
+// (*prefs.Store).
+type Preferences interface {
+	Get(ctx context.Context, userID string) (prefs.Preferences, error)
 }
 
 // Why a generation's context ended, which decides its final status.
@@ -228,10 +238,11 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 	if err != nil {
 		return Started{}, nil, err
 	}
+	modelName := m.modelFor(ctx, user.ID)
 	fail := func(err error) (Started, *run, error) {
 		// The reply never started: record that rather than leave it
 		// streaming.
-		if _, ferr := m.d.Store.FinishMessage(ctx, user.ID, asst.ID, "", chatstore.StatusError, m.d.Model.Name(), 0, 0); ferr != nil {
+		if _, ferr := m.d.Store.FinishMessage(ctx, user.ID, asst.ID, "", chatstore.StatusError, modelName, 0, 0); ferr != nil {
 			m.log.ErrorContext(ctx, "stream: mark unstarted reply", slog.Any("error", ferr))
 		}
 		return Started{}, nil, err
@@ -243,7 +254,7 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 	if err := m.d.Hub.Reset(ctx, chatID); err != nil {
 		return fail(apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly"))
 	}
-	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: m.d.Model.Name()}
+	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: modelName}
 	turns := make([]model.Turn, 0, len(history)+1)
 	for _, msg := range history {
 		turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content})
@@ -255,13 +266,28 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 	r := &run{
 		m: m, user: user, chatID: chatID, gen: gen, messageID: asst.ID, reservation: res,
 		ctx: rctx, cancel: cancel, cancelTimeout: cancelTimeout,
-		request:  model.Request{System: m.cfg.SystemPrompt, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
+		request:  model.Request{Model: modelName, System: m.cfg.SystemPrompt, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
 		pub:      newPublisher(m.d.Hub, chatID, m.cfg.Coalesce, m.log),
 		versions: versions,
 		log:      m.log.With(slog.String("chat_id", chatID), slog.String("message_id", asst.ID)),
 	}
-	r.pub.event(TypeMessageStart, MessageStart{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: started.Model})
+	r.pub.event(TypeMessageStart, MessageStart{UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: started.Model})
 	return started, r, nil
+}
+
+// modelFor is the model that answers the user: their preference, as the
+// model allows it. Unreadable preferences must not block a reply, so they
+// fall back to the default.
+func (m *Manager) modelFor(ctx context.Context, userID string) string {
+	if m.d.Prefs == nil {
+		return m.d.Model.Name("")
+	}
+	p, err := m.d.Prefs.Get(ctx, userID)
+	if err != nil {
+		m.log.WarnContext(ctx, "stream: read preferences; using the default model", slog.Any("error", err))
+		return m.d.Model.Name("")
+	}
+	return m.d.Model.Name(p.Model)
 }
 
 // latestVersions returns the current version of each artifact of the chat,

@@ -64,7 +64,7 @@ func (r *run) run() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, serr := r.m.d.Store.FinishMessage(ctx, r.user.ID, r.messageID, r.content.String(), status,
-		r.m.d.Model.Name(), usage.InputTokens, usage.OutputTokens); serr != nil {
+		r.request.Model, usage.InputTokens, usage.OutputTokens); serr != nil {
 		r.log.Error("stream: save assistant message", slog.String("status", status), slog.Any("error", serr))
 	}
 	r.settle(ctx, status, usage)
@@ -172,7 +172,7 @@ func (r *run) checkpoint() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, err := r.m.d.Store.UpdateMessage(ctx, r.user.ID, r.messageID, r.content.String(),
-		chatstore.StatusStreaming, r.m.d.Model.Name(), 0, 0); err != nil {
+		chatstore.StatusStreaming, r.request.Model, 0, 0); err != nil {
 		r.log.Warn("stream: checkpoint", slog.Any("error", err))
 		return
 	}

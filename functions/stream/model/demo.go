@@ -21,8 +21,9 @@ type Demo struct {
 // DemoName is the model recorded for demo replies.
 const DemoName = "demo"
 
-// Name implements Model.
-func (Demo) Name() string { return DemoName }
+// Name implements Model: the demo answers whatever the user prefers, and
+// says so on every reply.
+func (Demo) Name(string) string { return DemoName }
 
 // Stream implements Model.
 func (d Demo) Stream(ctx context.Context, req Request, emit func(string)) (Usage, error) {

@@ -19,6 +19,8 @@ type Turn struct {
 
 // Request is one generation.
 type Request struct {
+	// Model is what Name chose for the user.
+	Model     string
 	System    string
 	Turns     []Turn // oldest first, ending with the user's new message
 	MaxTokens int
@@ -32,8 +34,10 @@ type Usage struct {
 
 // Model streams replies.
 type Model interface {
-	// Name is the model recorded on the assistant message.
-	Name() string
+	// Name is the model that answers a user who prefers preferred ("" when
+	// they chose none): it is recorded on the assistant message and passed
+	// back in Request.Model.
+	Name(preferred string) string
 	// Stream generates a reply to req, calling emit with each piece of text
 	// in order, from the caller's goroutine. It returns the usage known so
 	// far even when it fails: an error after emit was first called means a

@@ -55,8 +55,8 @@ func TestDemoStreamsAnArtifactAndSaysItIsADemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Name() != "demo" || !strings.Contains(text.String(), "Demo model") || !strings.Contains(text.String(), "how do streams work?") {
-		t.Fatalf("name %q text %q", d.Name(), text.String())
+	if d.Name("claude-opus-5") != "demo" || !strings.Contains(text.String(), "Demo model") || !strings.Contains(text.String(), "how do streams work?") {
+		t.Fatalf("name %q text %q", d.Name(""), text.String())
 	}
 	if len(starts) != 1 || starts[0].Identifier != "demo-architecture" {
 		t.Fatalf("artifacts %+v", starts)

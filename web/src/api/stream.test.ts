@@ -7,7 +7,7 @@ import type { StreamEvent } from './types';
 const start: SSEFrame = {
   id: '1',
   event: 'message_start',
-  data: { chat_id: 'c1', user_message_id: 'u1', assistant_message_id: 'a1', model: 'm' },
+  data: { user_message_id: 'u1', assistant_message_id: 'a1', model: 'm' },
 };
 const delta = (id: string, text: string): SSEFrame => ({ id, event: 'delta', data: { text } });
 const done: SSEFrame = { id: '9', event: 'done', data: { status: 'complete' } };

@@ -103,7 +103,7 @@ export interface Usage {
 
 // Stream events (POST /api/chats/{id}/messages and GET /api/chats/{id}/events).
 export interface StreamEventMap {
-  message_start: { chat_id: string; user_message_id: string; assistant_message_id: string; model: string };
+  message_start: { user_message_id: string; assistant_message_id: string; model: string };
   delta: { text: string };
   artifact_start: { identifier: string; type: string; title: string; language: string; version: number };
   artifact_delta: { identifier: string; text: string };

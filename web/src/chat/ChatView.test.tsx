@@ -68,7 +68,7 @@ const reply = (text: string, extra: SSEFrame[] = []): SSEFrame[] => [
   {
     id: '1',
     event: 'message_start',
-    data: { chat_id: 'c1', user_message_id: 'u-new', assistant_message_id: 'a-new', model: 'claude-x' },
+    data: { user_message_id: 'u-new', assistant_message_id: 'a-new', model: 'claude-x' },
   },
   { id: '2', event: 'delta', data: { text } },
   ...extra,
@@ -140,7 +140,7 @@ describe('ChatView', () => {
       {
         id: '1',
         event: 'message_start',
-        data: { chat_id: 'c1', user_message_id: 'u', assistant_message_id: 'a', model: 'x' },
+        data: { user_message_id: 'u', assistant_message_id: 'a', model: 'x' },
       },
       { id: '2', event: 'error', data: { code: 'upstream', message: 'The model is overloaded.' } },
       { id: '3', event: 'done', data: { status: 'error' } },
@@ -165,7 +165,7 @@ describe('ChatView', () => {
           {
             id: '1',
             event: 'message_start',
-            data: { chat_id: 'c1', user_message_id: 'u', assistant_message_id: 'a', model: 'x' },
+            data: { user_message_id: 'u', assistant_message_id: 'a', model: 'x' },
           },
           { id: '2', event: 'delta', data: { text: 'Long answer' } },
           { id: '3', event: 'done', data: { status: 'stopped' } },

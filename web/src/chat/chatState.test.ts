@@ -27,7 +27,7 @@ const loaded = (messages: Message[], artifacts: Artifact[] = []): ChatState =>
 const started: StreamEvent = {
   type: 'message_start',
   id: '1',
-  data: { chat_id: 'c', user_message_id: 'u9', assistant_message_id: 'a9', model: 'claude-x' },
+  data: { user_message_id: 'u9', assistant_message_id: 'a9', model: 'claude-x' },
 };
 
 describe('chatReducer streaming', () => {

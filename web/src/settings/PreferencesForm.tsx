@@ -194,9 +194,9 @@ export function PreferencesForm() {
           spellCheck={false}
         />
         <datalist id="model-suggestions">
-          <option value="claude-sonnet-4-5" />
-          <option value="claude-opus-4-1" />
-          <option value="claude-haiku-4-5" />
+          <option value="claude-sonnet-5-5" />
+          <option value="claude-opus-5-5" />
+          <option value="claude-haiku-5-5" />
         </datalist>
       </Field>
 

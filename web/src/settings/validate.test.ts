@@ -5,7 +5,7 @@ import { fromForm, mergePatch, toForm, validateForm, type PreferencesForm } from
 const prefs: Preferences = {
   schema_version: 2,
   theme: 'system',
-  model: 'claude-sonnet-4-5',
+  model: 'claude-sonnet-5-5',
   voice: { input_mode: 'keyboard', voice: 'alloy', speaking_rate: 1, auto_speak: false },
   github: { default_repo: '', mention_claude: false },
   retention_days: 30,

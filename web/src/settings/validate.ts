@@ -51,7 +51,7 @@ export function validateForm(f: PreferencesForm): FieldErrors {
   const errors: FieldErrors = {};
   if (!THEMES.includes(f.theme)) errors.theme = 'Choose system, light or dark.';
   if (!f.model.trim()) errors.model = 'A model is required.';
-  else if (!MODEL_PATTERN.test(f.model.trim())) errors.model = 'Use a model id such as claude-sonnet-4-5.';
+  else if (!MODEL_PATTERN.test(f.model.trim())) errors.model = 'Use a model id such as claude-sonnet-5-5.';
   if (!INPUT_MODES.includes(f.input_mode)) errors['voice.input_mode'] = 'Choose an input mode.';
   if (f.voice.length > 64) errors['voice.voice'] = 'At most 64 characters.';
   const rate = f.speaking_rate.trim() === '' ? NaN : Number(f.speaking_rate);

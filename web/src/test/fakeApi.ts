@@ -127,7 +127,7 @@ export const alice = {
 export const defaultPreferences = {
   schema_version: 2,
   theme: 'system',
-  model: 'claude-sonnet-4-5',
+  model: 'claude-sonnet-5-5',
   voice: { input_mode: 'keyboard', voice: 'alloy', speaking_rate: 1, auto_speak: false },
   github: { default_repo: '', mention_claude: false },
   retention_days: 30,
