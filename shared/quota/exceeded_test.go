@@ -11,7 +11,7 @@ import (
 )
 
 // TestQuotaExceededResponse: a refusal written with apperr.Write is 429
-// {"error":{"code":"quota_exceeded","message","limit","used","resets_at"}}
+// {"error":{"code":"quota_exceeded","message","resource","limit","used","resets_at"}}
 // with Retry-After in seconds until the next 00:00 UTC.
 func TestQuotaExceededResponse(t *testing.T) {
 	ctx := context.Background()
@@ -21,13 +21,14 @@ func TestQuotaExceededResponse(t *testing.T) {
 		overrides Overrides
 		settle    int64 // tokens per admitted call
 		calls     int   // admitted before the refusal
+		wantRes   string
 		wantLimit float64
 		wantUsed  float64
 		wantRetry string
 	}{
-		{"calls", "2026-11-25T18:30:00Z", Overrides{DailyCalls: ptr(2)}, 0, 2, 2, 2, "19800"},
-		{"tokens", "2026-11-25T23:59:30Z", Overrides{DailyTokens: ptr(100)}, 60, 2, 100, 120, "30"},
-		{"just after midnight", "2026-11-26T00:00:00Z", Overrides{DailyCalls: ptr(1)}, 0, 1, 1, 1, "86400"},
+		{"calls", "2026-11-25T18:30:00Z", Overrides{DailyCalls: ptr(2)}, 0, 2, "api_calls", 2, 2, "19800"},
+		{"tokens", "2026-11-25T23:59:30Z", Overrides{DailyTokens: ptr(100)}, 60, 2, "tokens", 100, 120, "30"},
+		{"just after midnight", "2026-11-26T00:00:00Z", Overrides{DailyCalls: ptr(1)}, 0, 1, "api_calls", 1, 1, "86400"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,8 +68,8 @@ func TestQuotaExceededResponse(t *testing.T) {
 			}
 			e := body.Error
 			resets := ResetsAt(f.clock.Now()).Format("2006-01-02T15:04:05Z07:00")
-			if e["code"] != "quota_exceeded" || e["limit"] != tt.wantLimit || e["used"] != tt.wantUsed || e["resets_at"] != resets {
-				t.Errorf("error = %v, want quota_exceeded limit %v used %v resets_at %s", e, tt.wantLimit, tt.wantUsed, resets)
+			if e["code"] != "quota_exceeded" || e["resource"] != tt.wantRes || e["limit"] != tt.wantLimit || e["used"] != tt.wantUsed || e["resets_at"] != resets {
+				t.Errorf("error = %v, want quota_exceeded resource %s limit %v used %v resets_at %s", e, tt.wantRes, tt.wantLimit, tt.wantUsed, resets)
 			}
 			if m, _ := e["message"].(string); m == "" {
 				t.Errorf("no message in %v", e)
