@@ -9,16 +9,12 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"log"
-	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
+	"github.com/archstudio/studio/shared/testkit"
 	"github.com/archstudio/studio/shared/testkit/fakeanthropic"
 )
 
@@ -29,7 +25,7 @@ func main() {
 }
 
 func run() error {
-	addr := envOr("FAKE_ANTHROPIC_ADDR", "127.0.0.1:8091")
+	addr := testkit.EnvOr("FAKE_ANTHROPIC_ADDR", "127.0.0.1:8091")
 	script := fakeanthropic.DefaultScript()
 	if v := os.Getenv("FAKE_ANTHROPIC_DELAY"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -39,29 +35,5 @@ func run() error {
 		script.Delay = d
 	}
 	fake := fakeanthropic.New(os.Getenv("FAKE_ANTHROPIC_API_KEY"), script)
-	srv := &http.Server{Addr: addr, Handler: fake, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Printf("fakeanthropic: listening on %s", addr)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	fake.Release()
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
+	return testkit.ServeUntilSignal("fakeanthropic", addr, fake, fake.Release)
 }

@@ -13,16 +13,10 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"log"
-	"net/http"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
-	"time"
 
+	"github.com/archstudio/studio/shared/testkit"
 	"github.com/archstudio/studio/shared/testkit/fakegithub"
 )
 
@@ -33,14 +27,14 @@ func main() {
 }
 
 func run() error {
-	addr := envOr("FAKE_GITHUB_ADDR", "127.0.0.1:8092")
+	addr := testkit.EnvOr("FAKE_GITHUB_ADDR", "127.0.0.1:8092")
 	fake := fakegithub.New()
 	fake.AddApp(fakegithub.App{
-		ClientID:     envOr("FAKE_GITHUB_CLIENT_ID", "fake-client-id"),
-		ClientSecret: envOr("FAKE_GITHUB_CLIENT_SECRET", "fake-client-secret"),
-		CallbackURL:  envOr("FAKE_GITHUB_CALLBACK_URL", "http://localhost:8080/api/auth/github/callback"),
+		ClientID:     testkit.EnvOr("FAKE_GITHUB_CLIENT_ID", "fake-client-id"),
+		ClientSecret: testkit.EnvOr("FAKE_GITHUB_CLIENT_SECRET", "fake-client-secret"),
+		CallbackURL:  testkit.EnvOr("FAKE_GITHUB_CALLBACK_URL", "http://localhost:8080/api/auth/github/callback"),
 	})
-	for _, login := range strings.Split(envOr("FAKE_GITHUB_USERS", "octocat"), ",") {
+	for _, login := range strings.Split(testkit.EnvOr("FAKE_GITHUB_USERS", "octocat"), ",") {
 		if login = strings.TrimSpace(login); login == "" {
 			continue
 		}
@@ -48,28 +42,5 @@ func run() error {
 			{Email: login + "@users.example.com", Primary: true, Verified: true, Visibility: "private"},
 		}})
 	}
-	srv := &http.Server{Addr: addr, Handler: fake, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Printf("fakegithub: listening on %s", addr)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
+	return testkit.ServeUntilSignal("fakegithub", addr, fake, nil)
 }
