@@ -40,7 +40,7 @@ func TestSettleFromSDKUsage(t *testing.T) {
 			defer r.Release(ctx) //nolint:errcheck // a no-op once settled
 
 			stream := client.Messages.NewStreaming(ctx, anthropic.MessageNewParams{
-				Model:     anthropic.ModelClaudeSonnet4_5,
+				Model:     anthropic.ModelClaudeSonnet5_5,
 				MaxTokens: 1024,
 				Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Draw the services."))},
 			})
