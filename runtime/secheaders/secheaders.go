@@ -1,7 +1,8 @@
 // Package secheaders adds the browser security headers to every response
 // the router sends (what helmet did for the Node server). A header the
-// function set itself is left alone, so a function can tighten the policy
-// for one response (a raw artifact download, say).
+// handler set itself is left alone, so a function can tighten the policy
+// for one response (a raw artifact download, say) and the web app can give
+// the artifact preview document a policy of its own (PreviewCSP).
 package secheaders
 
 import (
@@ -11,29 +12,51 @@ import (
 )
 
 // DefaultCSP is what the SPA needs and nothing more:
-//   - scripts and styles from the origin; 'unsafe-inline' for scripts only
-//     because artifact previews run inline scripts inside sandboxed srcdoc
-//     iframes (opaque origin, no cookies or API), and a srcdoc document
-//     inherits this policy; 'unsafe-inline' for styles because mermaid,
+//   - scripts only from the origin: no inline script can run in the studio,
+//     so markup that slips into the page cannot act with the user's session
+//     (artifact previews run their inline scripts in a document of their
+//     own, under PreviewCSP); 'unsafe-inline' for styles because mermaid,
 //     KaTeX and React set style attributes;
 //   - images from the origin, data:/blob: (rendered SVG artifacts) and
 //     GitHub avatars;
 //   - fetch, SSE and WebSocket only to the origin;
+//   - frames only from the origin (the preview document);
 //   - no plugins, no <base> hijack, no framing of the studio.
 const DefaultCSP = "default-src 'self'; " +
-	"script-src 'self' 'unsafe-inline'; " +
+	"script-src 'self'; " +
 	"style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data: blob: https://avatars.githubusercontent.com; " +
 	"font-src 'self' data:; " +
 	"connect-src 'self'; " +
 	"media-src 'self' blob: data:; " +
 	"worker-src 'self' blob:; " +
-	"frame-src 'self' blob: data:; " +
+	"frame-src 'self'; " +
 	"manifest-src 'self'; " +
 	"object-src 'none'; " +
 	"base-uri 'self'; " +
 	"form-action 'self'; " +
 	"frame-ancestors 'none'"
+
+// PreviewCSP is the policy of the document HTML and React artifacts run
+// in (the web app's preview.html), which holds code the model wrote:
+//   - inline scripts and styles, which is what an artifact is made of;
+//     no eval, which neither artifacts nor the React runtime need;
+//   - images, fonts and media only from data: and blob: URLs;
+//   - no network at all, so what a preview shows cannot be sent anywhere;
+//   - sandboxed even when opened on its own, so it never runs with the
+//     studio's origin (the studio frames it sandboxed too);
+//   - framed only by the studio.
+const PreviewCSP = "default-src 'none'; " +
+	"script-src 'unsafe-inline'; " +
+	"style-src 'unsafe-inline'; " +
+	"img-src data: blob:; " +
+	"font-src data:; " +
+	"media-src data: blob:; " +
+	"connect-src 'none'; " +
+	"form-action 'none'; " +
+	"base-uri 'none'; " +
+	"frame-ancestors 'self'; " +
+	"sandbox allow-scripts"
 
 // HSTS is sent on responses to TLS requests (and always in production).
 const HSTS = "max-age=63072000; includeSubDomains"

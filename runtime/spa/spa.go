@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/archstudio/studio/runtime/secheaders"
 	"github.com/archstudio/studio/shared/apperr"
 )
 
@@ -18,6 +19,11 @@ const (
 	Immutable = "public, max-age=31536000, immutable"
 	NoCache   = "no-cache"
 )
+
+// previewFile is the document artifact previews run in. The studio frames
+// it, so it gets its own policy instead of the router's, which forbids
+// framing and inline scripts.
+const previewFile = "preview.html"
 
 // Handler serves a Vite build directory.
 type Handler struct {
@@ -82,6 +88,11 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string)
 		hdr.Set("Cache-Control", Immutable)
 	} else {
 		hdr.Set("Cache-Control", NoCache)
+	}
+	if name == previewFile {
+		hdr.Set("Content-Security-Policy", secheaders.PreviewCSP)
+		// What frame-ancestors 'self' says, for browsers that only know this.
+		hdr.Set("X-Frame-Options", "SAMEORIGIN")
 	}
 	ctype := contentType(name)
 	if ctype != "" {

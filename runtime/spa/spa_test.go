@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/archstudio/studio/runtime/secheaders"
 )
 
 func writeDist(t *testing.T, files map[string]string) string {
@@ -29,9 +31,11 @@ func writeDist(t *testing.T, files map[string]string) string {
 
 func TestHandler(t *testing.T) {
 	const index = "<!doctype html><title>studio</title>"
+	const preview = "<!doctype html><title>preview</title>"
 	js := strings.Repeat("export const x = 1;\n", 100)
 	dir := writeDist(t, map[string]string{
 		"index.html":         index,
+		"preview.html":       preview,
 		"sw.js":              "self.x=1",
 		"assets/main-abc.js": js,
 		".env":               "SECRET=1",
@@ -54,9 +58,14 @@ func TestHandler(t *testing.T) {
 		status                        int
 		body                          string
 		cache, encoding               string
+		// csp is the policy the handler sets itself; "" leaves it to the
+		// router's.
+		csp string
 	}{
 		{name: "index", method: "GET", path: "/", status: 200, body: index, cache: NoCache},
 		{name: "client route", method: "GET", path: "/chats/abc", status: 200, body: index, cache: NoCache},
+		{name: "preview document with its own policy", method: "GET", path: "/preview.html", status: 200, body: preview, cache: NoCache, csp: secheaders.PreviewCSP},
+		{name: "preview HEAD keeps its policy", method: "HEAD", path: "/preview.html", status: 200, cache: NoCache, csp: secheaders.PreviewCSP},
 		{name: "directory with index", method: "GET", path: "/docs/", status: 200, body: "<p>docs</p>", cache: NoCache},
 		{name: "service worker", method: "GET", path: "/sw.js", status: 200, body: "self.x=1", cache: NoCache},
 		{name: "asset", method: "GET", path: "/assets/main-abc.js", status: 200, body: js, cache: Immutable},
@@ -98,6 +107,16 @@ func TestHandler(t *testing.T) {
 			if tt.cache != "" && rec.Header().Get("Cache-Control") != tt.cache {
 				t.Fatalf("Cache-Control %q, want %q", rec.Header().Get("Cache-Control"), tt.cache)
 			}
+			if got := rec.Header().Get("Content-Security-Policy"); got != tt.csp {
+				t.Fatalf("Content-Security-Policy %q, want %q", got, tt.csp)
+			}
+			wantFrame := ""
+			if tt.csp != "" {
+				wantFrame = "SAMEORIGIN"
+			}
+			if got := rec.Header().Get("X-Frame-Options"); got != wantFrame {
+				t.Fatalf("X-Frame-Options %q, want %q", got, wantFrame)
+			}
 			if rec.Code >= 400 {
 				var e struct{ Error struct{ Code string } }
 				if json.Unmarshal(rec.Body.Bytes(), &e) != nil || e.Error.Code == "" {
@@ -113,6 +132,15 @@ func TestNotBuilt(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/chats", nil))
 	if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "make web") {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestMissingPreviewIsNotThePage(t *testing.T) {
+	h := New(writeDist(t, map[string]string{"index.html": "<p>studio</p>"}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/preview.html", nil))
+	if rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "studio") {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
 }

@@ -246,8 +246,11 @@ function serveStatic(req, res, path) {
   if (!file.startsWith(DIST) || !existsSync(file) || statSync(file).isDirectory()) file = join(DIST, 'index.html');
   if (!existsSync(file)) return send(res, 404, { error: 'run npm run build first' });
   res.writeHead(200, {
-    // MOCK_CSP lets you try a Content-Security-Policy against the SPA.
-    ...(process.env.MOCK_CSP && file.endsWith('.html') ? { 'Content-Security-Policy': process.env.MOCK_CSP } : {}),
+    // MOCK_CSP lets you try a Content-Security-Policy against the SPA (the
+    // preview document needs a policy of its own, see README.md).
+    ...(process.env.MOCK_CSP && file === join(DIST, 'index.html')
+      ? { 'Content-Security-Policy': process.env.MOCK_CSP }
+      : {}),
     'Content-Type': types[extname(file)] ?? 'application/octet-stream',
     'Cache-Control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
   });

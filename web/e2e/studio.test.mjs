@@ -13,6 +13,9 @@ requireBaseUrl();
 const ARTIFACT_PROMPT =
   process.env.E2E_ARTIFACT_PROMPT ?? 'Draw a mermaid diagram of the system architecture as an artifact';
 const LONG_PROMPT = process.env.E2E_LONG_PROMPT ?? 'Write a long essay about distributed systems';
+// An HTML artifact whose inline script writes a greeting, then tries the API
+// and writes "api blocked" when it cannot reach it.
+const HTML_PROMPT = process.env.E2E_HTML_PROMPT ?? 'Make an html page that greets me';
 // The stack's fake GitHub approves the consent step at once as this user.
 const LOGIN = process.env.E2E_GITHUB_LOGIN ?? 'octocat';
 
@@ -24,6 +27,15 @@ let chatUrl;
 let chatTitle;
 
 const assistantMessages = () => page.locator('article.message.assistant');
+
+/** The value of a Content-Security-Policy directive ('' when absent). */
+function cspDirective(csp, name) {
+  const found = (csp ?? '')
+    .split(';')
+    .map((d) => d.trim().split(/\s+/))
+    .find(([n]) => n === name);
+  return found ? found.slice(1).join(' ') : '';
+}
 
 // Signs in through the real OAuth round trip: the studio's /api/auth/github,
 // GitHub's authorize page (the stack's fake approves at once), the callback.
@@ -128,8 +140,9 @@ describe('ArchStudio studio', { concurrency: false }, () => {
     assert.equal(res.status(), 200);
     // Let a lazily loaded renderer (highlighter, mermaid, preview) finish.
     await page.waitForTimeout(1500);
-    // An HTML/React artifact must actually run in its sandbox (a strict CSP on
-    // the page would silently block the srcdoc's inline scripts).
+    // An HTML/React artifact must actually run in its sandbox (a policy on
+    // the preview document that forbade inline scripts would silently block
+    // them).
     const frame = panel.locator('iframe[title^="Preview"]');
     if (await frame.count()) {
       assert.equal(await frame.getAttribute('sandbox'), 'allow-scripts');
@@ -150,6 +163,35 @@ describe('ArchStudio studio', { concurrency: false }, () => {
     await page.waitForTimeout(300);
     await checkA11y(page, 'chat with artifact, dark theme');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('runs an HTML artifact in a document of its own, with no network', async () => {
+    // The studio itself runs no inline script: previews cannot be srcdoc
+    // frames inheriting its policy.
+    const studio = await page.request.get(chatUrl);
+    const scriptSrc = cspDirective(studio.headers()['content-security-policy'], 'script-src');
+    assert.ok(scriptSrc && !scriptSrc.includes("'unsafe-inline'"), `studio script-src: ${scriptSrc}`);
+
+    await page.getByLabel('Message').fill(HTML_PROMPT);
+    await page.keyboard.press('Enter');
+    const stop = page.getByRole('button', { name: /Stop/ });
+    await stop.waitFor();
+    await stop.waitFor({ state: 'detached', timeout: 60_000 });
+    const selector = 'aside.artifact-panel iframe[title="Preview: Hello page"]';
+    const frame = page.locator(selector);
+    await frame.waitFor();
+    assert.equal(await frame.getAttribute('sandbox'), 'allow-scripts');
+    assert.equal(await frame.getAttribute('src'), '/preview.html');
+    const doc = page.frameLocator(selector);
+    await doc.getByText('Hello from the page script').waitFor();
+    await doc.getByText('api blocked').waitFor();
+    // The preview's own policy stopped the call (not merely CORS): Chromium
+    // logs the violation. Expected here, so it is no page error.
+    const violation = (e) => e.includes('/api/auth/me') && e.includes('Content Security Policy');
+    const logged = () => errors.some((e) => violation(e) && e.includes("connect-src 'none'"));
+    for (const deadline = Date.now() + 5_000; !logged() && Date.now() < deadline;) await page.waitForTimeout(50);
+    assert.ok(logged(), `no connect-src violation logged: ${errors}`);
+    for (let i = errors.length - 1; i >= 0; i--) if (violation(errors[i])) errors.splice(i, 1);
   });
 
   it('stops a reply', async () => {

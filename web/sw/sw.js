@@ -66,6 +66,8 @@ self.addEventListener('fetch', (event) => {
 
   if (req.mode === 'navigate') {
     // Network first so a deploy shows at once; the cached shell when offline.
+    // The artifact preview (/preview.html) never comes here: a frame
+    // sandboxed without allow-same-origin has no service worker.
     event.respondWith(
       fetch(req).catch(async () => (await caches.match('/', { cacheName: SHELL_CACHE })) ?? Response.error()),
     );

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/archstudio/studio/runtime/secheaders"
 )
 
 func TestRouting(t *testing.T) {
@@ -309,6 +311,7 @@ func TestWebApp(t *testing.T) {
 		{name: "client route", method: "GET", path: "/chats/0b5d8a4e", status: 200, body: index, cache: "no-cache", ctype: "text/html; charset=utf-8"},
 		{name: "client route with slash", method: "GET", path: "/settings/", status: 200, body: index, cache: "no-cache"},
 		{name: "index itself", method: "GET", path: "/index.html", status: 200, body: index, cache: "no-cache"},
+		{name: "preview document", method: "GET", path: "/preview.html", status: 200, body: webFiles["preview.html"], cache: "no-cache", ctype: "text/html; charset=utf-8"},
 		{name: "service worker", method: "GET", path: "/sw.js", status: 200, body: webFiles["sw.js"], cache: "no-cache", ctype: "text/javascript; charset=utf-8"},
 		{name: "hashed asset", method: "GET", path: "/assets/app-1a2b3c4d.js", status: 200, body: asset, cache: "public, max-age=31536000, immutable", ctype: "text/javascript; charset=utf-8"},
 		{name: "other file", method: "GET", path: "/favicon.svg", status: 200, body: webFiles["favicon.svg"], cache: "no-cache", ctype: "image/svg+xml"},
@@ -369,26 +372,68 @@ func TestWebApp(t *testing.T) {
 
 func TestSecurityHeaders(t *testing.T) {
 	s := startStack(t)
-	want := map[string]string{
-		"X-Frame-Options":        "DENY",
-		"X-Content-Type-Options": "nosniff",
-		"Referrer-Policy":        "strict-origin-when-cross-origin",
+	// No inline script may run in the studio itself.
+	studio := map[string]string{"script-src": "'self'", "frame-src": "'self'", "frame-ancestors": "'none'"}
+	tests := []struct {
+		path, csp, frameOptions string
+		directives              map[string]string
+	}{
+		{"/", secheaders.DefaultCSP, "DENY", studio},
+		{"/chats/0b5d8a4e", secheaders.DefaultCSP, "DENY", studio},
+		{"/assets/app-1a2b3c4d.js", secheaders.DefaultCSP, "DENY", studio},
+		{"/api/alpha/x", secheaders.DefaultCSP, "DENY", studio},
+		{"/api/nothing", secheaders.DefaultCSP, "DENY", studio},
+		{"/api/crashy", secheaders.DefaultCSP, "DENY", studio},
+		{"/metrics", secheaders.DefaultCSP, "DENY", studio},
+		// The artifact preview document: inline scripts, no network, and
+		// framed by the studio.
+		{"/preview.html", secheaders.PreviewCSP, "SAMEORIGIN", map[string]string{
+			"script-src": "'unsafe-inline'", "connect-src": "'none'", "frame-ancestors": "'self'", "sandbox": "allow-scripts",
+		}},
 	}
-	for _, path := range []string{"/", "/assets/app-1a2b3c4d.js", "/api/alpha/x", "/api/nothing", "/api/crashy", "/metrics"} {
-		r := s.do(t, "GET", path, nil)
-		for h, v := range want {
-			if got := r.Header.Values(h); len(got) != 1 || got[0] != v {
-				t.Errorf("%s: %s = %q, want %q", path, h, got, v)
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			r := s.do(t, "GET", tt.path, nil)
+			want := map[string]string{
+				"Content-Security-Policy": tt.csp,
+				"X-Frame-Options":         tt.frameOptions,
+				"X-Content-Type-Options":  "nosniff",
+				"Referrer-Policy":         "strict-origin-when-cross-origin",
 			}
+			for h, v := range want {
+				if got := r.Header.Values(h); len(got) != 1 || got[0] != v {
+					t.Errorf("%s = %q, want %q", h, got, v)
+				}
+			}
+			for name, v := range tt.directives {
+				if got := directive(r.Header.Get("Content-Security-Policy"), name); got != v {
+					t.Errorf("CSP %s %q, want %q", name, got, v)
+				}
+			}
+			if r.Header.Get("Strict-Transport-Security") != "" {
+				t.Error("HSTS on plain HTTP in development")
+			}
+		})
+	}
+	t.Run("ROUTER_CSP leaves the preview's policy alone", func(t *testing.T) {
+		s := startStack(t, "ROUTER_CSP=default-src 'self'")
+		if got := s.do(t, "GET", "/", nil).Header.Get("Content-Security-Policy"); got != "default-src 'self'" {
+			t.Errorf("studio CSP %q", got)
 		}
-		csp := r.Header.Get("Content-Security-Policy")
-		if !strings.HasPrefix(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
-			t.Errorf("%s: CSP %q", path, csp)
+		if got := s.do(t, "GET", "/preview.html", nil).Header.Get("Content-Security-Policy"); got != secheaders.PreviewCSP {
+			t.Errorf("preview CSP %q", got)
 		}
-		if r.Header.Get("Strict-Transport-Security") != "" {
-			t.Errorf("%s: HSTS on plain HTTP in development", path)
+	})
+}
+
+// directive returns the value of the named directive of a CSP.
+func directive(csp, name string) string {
+	for _, d := range strings.Split(csp, ";") {
+		if n, v, _ := strings.Cut(strings.TrimSpace(d), " "); n == name {
+			return v
 		}
 	}
+	return ""
 }
 
 func TestAccessLogAndMetrics(t *testing.T) {

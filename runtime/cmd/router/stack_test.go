@@ -54,6 +54,7 @@ func testManifest(fn, dir string) string {
 // webFiles is the built SPA the router serves.
 var webFiles = map[string]string{
 	"index.html":             `<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c4d.js"></script></head><body><div id="root"></div></body></html>`,
+	"preview.html":           `<!doctype html><script>addEventListener('message', () => {});</script>`,
 	"sw.js":                  `self.addEventListener('fetch', () => {});`,
 	"favicon.svg":            `<svg xmlns="http://www.w3.org/2000/svg"/>`,
 	"assets/app-1a2b3c4d.js": strings.Repeat(`console.log("archstudio");`, 200),

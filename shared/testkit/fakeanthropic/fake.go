@@ -71,6 +71,16 @@ type Script struct {
 	OutputTokens int
 	// StopReason defaults to end_turn.
 	StopReason string
+	// Replies answer a request whose last user message contains a Trigger
+	// with that Reply's Text instead of Text and Chunks; the first match
+	// wins.
+	Replies []Reply
+}
+
+// Reply is a scripted answer for prompts that ask for something else.
+type Reply struct {
+	Trigger string // matched ignoring case
+	Text    string
 }
 
 // Request is one recorded request.
@@ -200,6 +210,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if respond != nil {
 		script = respond(req)
 	}
+	script = script.forPrompt(body)
 	if f.fail(script) {
 		fail := script.Fail
 		if fail.Status == 0 {
@@ -307,6 +318,24 @@ func writeError(w http.ResponseWriter, f Failure) {
 		Error     detail `json:"error"`
 		RequestID string `json:"request_id"`
 	}{"error", detail{f.Type, f.Message}, w.Header().Get("request-id")})
+}
+
+// forPrompt returns s answering with the reply body's prompt triggers, if any.
+func (s Script) forPrompt(body MessagesBody) Script {
+	var prompt string
+	for i := len(body.Messages) - 1; i >= 0; i-- {
+		if body.Messages[i].Role == "user" {
+			prompt = strings.ToLower(body.Messages[i].Text)
+			break
+		}
+	}
+	for _, r := range s.Replies {
+		if strings.Contains(prompt, strings.ToLower(r.Trigger)) {
+			s.Text, s.Chunks = r.Text, nil
+			break
+		}
+	}
+	return s
 }
 
 // chunks returns the text_delta pieces of a script.

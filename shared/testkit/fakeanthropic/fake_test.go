@@ -242,3 +242,29 @@ func TestNonStreaming(t *testing.T) {
 		t.Fatalf("status %d msg %+v", resp.StatusCode, msg)
 	}
 }
+
+func TestRepliesFollowTheLastPrompt(t *testing.T) {
+	script := DefaultScript()
+	script.Delay = 0
+	srv := Start(t, script)
+	tests := []struct {
+		name, messages, want string
+	}{
+		{"trigger", `[{"role":"user","content":"Build me an HTML page, please"}]`, HTMLPageReply},
+		{"trigger in text blocks", `[{"role":"user","content":[{"type":"text","text":"an html page"}]}]`, HTMLPageReply},
+		{"no trigger", `[{"role":"user","content":"Draw the architecture"}]`, DefaultReply},
+		{"only the last prompt counts", `[{"role":"user","content":"an html page"},{"role":"assistant","content":"done"},{"role":"user","content":"and now a diagram"}]`, DefaultReply},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := post(t, context.Background(), srv.URL, okHeaders, `{"model":"m","max_tokens":5,"messages":`+tt.messages+`}`)
+			var msg struct{ Content []struct{ Text string } }
+			if err := json.NewDecoder(resp.Body).Decode(&msg); err != nil || len(msg.Content) != 1 {
+				t.Fatalf("status %d, %v %+v", resp.StatusCode, err, msg)
+			}
+			if msg.Content[0].Text != tt.want {
+				t.Fatalf("reply %.60q, want %.60q", msg.Content[0].Text, tt.want)
+			}
+		})
+	}
+}

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LiveArtifact } from '../chat/chatState';
@@ -61,9 +61,16 @@ describe('ArtifactPanel', () => {
     expect(frame.tagName).toBe('IFRAME');
     expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
     expect(frame.getAttribute('sandbox')).not.toMatch(/same-origin/);
-    expect(frame.getAttribute('srcdoc')).toContain('<h1>Hi</h1>');
-    expect(frame.getAttribute('srcdoc')).toMatch(
-      /^<meta http-equiv="Content-Security-Policy" content="default-src 'none';/,
+    expect(frame.getAttribute('src')).toBe('/preview.html');
+    const post = vi.spyOn((frame as HTMLIFrameElement).contentWindow!, 'postMessage');
+    act(() => {
+      window.dispatchEvent(
+        new MessageEvent('message', { data: { type: 'ready' }, source: (frame as HTMLIFrameElement).contentWindow }),
+      );
+    });
+    expect(post).toHaveBeenCalledExactlyOnceWith(
+      { type: 'render', html: '<h1>Hi</h1><script>parent.document.title="x"</script>' },
+      '*',
     );
   });
 

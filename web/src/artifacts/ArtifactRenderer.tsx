@@ -3,7 +3,7 @@ import { Markdown } from '../components/Markdown';
 import { Spinner } from '../components/Spinner';
 import { sourceLanguage } from './artifactTags';
 import { CodeView } from './renderers/CodeView';
-import { HtmlPreview } from './renderers/HtmlPreview';
+import { PreviewFrame } from './renderers/PreviewFrame';
 import { SvgView } from './renderers/SvgView';
 
 // The heavy renderers load only when such an artifact is shown.
@@ -36,7 +36,7 @@ export function ArtifactRenderer({ artifact, mode }: { artifact: RenderableArtif
     case 'image/svg+xml':
       return <SvgView content={content} title={title} />;
     case 'text/html':
-      return <HtmlPreview html={content} title={title} />;
+      return <PreviewFrame html={content} title={`Preview: ${title || 'HTML'}`} />;
     case 'application/vnd.ant.mermaid':
       return (
         <Suspense fallback={<Spinner label="Loading diagram renderer…" />}>

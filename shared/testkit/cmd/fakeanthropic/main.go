@@ -1,7 +1,8 @@
 // Command fakeanthropic serves the fake Anthropic Messages API for the
 // end-to-end stack: point the stream function's ANTHROPIC_BASE_URL at it.
 // Every request gets fakeanthropic.DefaultReply (prose and one artifact),
-// streamed slowly enough to press stop.
+// or HTMLPageReply when it asks for an "html page", streamed slowly enough
+// to press stop.
 //
 //	FAKE_ANTHROPIC_ADDR     listen address (default 127.0.0.1:8091)
 //	FAKE_ANTHROPIC_API_KEY  the x-api-key to require ("" accepts any key)

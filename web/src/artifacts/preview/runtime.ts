@@ -1,6 +1,7 @@
 // Runs INSIDE the sandboxed preview iframe (opaque origin), never in the
 // studio page. Bundled on its own (React included) as a classic script and
-// inlined into the iframe's srcdoc; the iframe fetches nothing.
+// inlined into the document the studio posts to the frame, which may fetch
+// nothing.
 import * as React from 'react';
 import * as ReactDOM from 'react-dom';
 import * as ReactDOMClient from 'react-dom/client';
@@ -91,5 +92,9 @@ function run(factory: Factory): void {
   ReactDOMClient.createRoot(root).render(h(Boundary, null, h(Component)));
 }
 
-window.addEventListener('error', (e) => showError(e.error ?? e.message));
+// Marked handled: shown in place, the frame need not report it to the studio.
+window.addEventListener('error', (e) => {
+  e.preventDefault();
+  showError(e.error ?? e.message);
+});
 (window as unknown as { __runPreview: typeof run }).__runPreview = run;

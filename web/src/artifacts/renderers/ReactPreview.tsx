@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import runtimeUrl from '../preview/runtime.ts?worker&url';
 import { CodeView } from './CodeView';
-import { PREVIEW_CSP_META } from './previewCsp';
+import { PreviewFrame } from './PreviewFrame';
 
 let runtimeText: Promise<string> | null = null;
 
@@ -32,8 +32,9 @@ export function escapeScript(js: string): string {
   return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-export function buildReactSrcdoc(runtime: string, compiled: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8">${PREVIEW_CSP_META}<meta name="viewport" content="width=device-width,initial-scale=1">
+/** The preview's document, with the runtime and the component inline: the frame may fetch nothing. */
+export function buildReactDocument(runtime: string, compiled: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <style>
 :root{color-scheme:light}
 body{margin:0;padding:16px;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#fff}
@@ -47,14 +48,14 @@ ${escapeScript(compiled)}
 }
 
 export function ReactPreview({ source, title }: { source: string; title: string }) {
-  const [state, setState] = useState<{ srcdoc: string } | { error: string } | null>(null);
+  const [state, setState] = useState<{ html: string } | { error: string } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
     setState(null);
     Promise.all([loadRuntime(), compileComponent(source)])
       .then(([runtime, compiled]) => {
-        if (!cancelled) setState({ srcdoc: buildReactSrcdoc(runtime, compiled) });
+        if (!cancelled) setState({ html: buildReactDocument(runtime, compiled) });
       })
       .catch((e: unknown) => {
         if (!cancelled) setState({ error: e instanceof Error ? e.message : String(e) });
@@ -81,13 +82,5 @@ export function ReactPreview({ source, title }: { source: string; title: string 
       </div>
     );
   }
-  return (
-    <iframe
-      className="preview-frame"
-      title={`Preview: ${title || 'React component'}`}
-      sandbox="allow-scripts"
-      srcDoc={state.srcdoc}
-      referrerPolicy="no-referrer"
-    />
-  );
+  return <PreviewFrame html={state.html} title={`Preview: ${title || 'React component'}`} />;
 }

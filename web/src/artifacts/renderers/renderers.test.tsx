@@ -1,7 +1,7 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildReactSrcdoc, compileComponent, escapeScript, ReactPreview } from './ReactPreview';
-import { PREVIEW_CSP, withPreviewCsp } from './previewCsp';
+import { PreviewFrame } from './PreviewFrame';
+import { buildReactDocument, compileComponent, escapeScript, ReactPreview } from './ReactPreview';
 import { sanitizeSvg, withIntrinsicSize } from './svg';
 
 vi.mock('mermaid', () => ({
@@ -19,6 +19,62 @@ vi.mock('mermaid', () => ({
 
 afterEach(() => vi.unstubAllGlobals());
 
+/** Posts what public/preview.html would, from frame's window (or another's). */
+function fromFrame(frame: HTMLElement, data: unknown, source = (frame as HTMLIFrameElement).contentWindow) {
+  act(() => {
+    window.dispatchEvent(new MessageEvent('message', { data, source }));
+  });
+}
+
+/** Renders a frame and returns it with a spy on what the studio posts to it. */
+function renderFrame(html: string) {
+  render(<PreviewFrame html={html} title="Preview: Page" />);
+  const frame = screen.getByTitle('Preview: Page') as HTMLIFrameElement;
+  const post = vi.spyOn(frame.contentWindow!, 'postMessage');
+  return { frame, post };
+}
+
+describe('PreviewFrame', () => {
+  it('loads the preview document sandboxed without same-origin', () => {
+    const { frame } = renderFrame('<p>hi</p>');
+    expect(frame.tagName).toBe('IFRAME');
+    expect(frame.getAttribute('src')).toBe('/preview.html');
+    expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
+    expect(frame.hasAttribute('srcdoc')).toBe(false);
+  });
+
+  it('posts the document once the frame is ready, and only once', () => {
+    const { frame, post } = renderFrame('<p>hi</p><script>x()</script>');
+    expect(post).not.toHaveBeenCalled();
+    fromFrame(frame, { type: 'ready' });
+    expect(post).toHaveBeenCalledExactlyOnceWith({ type: 'render', html: '<p>hi</p><script>x()</script>' }, '*');
+    fromFrame(frame, { type: 'ready' });
+    expect(post).toHaveBeenCalledOnce();
+  });
+
+  it('ignores messages from other windows', () => {
+    const { frame, post } = renderFrame('<p>hi</p>');
+    fromFrame(frame, { type: 'ready' }, window);
+    fromFrame(frame, { type: 'error', message: 'spoofed' }, window);
+    expect(post).not.toHaveBeenCalled();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows the first error the frame reports', () => {
+    const { frame } = renderFrame('<script>boom()</script>');
+    fromFrame(frame, { type: 'error', message: 'boom is not defined\n    at stack' });
+    fromFrame(frame, { type: 'error', message: 'second' });
+    expect(screen.getByRole('alert')).toHaveTextContent(/^Preview error: boom is not defined$/);
+  });
+
+  it('gives a new document a fresh frame', () => {
+    const { rerender } = render(<PreviewFrame html="<p>one</p>" title="Preview: Page" />);
+    const first = screen.getByTitle('Preview: Page');
+    rerender(<PreviewFrame html="<p>two</p>" title="Preview: Page" />);
+    expect(screen.getByTitle('Preview: Page')).not.toBe(first);
+  });
+});
+
 describe('React preview', () => {
   it('compiles TSX with imports to CommonJS using the automatic JSX runtime', async () => {
     const out = await compileComponent(
@@ -35,22 +91,27 @@ describe('React preview', () => {
     expect(escapeScript('const s = "</script><img onerror=x>"; // <!-- x')).toBe(
       'const s = "<\\/script><img onerror=x>"; // <\\!-- x',
     );
-    const doc = buildReactSrcdoc('/*rt*/', 'var a = "</SCRIPT>";');
+    const doc = buildReactDocument('/*rt*/', 'var a = "</SCRIPT>";');
     expect(doc.match(/<\/script>/gi)).toHaveLength(2); // only our own two closing tags
   });
 
-  it('renders in a sandboxed iframe with the bundled runtime inlined', async () => {
+  it('posts a document with the bundled runtime inlined to the preview frame', async () => {
     vi.stubGlobal(
       'fetch',
       vi.fn(async () => new Response('window.__runPreview=function(f){};/*runtime*/', { status: 200 })),
     );
     render(<ReactPreview source={'export default () => <p>Hello</p>'} title="Widget" />);
-    const frame = await screen.findByTitle('Preview: Widget');
+    const frame = (await screen.findByTitle('Preview: Widget')) as HTMLIFrameElement;
+    expect(frame.getAttribute('src')).toBe('/preview.html');
     expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
-    const srcdoc = frame.getAttribute('srcdoc') ?? '';
-    expect(srcdoc).toContain('/*runtime*/');
-    expect(srcdoc).toContain('window.__runPreview(function(require,module,exports){');
-    expect(srcdoc).toContain(`<meta http-equiv="Content-Security-Policy" content="${PREVIEW_CSP}">`);
+    const post = vi.spyOn(frame.contentWindow!, 'postMessage');
+    fromFrame(frame, { type: 'ready' });
+    const [message, target] = post.mock.calls[0] as [{ type: string; html: string }, string];
+    expect(target).toBe('*');
+    expect(message.type).toBe('render');
+    expect(message.html).toContain('<script>window.__runPreview=function(f){};/*runtime*/</script>');
+    expect(message.html).toContain('window.__runPreview(function(require,module,exports){');
+    expect(message.html).toContain('children: "Hello"');
   });
 
   it('shows a compile error with the source instead of a broken frame', async () => {
@@ -95,15 +156,5 @@ describe('svg helpers', () => {
     );
     expect(out).not.toMatch(/script|foreignObject|onload|javascript:/i);
     expect(out).toContain('<rect');
-  });
-});
-
-describe('preview CSP', () => {
-  it('allows inline scripts and styles but no network', () => {
-    expect(PREVIEW_CSP).toMatch(/default-src 'none'/);
-    expect(PREVIEW_CSP).not.toMatch(/connect-src|https?:|'self'/);
-    expect(withPreviewCsp('<!doctype html><p>x</p>').startsWith('<meta http-equiv="Content-Security-Policy"')).toBe(
-      true,
-    );
   });
 });
