@@ -7,11 +7,10 @@ import (
 	"log/slog"
 
 	"github.com/archstudio/studio/functions/artifacts/artifacts"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
-	"github.com/archstudio/studio/shared/redisconn"
 	"github.com/archstudio/studio/shared/session"
 )
 
@@ -25,20 +24,14 @@ func main() { bootstrap.Main("artifacts", run) }
 
 func run(ctx context.Context, logger *slog.Logger) error {
 	var cfg settings
-	if err := config.Load(&cfg); err != nil {
+	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	logger.Info("config", config.Describe(&cfg)...)
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	rdb, err := redisconn.Open(cfg.RedisURL)
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
+	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
 	h := sessions.Middleware(artifacts.New(artifacts.Deps{Store: chatstore.New(pool)}))
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)

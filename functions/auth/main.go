@@ -11,11 +11,9 @@ import (
 	"github.com/archstudio/studio/functions/auth/github"
 	"github.com/archstudio/studio/functions/auth/loginstate"
 	"github.com/archstudio/studio/functions/auth/users"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
-	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
 	"github.com/archstudio/studio/shared/ratelimit"
-	"github.com/archstudio/studio/shared/redisconn"
 	"github.com/archstudio/studio/shared/session"
 	"github.com/archstudio/studio/shared/tokenvault"
 )
@@ -24,25 +22,19 @@ func main() { bootstrap.Main("auth", run) }
 
 func run(ctx context.Context, logger *slog.Logger) error {
 	var cfg settings
-	if err := config.Load(&cfg); err != nil {
+	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	logger.Info("config", config.Describe(&cfg)...)
 	keys, err := tokenKeys(cfg, logger)
 	if err != nil {
 		return err
 	}
 	origins, _ := cfg.Origins() // checked by Validate
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	rdb, err := redisconn.Open(cfg.RedisURL)
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
+	defer closeBackend()
 	limiter, err := ratelimit.NewStore(rdb, ratelimit.Config{Tokens: cfg.SignInRateLimit, Interval: cfg.SignInRateWindow})
 	if err != nil {
 		return err

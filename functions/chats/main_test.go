@@ -40,43 +40,19 @@ func TestLambda(t *testing.T) {
 		t.Fatalf("export: %d %v %s", resp.StatusCode, resp.Headers, resp.Body)
 	}
 
-	tests := []struct {
-		name, method, path string
-		headers            map[string]string
-		status             int
-		code               string
-	}{
-		{"no cookie", http.MethodGet, "/api/chats", nil, 401, "unauthenticated"},
-		{"malformed id", http.MethodGet, "/api/chats/nope", auth, 400, "invalid_argument"},
-		{"unknown route", http.MethodGet, "/api/chats/" + chat.ID + "/nothing", auth, 404, "not_found"},
-		{"wrong method", http.MethodPut, "/api/chats/" + chat.ID, auth, 405, "method_not_allowed"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			resp := fn.Invoke(t, testkit.HTTPEvent(tt.method, tt.path, "", tt.headers, ""))
-			if resp.StatusCode != tt.status || !strings.Contains(resp.Body, `"code":"`+tt.code+`"`) {
-				t.Fatalf("%d %s", resp.StatusCode, resp.Body)
-			}
-		})
-	}
+	fn.RunCases(t, []testkit.LambdaCase{
+		{Name: "no cookie", Method: http.MethodGet, Path: "/api/chats", Status: 401, Want: `"code":"unauthenticated"`},
+		{Name: "malformed id", Method: http.MethodGet, Path: "/api/chats/nope", Headers: auth, Status: 400, Want: `"code":"invalid_argument"`},
+		{Name: "unknown route", Method: http.MethodGet, Path: "/api/chats/" + chat.ID + "/nothing", Headers: auth, Status: 404, Want: `"code":"not_found"`},
+		{Name: "wrong method", Method: http.MethodPut, Path: "/api/chats/" + chat.ID, Headers: auth, Status: 405, Want: `"code":"method_not_allowed"`},
+	})
 }
 
 // TestBadConfigStopsStartup checks missing settings stop the binary with a
 // message naming them.
 func TestBadConfigStopsStartup(t *testing.T) {
-	bin := testkit.BuildFunction(t, pkg)
-	for _, tt := range []struct {
-		env  []string
-		want string
-	}{
-		{[]string{"DATABASE_URL=", "REDIS_URL=redis://127.0.0.1:1/0"}, "DATABASE_URL"},
-		{[]string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0", "APP_ENV=staging"}, "APP_ENV"},
-	} {
-		t.Run(tt.want, func(t *testing.T) {
-			out, code := testkit.RunBinary(t, bin, tt.env...)
-			if code == 0 || !strings.Contains(out, tt.want) {
-				t.Fatalf("exit %d, output %s", code, out)
-			}
-		})
-	}
+	testkit.RefusesToStart(t, testkit.BuildFunction(t, pkg), []testkit.BadConfig{
+		{Env: []string{"DATABASE_URL=", "REDIS_URL=redis://127.0.0.1:1/0"}, Want: "DATABASE_URL"},
+		{Env: []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0", "APP_ENV=staging"}, Want: "APP_ENV"},
+	})
 }

@@ -12,10 +12,9 @@ import (
 
 	"github.com/archstudio/studio/functions/health/business"
 	"github.com/archstudio/studio/functions/health/health"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
-	"github.com/archstudio/studio/shared/redisconn"
 )
 
 type settings struct {
@@ -32,20 +31,14 @@ func main() { bootstrap.Main("health", run) }
 
 func run(ctx context.Context, logger *slog.Logger) error {
 	var cfg settings
-	if err := config.Load(&cfg); err != nil {
+	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	logger.Info("config", config.Describe(&cfg)...)
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	rdb, err := redisconn.Open(cfg.RedisURL)
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
+	defer closeBackend()
 	var metrics http.Handler
 	if cfg.MetricsToken != "" || !cfg.Production() {
 		reg := prometheus.NewRegistry()

@@ -8,11 +8,10 @@ import (
 	"time"
 
 	"github.com/archstudio/studio/functions/preferences/preferences"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
 	"github.com/archstudio/studio/shared/prefs"
-	"github.com/archstudio/studio/shared/redisconn"
 	"github.com/archstudio/studio/shared/session"
 )
 
@@ -41,20 +40,14 @@ func main() { bootstrap.Main("preferences", run) }
 
 func run(ctx context.Context, logger *slog.Logger) error {
 	var cfg settings
-	if err := config.Load(&cfg); err != nil {
+	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	logger.Info("config", config.Describe(&cfg)...)
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	rdb, err := redisconn.Open(cfg.RedisURL)
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
+	defer closeBackend()
 	store := prefs.NewStore(pool, rdb, prefs.Options{
 		DefaultModel: cfg.DefaultModel,
 		Models:       cfg.AllowedModels,

@@ -40,25 +40,11 @@ func TestLambda(t *testing.T) {
 		t.Fatalf("get: %d %s", resp.StatusCode, resp.Body)
 	}
 
-	tests := []struct {
-		name, method string
-		headers      map[string]string
-		body         string
-		status       int
-		want         string
-	}{
-		{"no cookie", http.MethodGet, nil, "", 401, `"code":"unauthenticated"`},
-		{"invalid", http.MethodPatch, patch, `{"voice":{"speaking_rate":9}}`, 400, `"field":"voice.speaking_rate"`},
-		{"wrong method", http.MethodPost, auth, "", 405, `"code":"method_not_allowed"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			resp := fn.Invoke(t, testkit.HTTPEvent(tt.method, "/api/preferences", "", tt.headers, tt.body))
-			if resp.StatusCode != tt.status || !strings.Contains(resp.Body, tt.want) {
-				t.Fatalf("%d %s", resp.StatusCode, resp.Body)
-			}
-		})
-	}
+	fn.RunCases(t, []testkit.LambdaCase{
+		{Name: "no cookie", Method: http.MethodGet, Path: "/api/preferences", Status: 401, Want: `"code":"unauthenticated"`},
+		{Name: "invalid", Method: http.MethodPatch, Path: "/api/preferences", Headers: patch, Body: `{"voice":{"speaking_rate":9}}`, Status: 400, Want: `"field":"voice.speaking_rate"`},
+		{Name: "wrong method", Method: http.MethodPost, Path: "/api/preferences", Headers: auth, Status: 405, Want: `"code":"method_not_allowed"`},
+	})
 	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/api/nothing", "", auth, ""))
 	if resp.StatusCode != 404 || !strings.Contains(resp.Body, `"code":"not_found"`) {
 		t.Fatalf("unknown route: %d %s", resp.StatusCode, resp.Body)
@@ -68,21 +54,10 @@ func TestLambda(t *testing.T) {
 // TestBadConfigStopsStartup checks bad settings stop the binary with a
 // message naming the variable.
 func TestBadConfigStopsStartup(t *testing.T) {
-	bin := testkit.BuildFunction(t, pkg)
 	base := []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0"}
-	for _, tt := range []struct {
-		env  []string
-		want string
-	}{
-		{append(base, "ALLOWED_MODELS=a,b", "ANTHROPIC_MODEL=c"), "ALLOWED_MODELS"},
-		{append(base, "PREFERENCES_CACHE_TTL=forever"), "PREFERENCES_CACHE_TTL"},
-		{append(base, "DATABASE_URL="), "DATABASE_URL"},
-	} {
-		t.Run(tt.want, func(t *testing.T) {
-			out, code := testkit.RunBinary(t, bin, tt.env...)
-			if code == 0 || !strings.Contains(out, tt.want) {
-				t.Fatalf("exit %d, output %s", code, out)
-			}
-		})
-	}
+	testkit.RefusesToStart(t, testkit.BuildFunction(t, pkg), []testkit.BadConfig{
+		{Env: append(base, "ALLOWED_MODELS=a,b", "ANTHROPIC_MODEL=c"), Want: "ALLOWED_MODELS"},
+		{Env: append(base, "PREFERENCES_CACHE_TTL=forever"), Want: "PREFERENCES_CACHE_TTL"},
+		{Env: append(base, "DATABASE_URL="), Want: "DATABASE_URL"},
+	})
 }

@@ -46,10 +46,9 @@ func main() { bootstrap.Main("retention", run) }
 
 func run(ctx context.Context, logger *slog.Logger) error {
 	var cfg settings
-	if err := config.Load(&cfg); err != nil {
+	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	logger.Info("config", config.Describe(&cfg)...)
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/archstudio/studio/shared/testkit"
 )
 
@@ -23,13 +21,9 @@ const pkg = "github.com/archstudio/studio/functions/retention"
 func TestLambda(t *testing.T) {
 	bin := testkit.BuildFunction(t, pkg)
 	ctx := context.Background()
-	dbURL := testkit.DatabaseURL(t)
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	fn := testkit.StartLambda(t, bin, "DATABASE_URL="+dbURL, "RETENTION_TOKEN=tok")
+	b := testkit.NewBackend(t)
+	pool := b.Pool
+	fn := testkit.StartLambda(t, bin, "DATABASE_URL="+b.DatabaseURL, "RETENTION_TOKEN=tok")
 
 	// Two expired chats (and a recent one) in the database the binary uses.
 	var user string
@@ -80,23 +74,11 @@ func TestLambda(t *testing.T) {
 // TestBadConfigStopsStartup checks malformed settings stop the binary with
 // a message naming the variable.
 func TestBadConfigStopsStartup(t *testing.T) {
-	bin := testkit.BuildFunction(t, pkg)
 	base := "DATABASE_URL=postgres://x@127.0.0.1:1/x"
-	tests := []struct {
-		env  []string
-		want string
-	}{
-		{[]string{"DATABASE_URL="}, "DATABASE_URL"},
-		{[]string{base, "RETENTION_DEFAULT_DAYS=31"}, "RETENTION_DEFAULT_DAYS"},
-		{[]string{base, "RETENTION_BATCH_SIZE=0"}, "RETENTION_BATCH_SIZE"},
-		{[]string{base, "RETENTION_MAX_DURATION=soon"}, "RETENTION_MAX_DURATION"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
-			out, code := testkit.RunBinary(t, bin, tt.env...)
-			if code == 0 || !strings.Contains(out, tt.want) {
-				t.Fatalf("exit %d, output %s", code, out)
-			}
-		})
-	}
+	testkit.RefusesToStart(t, testkit.BuildFunction(t, pkg), []testkit.BadConfig{
+		{Env: []string{"DATABASE_URL="}, Want: "DATABASE_URL"},
+		{Env: []string{base, "RETENTION_DEFAULT_DAYS=31"}, Want: "RETENTION_DEFAULT_DAYS"},
+		{Env: []string{base, "RETENTION_BATCH_SIZE=0"}, Want: "RETENTION_BATCH_SIZE"},
+		{Env: []string{base, "RETENTION_MAX_DURATION=soon"}, Want: "RETENTION_MAX_DURATION"},
+	})
 }

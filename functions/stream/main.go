@@ -18,10 +18,10 @@ import (
 	"github.com/archstudio/studio/functions/stream/generation"
 	"github.com/archstudio/studio/functions/stream/hub"
 	"github.com/archstudio/studio/functions/stream/model"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
 	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/redisconn"
@@ -104,22 +104,16 @@ func main() { bootstrap.Main("stream", run) }
 
 func run(ctx context.Context, logger *slog.Logger) error {
 	var cfg settings
-	if err := config.Load(&cfg); err != nil {
+	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	logger.Info("config", config.Describe(&cfg)...)
 	limits, _ := cfg.Settings.Limits()
 
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	rdb, err := redisconn.Open(cfg.RedisURL)
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
+	defer closeBackend()
 	// Each chat being watched holds one connection in a blocking read, so
 	// the readers get a pool of their own.
 	readers, err := redisconn.Open(withPoolSize(cfg.RedisURL, cfg.RedisReaders))

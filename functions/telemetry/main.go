@@ -23,10 +23,9 @@ func main() { bootstrap.Main("telemetry", run) }
 
 func run(ctx context.Context, logger *slog.Logger) error {
 	var cfg settings
-	if err := config.Load(&cfg); err != nil {
+	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	logger.Info("config", config.Describe(&cfg)...)
 	rdb, err := redisconn.Open(cfg.RedisURL)
 	if err != nil {
 		return err

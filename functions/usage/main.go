@@ -6,11 +6,10 @@ import (
 	"log/slog"
 
 	"github.com/archstudio/studio/functions/usage/usage"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
 	"github.com/archstudio/studio/shared/quota"
-	"github.com/archstudio/studio/shared/redisconn"
 	"github.com/archstudio/studio/shared/session"
 )
 
@@ -34,24 +33,15 @@ func main() { bootstrap.Main("usage", run) }
 
 func run(ctx context.Context, logger *slog.Logger) error {
 	var cfg settings
-	if err := config.Load(&cfg); err != nil {
+	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	limits, err := cfg.Settings.Limits()
+	limits, _ := cfg.Settings.Limits() // checked by Validate
+	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
 	}
-	logger.Info("config", config.Describe(&cfg)...)
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	rdb, err := redisconn.Open(cfg.RedisURL)
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
+	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
 	h := usage.New(usage.Deps{
 		Usage:        quota.New(pool, rdb, quota.Options{Defaults: limits}),

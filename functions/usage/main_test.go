@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/shared/testkit"
 )
@@ -19,23 +15,11 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 // checks GET /api/usage through the API Gateway v2 adapter, signed in with
 // a real session, against the real PostgreSQL and Redis.
 func TestLambda(t *testing.T) {
-	dbURL, redisURL := testkit.DatabaseURL(t), testkit.RedisURL(t)
-	pool, err := pgxpool.New(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	opts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	t.Cleanup(func() { rdb.Close() })
-	_, cookie := testkit.SignIn(t, pool, rdb, "alice")
+	b := testkit.NewBackend(t)
+	_, cookie := testkit.SignIn(t, b.Pool, b.Redis, "alice")
 
 	bin := testkit.BuildFunction(t, "github.com/archstudio/studio/functions/usage")
-	fn := testkit.StartLambda(t, bin, "DATABASE_URL="+dbURL, "REDIS_URL="+redisURL,
-		"DAILY_CALL_LIMIT=7", "DAILY_TOKEN_LIMIT=9000")
+	fn := testkit.StartLambda(t, bin, append(b.Env(), "DAILY_CALL_LIMIT=7", "DAILY_TOKEN_LIMIT=9000")...)
 
 	tests := []struct {
 		name       string
@@ -88,27 +72,11 @@ func TestLambda(t *testing.T) {
 // TestBadConfigStopsStartup checks a malformed or invalid variable stops
 // the binary with a message naming it.
 func TestBadConfigStopsStartup(t *testing.T) {
-	bin := testkit.BuildFunction(t, "github.com/archstudio/studio/functions/usage")
 	base := []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0"}
-	tests := []struct {
-		name string
-		env  []string
-		want string
-	}{
-		{"missing database", []string{"DATABASE_URL=", "REDIS_URL=redis://127.0.0.1:1/0"}, "DATABASE_URL"},
-		{"call limit not a number", append(base, "DAILY_CALL_LIMIT=lots"), "DAILY_CALL_LIMIT"},
-		{"negative token limit", append(base, "DAILY_TOKEN_LIMIT=-5"), "DAILY_TOKEN_LIMIT"},
-		{"bad env", append(base, "APP_ENV=staging"), "APP_ENV"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			out, code := testkit.RunBinary(t, bin, tt.env...)
-			if code == 0 {
-				t.Fatalf("exit 0, want failure; output %s", out)
-			}
-			if !strings.Contains(out, tt.want) {
-				t.Fatalf("output does not name %s: %s", tt.want, out)
-			}
-		})
-	}
+	testkit.RefusesToStart(t, testkit.BuildFunction(t, "github.com/archstudio/studio/functions/usage"), []testkit.BadConfig{
+		{Name: "missing database", Env: []string{"DATABASE_URL=", "REDIS_URL=redis://127.0.0.1:1/0"}, Want: "DATABASE_URL"},
+		{Name: "call limit not a number", Env: append(base, "DAILY_CALL_LIMIT=lots"), Want: "DAILY_CALL_LIMIT"},
+		{Name: "negative token limit", Env: append(base, "DAILY_TOKEN_LIMIT=-5"), Want: "DAILY_TOKEN_LIMIT"},
+		{Name: "bad env", Env: append(base, "APP_ENV=staging"), Want: "APP_ENV"},
+	})
 }

@@ -1,7 +1,6 @@
 package testkit
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,7 +27,7 @@ type LambdaFunction struct {
 	mu      sync.Mutex
 	active  map[string]*invocation
 	seq     int
-	logs    *lockedBuffer
+	logs    *LockedBuffer
 }
 
 type invocation struct {
@@ -47,7 +46,7 @@ type lambdaResult struct {
 // killed when tb ends.
 func StartLambda(tb testing.TB, binary string, env ...string) *LambdaFunction {
 	tb.Helper()
-	f := &LambdaFunction{pending: make(chan *invocation), active: map[string]*invocation{}, logs: &lockedBuffer{}}
+	f := &LambdaFunction{pending: make(chan *invocation), active: map[string]*invocation{}, logs: &LockedBuffer{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serveRuntimeAPI))
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, binary)
@@ -201,21 +200,4 @@ func HTTPEvent(method, path, rawQuery string, headers map[string]string, body st
 			},
 		},
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

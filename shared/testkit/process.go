@@ -41,7 +41,7 @@ type Function struct {
 	// Client sends every request to the function's socket; use any
 	// http://fn/... URL with it.
 	Client *http.Client
-	logs   *lockedBuffer
+	logs   *LockedBuffer
 }
 
 // StartFunction starts bin on a fresh Unix socket with env added, waits
@@ -49,7 +49,7 @@ type Function struct {
 func StartFunction(tb testing.TB, bin string, env ...string) *Function {
 	tb.Helper()
 	sock := filepath.Join(shortTempDir(tb), "fn.sock")
-	f := &Function{Socket: sock, logs: &lockedBuffer{}}
+	f := &Function{Socket: sock, logs: &LockedBuffer{}}
 	f.Cmd = exec.Command(bin)
 	f.Cmd.Env = append(append(os.Environ(), "LISTEN_ADDR=unix:"+sock), env...)
 	f.Cmd.Stdout, f.Cmd.Stderr = f.logs, f.logs

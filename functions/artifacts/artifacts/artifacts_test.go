@@ -2,15 +2,10 @@ package artifacts
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/session"
@@ -19,63 +14,19 @@ import (
 
 func TestMain(m *testing.M) { testkit.Main(m) }
 
-// env is the handler behind the real session middleware, on a fresh
-// database and Redis.
+// env is the artifacts API behind the real session middleware, on a
+// fresh database and Redis, with the store behind it for fixtures.
 type env struct {
-	t       *testing.T
-	pool    *pgxpool.Pool
-	rdb     *redis.Client
-	store   *chatstore.Store
-	h       http.Handler
-	cookies map[string]*http.Cookie // by user id
+	*testkit.API
+	t     *testing.T
+	store *chatstore.Store
 }
 
 func newEnv(t *testing.T) *env {
 	pool, rdb := testkit.Pool(t), testkit.Redis(t)
 	store := chatstore.New(pool)
 	h := session.NewStore(rdb, session.Config{}).Middleware(New(Deps{Store: store}))
-	return &env{t: t, pool: pool, rdb: rdb, store: store, h: h, cookies: map[string]*http.Cookie{}}
-}
-
-// user signs a new user in and returns its id.
-func (e *env) user(name string) string {
-	e.t.Helper()
-	id, cookie := testkit.SignIn(e.t, e.pool, e.rdb, name)
-	e.cookies[id] = cookie
-	return id
-}
-
-type response struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (r response) json(t *testing.T, v any) {
-	t.Helper()
-	if err := json.Unmarshal([]byte(r.body), v); err != nil {
-		t.Fatalf("body %q: %v", r.body, err)
-	}
-}
-
-func (r response) errorOf(t *testing.T) (code, field, message string) {
-	t.Helper()
-	var b struct {
-		Error struct{ Code, Field, Message string }
-	}
-	r.json(t, &b)
-	return b.Error.Code, b.Error.Field, b.Error.Message
-}
-
-func (e *env) do(userID, method, path string) response {
-	e.t.Helper()
-	req := httptest.NewRequest(method, path, nil)
-	if userID != "" {
-		req.AddCookie(e.cookies[userID])
-	}
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	return response{status: rec.Code, header: rec.Header(), body: rec.Body.String()}
+	return &env{API: testkit.NewAPI(t, pool, rdb, h), t: t, store: store}
 }
 
 type fixture struct {
@@ -122,7 +73,7 @@ const missingID = "00000000-0000-4000-8000-000000000000"
 
 func TestEndpoints(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
+	alice := e.SignIn("alice")
 	f := e.fixture(alice)
 	chat := "/api/chats/" + f.chat.ID
 	art := "/api/artifacts/" + f.artifacts["design"].ID
@@ -158,28 +109,28 @@ func TestEndpoints(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := e.do(tt.user, "GET", tt.path)
-			if resp.status != tt.status {
-				t.Fatalf("status = %d, want %d: %s", resp.status, tt.status, resp.body)
+			resp := e.Do("GET", tt.path, tt.user, "")
+			if resp.Status != tt.status {
+				t.Fatalf("status = %d, want %d: %s", resp.Status, tt.status, resp.Body)
 			}
 			if tt.status >= 400 {
-				if code, field, _ := resp.errorOf(t); code == "" || field != tt.field {
+				if code, field, _ := resp.Error(t); code == "" || field != tt.field {
 					t.Fatalf("error %q field %q, want field %q", code, field, tt.field)
 				}
 			}
 		})
 	}
-	if resp := e.do(alice, "DELETE", art); resp.status != 405 || resp.header.Get("Allow") == "" {
-		t.Fatalf("DELETE: %d %v %s", resp.status, resp.header, resp.body)
+	if resp := e.Do("DELETE", art, alice, ""); resp.Status != 405 || resp.Header.Get("Allow") == "" {
+		t.Fatalf("DELETE: %d %v %s", resp.Status, resp.Header, resp.Body)
 	}
 }
 
 func TestLatestAndVersions(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
+	alice := e.SignIn("alice")
 	f := e.fixture(alice)
 	var latest struct{ Artifacts []map[string]any }
-	e.do(alice, "GET", "/api/chats/"+f.chat.ID+"/artifacts").json(t, &latest)
+	e.Do("GET", "/api/chats/"+f.chat.ID+"/artifacts", alice, "").JSON(t, &latest)
 	if len(latest.Artifacts) != 8 {
 		t.Fatalf("%d latest artifacts, want 8", len(latest.Artifacts))
 	}
@@ -194,25 +145,25 @@ func TestLatestAndVersions(t *testing.T) {
 		}
 	}
 	var vers struct{ Versions []chatstore.Artifact }
-	e.do(alice, "GET", "/api/chats/"+f.chat.ID+"/artifacts/design/versions").json(t, &vers)
+	e.Do("GET", "/api/chats/"+f.chat.ID+"/artifacts/design/versions", alice, "").JSON(t, &vers)
 	if len(vers.Versions) != 2 || vers.Versions[0].Content != "# v1" || vers.Versions[1].Version != 2 {
 		t.Fatalf("versions %+v", vers)
 	}
 	var one chatstore.Artifact
-	e.do(alice, "GET", "/api/artifacts/"+f.artifacts["design/# v1"].ID).json(t, &one)
+	e.Do("GET", "/api/artifacts/"+f.artifacts["design/# v1"].ID, alice, "").JSON(t, &one)
 	if one.Version != 1 || one.Content != "# v1" || one.ChatID != f.chat.ID {
 		t.Fatalf("artifact %+v", one)
 	}
 
 	empty, _ := e.store.CreateChat(context.Background(), alice, "")
-	if resp := e.do(alice, "GET", "/api/chats/"+empty.ID+"/artifacts"); resp.status != 200 || !strings.Contains(resp.body, `"artifacts":[]`) {
-		t.Fatalf("empty chat: %d %s", resp.status, resp.body)
+	if resp := e.Do("GET", "/api/chats/"+empty.ID+"/artifacts", alice, ""); resp.Status != 200 || !strings.Contains(resp.Body, `"artifacts":[]`) {
+		t.Fatalf("empty chat: %d %s", resp.Status, resp.Body)
 	}
 }
 
 func TestRaw(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
+	alice := e.SignIn("alice")
 	f := e.fixture(alice)
 	tests := []struct {
 		identifier, contentType, filename string
@@ -229,10 +180,10 @@ func TestRaw(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.identifier, func(t *testing.T) {
 			a := f.artifacts[tt.identifier]
-			resp := e.do(alice, "GET", "/api/artifacts/"+a.ID+"/raw")
-			h := resp.header
-			if resp.status != 200 || resp.body != a.Content {
-				t.Fatalf("%d %q", resp.status, resp.body)
+			resp := e.Do("GET", "/api/artifacts/"+a.ID+"/raw", alice, "")
+			h := resp.Header
+			if resp.Status != 200 || resp.Body != a.Content {
+				t.Fatalf("%d %q", resp.Status, resp.Body)
 			}
 			if got := h.Get("Content-Type"); got != tt.contentType {
 				t.Errorf("Content-Type %q, want %q", got, tt.contentType)
@@ -251,8 +202,8 @@ func TestRaw(t *testing.T) {
 // artifacts: each answers exactly as for a missing id.
 func TestCrossTenant(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
-	bob := e.user("bob")
+	alice := e.SignIn("alice")
+	bob := e.SignIn("bob")
 	e.fixture(bob)
 	f := e.fixture(alice)
 	tests := []struct{ name, path string }{
@@ -265,14 +216,14 @@ func TestCrossTenant(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := strings.NewReplacer("{chat}", f.chat.ID, "{art}", f.artifacts["design"].ID).Replace(tt.path)
 			missing := strings.NewReplacer("{chat}", missingID, "{art}", missingID).Replace(tt.path)
-			got, want := e.do(bob, "GET", path), e.do(bob, "GET", missing)
-			if got.status != 404 || want.status != 404 {
-				t.Fatalf("status %d (missing %d): %s", got.status, want.status, got.body)
+			got, want := e.Do("GET", path, bob, ""), e.Do("GET", missing, bob, "")
+			if got.Status != 404 || want.Status != 404 {
+				t.Fatalf("status %d (missing %d): %s", got.Status, want.Status, got.Body)
 			}
-			gc, gf, gm := got.errorOf(t)
-			wc, wf, wm := want.errorOf(t)
+			gc, gf, gm := got.Error(t)
+			wc, wf, wm := want.Error(t)
 			if gc != wc || gf != wf || gm != wm {
-				t.Fatalf("distinguishable from missing: %s vs %s", got.body, want.body)
+				t.Fatalf("distinguishable from missing: %s vs %s", got.Body, want.Body)
 			}
 		})
 	}

@@ -1,7 +1,6 @@
 package authapi_test
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -46,19 +45,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
-
 // env is the auth API on real PostgreSQL and Redis, with a fake GitHub.
 type env struct {
 	t        *testing.T
@@ -69,7 +55,7 @@ type env struct {
 	sessions *session.Store
 	keys     *tokenvault.KeyRing
 	handler  http.Handler
-	logs     *lockedBuffer
+	logs     *testkit.LockedBuffer
 }
 
 type option func(*authapi.Deps, *env)
@@ -103,7 +89,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		pool:  testkit.Pool(t),
 		rdb:   testkit.Redis(t),
 		clock: &clock{t: time.Now()},
-		logs:  &lockedBuffer{},
+		logs:  &testkit.LockedBuffer{},
 	}
 	e.gh = fakegithub.NewServer(t, publicURL+"/api/auth/github/callback")
 	e.gh.AddUser(fakegithub.User{Login: "octocat", Name: "The Octocat", Emails: []fakegithub.Email{

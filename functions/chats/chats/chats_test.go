@@ -2,15 +2,10 @@ package chats
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/session"
@@ -19,72 +14,19 @@ import (
 
 func TestMain(m *testing.M) { testkit.Main(m) }
 
-// env is the handler behind the real session middleware, on a fresh
-// database and Redis.
+// env is the chats API behind the real session middleware, on a fresh
+// database and Redis, with the store behind it for fixtures.
 type env struct {
-	t       *testing.T
-	pool    *pgxpool.Pool
-	rdb     *redis.Client
-	store   *chatstore.Store
-	h       http.Handler
-	cookies map[string]*http.Cookie // by user id
+	*testkit.API
+	t     *testing.T
+	store *chatstore.Store
 }
 
 func newEnv(t *testing.T) *env {
 	pool, rdb := testkit.Pool(t), testkit.Redis(t)
 	store := chatstore.New(pool)
 	h := session.NewStore(rdb, session.Config{}).Middleware(New(Deps{Store: store}))
-	return &env{t: t, pool: pool, rdb: rdb, store: store, h: h, cookies: map[string]*http.Cookie{}}
-}
-
-// user signs a new user in and returns its id.
-func (e *env) user(name string) string {
-	e.t.Helper()
-	id, cookie := testkit.SignIn(e.t, e.pool, e.rdb, name)
-	e.cookies[id] = cookie
-	return id
-}
-
-type response struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (r response) json(t *testing.T, v any) {
-	t.Helper()
-	if err := json.Unmarshal([]byte(r.body), v); err != nil {
-		t.Fatalf("body %q: %v", r.body, err)
-	}
-}
-
-// errorOf returns the code, field and message of an error body.
-func (r response) errorOf(t *testing.T) (code, field, message string) {
-	t.Helper()
-	var b struct {
-		Error struct{ Code, Field, Message string }
-	}
-	r.json(t, &b)
-	return b.Error.Code, b.Error.Field, b.Error.Message
-}
-
-// do sends a request as userID ("" for none).
-func (e *env) do(userID, method, path, body string) response {
-	e.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if userID != "" {
-		req.AddCookie(e.cookies[userID])
-	}
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	return response{status: rec.Code, header: rec.Header(), body: rec.Body.String()}
+	return &env{API: testkit.NewAPI(t, pool, rdb, h), t: t, store: store}
 }
 
 // fixture is a chat of one user with messages and an artifact.
@@ -124,7 +66,7 @@ const missingID = "00000000-0000-4000-8000-000000000000"
 
 func TestEndpoints(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
+	alice := e.SignIn("alice")
 	f := e.fixture(alice, "Sharding plan")
 	other := e.fixture(alice, "Other")
 	chatPath := "/api/chats/" + f.chat.ID
@@ -207,16 +149,16 @@ func TestEndpoints(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := e.do(tt.user, tt.method, tt.path, tt.body)
-			if resp.status != tt.status {
-				t.Fatalf("status = %d, want %d; body %s", resp.status, tt.status, resp.body)
+			resp := e.Do(tt.method, tt.path, tt.user, tt.body)
+			if resp.Status != tt.status {
+				t.Fatalf("status = %d, want %d; body %s", resp.Status, tt.status, resp.Body)
 			}
 			if tt.status >= 400 {
-				code, field, _ := resp.errorOf(t)
+				code, field, _ := resp.Error(t)
 				if code == "" || field != tt.field {
-					t.Fatalf("error code %q field %q, want field %q: %s", code, field, tt.field, resp.body)
+					t.Fatalf("error code %q field %q, want field %q: %s", code, field, tt.field, resp.Body)
 				}
-				if ct := resp.header.Get("Content-Type"); ct != "application/json" {
+				if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 					t.Fatalf("error Content-Type %q", ct)
 				}
 			}
@@ -226,28 +168,28 @@ func TestEndpoints(t *testing.T) {
 
 func TestCreateGetRename(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
-	resp := e.do(alice, "POST", "/api/chats", `{"title":"  Event sourcing  "}`)
+	alice := e.SignIn("alice")
+	resp := e.Do("POST", "/api/chats", alice, `{"title":"  Event sourcing  "}`)
 	var c chatstore.Chat
-	resp.json(t, &c)
-	if resp.status != 201 || c.Title != "Event sourcing" || resp.header.Get("Location") != "/api/chats/"+c.ID {
-		t.Fatalf("create: %d %s %v", resp.status, resp.body, resp.header)
+	resp.JSON(t, &c)
+	if resp.Status != 201 || c.Title != "Event sourcing" || resp.Header.Get("Location") != "/api/chats/"+c.ID {
+		t.Fatalf("create: %d %s %v", resp.Status, resp.Body, resp.Header)
 	}
 	for _, key := range []string{`"id"`, `"title"`, `"created_at"`, `"updated_at"`} {
-		if !strings.Contains(resp.body, key) {
-			t.Fatalf("chat lacks %s: %s", key, resp.body)
+		if !strings.Contains(resp.Body, key) {
+			t.Fatalf("chat lacks %s: %s", key, resp.Body)
 		}
 	}
 	var got chatstore.Chat
-	e.do(alice, "GET", "/api/chats/"+c.ID, "").json(t, &got)
+	e.Do("GET", "/api/chats/"+c.ID, alice, "").JSON(t, &got)
 	if !got.CreatedAt.Equal(c.CreatedAt) || got.ID != c.ID || got.Title != c.Title {
 		t.Fatalf("get = %+v, want %+v", got, c)
 	}
-	e.do(alice, "PATCH", "/api/chats/"+c.ID, `{"title":"CQRS"}`).json(t, &got)
+	e.Do("PATCH", "/api/chats/"+c.ID, alice, `{"title":"CQRS"}`).JSON(t, &got)
 	if got.Title != "CQRS" {
 		t.Fatalf("rename = %+v", got)
 	}
-	e.do(alice, "PATCH", "/api/chats/"+c.ID, `{}`).json(t, &got)
+	e.Do("PATCH", "/api/chats/"+c.ID, alice, `{}`).JSON(t, &got)
 	if got.Title != "CQRS" {
 		t.Fatalf("empty patch changed title: %+v", got)
 	}
@@ -255,11 +197,11 @@ func TestCreateGetRename(t *testing.T) {
 
 func TestListPagesAndSearches(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
-	bob := e.user("bob")
+	alice := e.SignIn("alice")
+	bob := e.SignIn("bob")
 	e.fixture(bob, "bob 50% plan")
 	for _, title := range []string{"Plan A", "50% plan", "plan_b", "Other"} {
-		e.do(alice, "POST", "/api/chats", `{"title":"`+title+`"}`)
+		e.Do("POST", "/api/chats", alice, `{"title":"`+title+`"}`)
 	}
 	var all []string
 	cursor := ""
@@ -272,10 +214,10 @@ func TestListPagesAndSearches(t *testing.T) {
 			Chats      []chatstore.Chat
 			NextCursor *string `json:"next_cursor"`
 		}
-		resp := e.do(alice, "GET", path, "")
-		resp.json(t, &page)
-		if !strings.Contains(resp.body, `"next_cursor"`) {
-			t.Fatalf("no next_cursor member: %s", resp.body)
+		resp := e.Do("GET", path, alice, "")
+		resp.JSON(t, &page)
+		if !strings.Contains(resp.Body, `"next_cursor"`) {
+			t.Fatalf("no next_cursor member: %s", resp.Body)
 		}
 		for _, c := range page.Chats {
 			all = append(all, c.Title)
@@ -290,7 +232,7 @@ func TestListPagesAndSearches(t *testing.T) {
 	}
 	search := func(q string) string {
 		var page struct{ Chats []chatstore.Chat }
-		e.do(alice, "GET", "/api/chats?q="+q, "").json(t, &page)
+		e.Do("GET", "/api/chats?q="+q, alice, "").JSON(t, &page)
 		var titles []string
 		for _, c := range page.Chats {
 			titles = append(titles, c.Title)
@@ -302,15 +244,15 @@ func TestListPagesAndSearches(t *testing.T) {
 			t.Errorf("search %q = %q, want %q", q, got, want)
 		}
 	}
-	resp := e.do(alice, "GET", "/api/chats?q=zzz", "")
-	if !strings.Contains(resp.body, `"chats":[]`) {
-		t.Fatalf("empty list not []: %s", resp.body)
+	resp := e.Do("GET", "/api/chats?q=zzz", alice, "")
+	if !strings.Contains(resp.Body, `"chats":[]`) {
+		t.Fatalf("empty list not []: %s", resp.Body)
 	}
 }
 
 func TestMessagesAndCut(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
+	alice := e.SignIn("alice")
 	f := e.fixture(alice, "x")
 	base := "/api/chats/" + f.chat.ID
 
@@ -318,7 +260,7 @@ func TestMessagesAndCut(t *testing.T) {
 		Messages   []map[string]any
 		NextCursor *string `json:"next_cursor"`
 	}
-	e.do(alice, "GET", base+"/messages?limit=3", "").json(t, &page)
+	e.Do("GET", base+"/messages?limit=3", alice, "").JSON(t, &page)
 	if len(page.Messages) != 3 || page.NextCursor == nil || page.Messages[0]["content"] != "How should we shard?" {
 		t.Fatalf("first page %+v", page)
 	}
@@ -327,17 +269,17 @@ func TestMessagesAndCut(t *testing.T) {
 			t.Fatalf("message lacks %q: %v", key, page.Messages[0])
 		}
 	}
-	e.do(alice, "GET", base+"/messages?limit=3&cursor="+*page.NextCursor, "").json(t, &page)
+	e.Do("GET", base+"/messages?limit=3&cursor="+*page.NextCursor, alice, "").JSON(t, &page)
 	if len(page.Messages) != 1 || page.NextCursor != nil || page.Messages[0]["content"] != "Per region." {
 		t.Fatalf("second page %+v", page)
 	}
 
 	// Cutting at the third message removes it, the fourth and the
 	// artifact the fourth produced.
-	if resp := e.do(alice, "DELETE", base+"/messages/"+f.messages[2].ID, ""); resp.status != 204 {
-		t.Fatalf("cut: %d %s", resp.status, resp.body)
+	if resp := e.Do("DELETE", base+"/messages/"+f.messages[2].ID, alice, ""); resp.Status != 204 {
+		t.Fatalf("cut: %d %s", resp.Status, resp.Body)
 	}
-	e.do(alice, "GET", base+"/messages", "").json(t, &page)
+	e.Do("GET", base+"/messages", alice, "").JSON(t, &page)
 	if len(page.Messages) != 2 || page.Messages[1]["id"] != f.messages[1].ID {
 		t.Fatalf("after cut %+v", page.Messages)
 	}
@@ -348,14 +290,14 @@ func TestMessagesAndCut(t *testing.T) {
 
 func TestDeleteCascades(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
+	alice := e.SignIn("alice")
 	f := e.fixture(alice, "doomed")
 	keep := e.fixture(alice, "kept")
-	if resp := e.do(alice, "DELETE", "/api/chats/"+f.chat.ID, ""); resp.status != 204 || resp.body != "" {
-		t.Fatalf("delete: %d %q", resp.status, resp.body)
+	if resp := e.Do("DELETE", "/api/chats/"+f.chat.ID, alice, ""); resp.Status != 204 || resp.Body != "" {
+		t.Fatalf("delete: %d %q", resp.Status, resp.Body)
 	}
 	count := func(chatID string) (msgs, arts int) {
-		err := e.pool.QueryRow(context.Background(), `SELECT
+		err := e.Pool.QueryRow(context.Background(), `SELECT
 			(SELECT count(*) FROM messages WHERE session_id = $1),
 			(SELECT count(*) FROM artifacts WHERE session_id = $1)`, chatID).Scan(&msgs, &arts)
 		if err != nil {
@@ -369,45 +311,45 @@ func TestDeleteCascades(t *testing.T) {
 	if m, a := count(keep.chat.ID); m != 4 || a != 1 {
 		t.Fatalf("kept chat has %d messages and %d artifacts", m, a)
 	}
-	if resp := e.do(alice, "GET", "/api/chats/"+f.chat.ID+"/messages", ""); resp.status != 404 {
-		t.Fatalf("messages of deleted chat: %d", resp.status)
+	if resp := e.Do("GET", "/api/chats/"+f.chat.ID+"/messages", alice, ""); resp.Status != 404 {
+		t.Fatalf("messages of deleted chat: %d", resp.Status)
 	}
 }
 
 func TestExport(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
+	alice := e.SignIn("alice")
 	f := e.fixture(alice, "Sharding: the plan!")
 	base := "/api/chats/" + f.chat.ID + "/export"
 
-	md := e.do(alice, "GET", base+"?format=md", "")
-	if md.header.Get("Content-Type") != "text/markdown; charset=utf-8" ||
-		md.header.Get("Content-Disposition") != `attachment; filename="sharding-the-plan.md"` ||
-		md.header.Get("X-Content-Type-Options") != "nosniff" {
-		t.Fatalf("md headers %v", md.header)
+	md := e.Do("GET", base+"?format=md", alice, "")
+	if md.Header.Get("Content-Type") != "text/markdown; charset=utf-8" ||
+		md.Header.Get("Content-Disposition") != `attachment; filename="sharding-the-plan.md"` ||
+		md.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("md headers %v", md.Header)
 	}
 	for _, want := range []string{"# Sharding: the plan!", "**You**", "How should we shard?", "**Claude**", "Per region.",
 		"## Artifacts", "### cache.go", "````go\npackage cache // ```\n````"} {
-		if !strings.Contains(md.body, want) {
-			t.Errorf("markdown lacks %q:\n%s", want, md.body)
+		if !strings.Contains(md.Body, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.Body)
 		}
 	}
 
-	js := e.do(alice, "GET", base+"?format=json", "")
-	if js.header.Get("Content-Disposition") != `attachment; filename="sharding-the-plan.json"` {
-		t.Fatalf("json headers %v", js.header)
+	js := e.Do("GET", base+"?format=json", alice, "")
+	if js.Header.Get("Content-Disposition") != `attachment; filename="sharding-the-plan.json"` {
+		t.Fatalf("json headers %v", js.Header)
 	}
 	var doc jsonExport
-	js.json(t, &doc)
+	js.JSON(t, &doc)
 	if doc.Format != exportFormat || doc.Chat.ID != f.chat.ID || len(doc.Messages) != 4 || len(doc.Artifacts) != 1 ||
 		doc.Messages[3].Content != "Per region." || doc.Artifacts[0].Content != f.artifact.Content {
 		t.Fatalf("json export %+v", doc)
 	}
 
 	untitled, _ := e.store.CreateChat(context.Background(), alice, "")
-	resp := e.do(alice, "GET", "/api/chats/"+untitled.ID+"/export?format=json", "")
-	if want := `attachment; filename="chat-` + untitled.ID[:8] + `.json"`; resp.header.Get("Content-Disposition") != want {
-		t.Fatalf("untitled disposition %q", resp.header.Get("Content-Disposition"))
+	resp := e.Do("GET", "/api/chats/"+untitled.ID+"/export?format=json", alice, "")
+	if want := `attachment; filename="chat-` + untitled.ID[:8] + `.json"`; resp.Header.Get("Content-Disposition") != want {
+		t.Fatalf("untitled disposition %q", resp.Header.Get("Content-Disposition"))
 	}
 }
 
@@ -416,8 +358,8 @@ func TestExport(t *testing.T) {
 // unchanged.
 func TestCrossTenant(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
-	bob := e.user("bob")
+	alice := e.SignIn("alice")
+	bob := e.SignIn("bob")
 	e.fixture(bob, "bob's own")
 	f := e.fixture(alice, "alice's secret")
 	chat, msg := f.chat.ID, f.messages[1].ID
@@ -438,20 +380,20 @@ func TestCrossTenant(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := strings.NewReplacer("{chat}", chat, "{msg}", msg).Replace(tt.path)
 			missing := strings.NewReplacer("{chat}", missingID, "{msg}", missingID).Replace(tt.path)
-			got := e.do(bob, tt.method, path, tt.body)
-			want := e.do(bob, tt.method, missing, tt.body)
-			if got.status != 404 || want.status != 404 {
-				t.Fatalf("status %d (missing: %d); body %s", got.status, want.status, got.body)
+			got := e.Do(tt.method, path, bob, tt.body)
+			want := e.Do(tt.method, missing, bob, tt.body)
+			if got.Status != 404 || want.Status != 404 {
+				t.Fatalf("status %d (missing: %d); body %s", got.Status, want.Status, got.Body)
 			}
-			gc, gf, gm := got.errorOf(t)
-			wc, wf, wm := want.errorOf(t)
+			gc, gf, gm := got.Error(t)
+			wc, wf, wm := want.Error(t)
 			if gc != wc || gf != wf || gm != wm {
-				t.Fatalf("distinguishable from missing: %s vs %s", got.body, want.body)
+				t.Fatalf("distinguishable from missing: %s vs %s", got.Body, want.Body)
 			}
 		})
 	}
 	var list struct{ Chats []chatstore.Chat }
-	e.do(bob, "GET", "/api/chats?q=secret", "").json(t, &list)
+	e.Do("GET", "/api/chats?q=secret", bob, "").JSON(t, &list)
 	if len(list.Chats) != 0 {
 		t.Fatalf("bob lists alice's chat: %+v", list)
 	}
@@ -471,7 +413,7 @@ func TestUnauthenticated(t *testing.T) {
 	req := httptest.NewRequest("GET", "/api/chats", nil)
 	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: "forged"})
 	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
+	e.Handler.ServeHTTP(rec, req)
 	if rec.Code != 401 {
 		t.Fatalf("forged cookie: %d %s", rec.Code, rec.Body)
 	}

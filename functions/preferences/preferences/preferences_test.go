@@ -3,15 +3,9 @@ package preferences
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/session"
@@ -20,61 +14,34 @@ import (
 
 func TestMain(m *testing.M) { testkit.Main(m) }
 
+// env is the preferences API behind the real session middleware, on a
+// fresh database and Redis.
 type env struct {
-	t       *testing.T
-	pool    *pgxpool.Pool
-	rdb     *redis.Client
-	h       http.Handler
-	cookies map[string]*http.Cookie
+	*testkit.API
 }
 
 func newEnv(t *testing.T) *env {
 	pool, rdb := testkit.Pool(t), testkit.Redis(t)
 	store := prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: "claude-default", CacheTTL: time.Minute})
 	h := session.NewStore(rdb, session.Config{}).Middleware(New(Deps{Store: store}))
-	return &env{t: t, pool: pool, rdb: rdb, h: h, cookies: map[string]*http.Cookie{}}
+	return &env{testkit.NewAPI(t, pool, rdb, h)}
 }
 
-func (e *env) user(name string) string {
-	e.t.Helper()
-	id, cookie := testkit.SignIn(e.t, e.pool, e.rdb, name)
-	e.cookies[id] = cookie
-	return id
-}
+// response adds prefs to testkit.Response.
+type response struct{ testkit.Response }
 
-type response struct {
-	status int
-	header http.Header
-	body   string
-}
-
+// do sends a request to /api/preferences as userID ("" for none).
 func (e *env) do(userID, method, contentType, body string) response {
-	e.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, "/api/preferences", rd)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if userID != "" {
-		req.AddCookie(e.cookies[userID])
-	}
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	return response{status: rec.Code, header: rec.Header(), body: rec.Body.String()}
+	return response{e.Send(testkit.NewRequest(method, "/api/preferences", contentType, body), userID)}
 }
 
 func (r response) prefs(t *testing.T) prefs.Preferences {
 	t.Helper()
-	if r.status != 200 {
-		t.Fatalf("status %d: %s", r.status, r.body)
+	if r.Status != 200 {
+		t.Fatalf("status %d: %s", r.Status, r.Body)
 	}
 	var p prefs.Preferences
-	if err := json.Unmarshal([]byte(r.body), &p); err != nil {
-		t.Fatal(err)
-	}
+	r.JSON(t, &p)
 	return p
 }
 
@@ -85,7 +52,7 @@ const (
 
 func TestEndpoints(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
+	alice := e.SignIn("alice")
 	tests := []struct {
 		name, user, method, ct, body string
 		status                       int
@@ -119,23 +86,18 @@ func TestEndpoints(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := e.do(tt.user, tt.method, tt.ct, tt.body)
-			if resp.status != tt.status {
-				t.Fatalf("status %d, want %d: %s", resp.status, tt.status, resp.body)
+			if resp.Status != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.Status, tt.status, resp.Body)
 			}
 			if tt.status < 400 {
 				return
 			}
-			var b struct {
-				Error struct{ Code, Field, Message string }
+			code, field, message := resp.Error(t)
+			if code == "" || field != tt.field {
+				t.Fatalf("error code %q field %q, want field %q", code, field, tt.field)
 			}
-			if err := json.Unmarshal([]byte(resp.body), &b); err != nil {
-				t.Fatal(err)
-			}
-			if b.Error.Code == "" || b.Error.Field != tt.field {
-				t.Fatalf("error %+v, want field %q", b.Error, tt.field)
-			}
-			if tt.field != "" && !strings.Contains(b.Error.Message, tt.field) {
-				t.Fatalf("message %q does not name %s", b.Error.Message, tt.field)
+			if tt.field != "" && !strings.Contains(message, tt.field) {
+				t.Fatalf("message %q does not name %s", message, tt.field)
 			}
 		})
 	}
@@ -143,12 +105,12 @@ func TestEndpoints(t *testing.T) {
 
 func TestDefaultsPutPatch(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
-	bob := e.user("bob")
+	alice := e.SignIn("alice")
+	bob := e.SignIn("bob")
 
 	resp := e.do(alice, "GET", "", "")
 	var raw map[string]any
-	_ = json.Unmarshal([]byte(resp.body), &raw)
+	_ = json.Unmarshal([]byte(resp.Body), &raw)
 	want := `{"github":{"default_repo":"","mention_claude":false},"model":"claude-default","retention_days":30,"schema_version":2,"theme":"system","voice":{"auto_speak":false,"input_mode":"keyboard","speaking_rate":1,"voice":""}}`
 	if got, _ := json.Marshal(raw); string(got) != want {
 		t.Fatalf("defaults = %s\nwant       %s", got, want)
@@ -164,7 +126,7 @@ func TestDefaultsPutPatch(t *testing.T) {
 		t.Fatalf("second put did not replace: %+v", p)
 	}
 	// The document a GET returns can be PUT back as it is.
-	full := e.do(alice, "GET", "", "").body
+	full := e.do(alice, "GET", "", "").Body
 	if got := e.do(alice, "PUT", jsonType, full).prefs(t); got != p {
 		t.Fatalf("round trip %+v, want %+v", got, p)
 	}
@@ -182,8 +144,8 @@ func TestDefaultsPutPatch(t *testing.T) {
 		t.Fatalf("GET after patch %+v, want %+v", got, p)
 	}
 	// A rejected patch changes nothing.
-	if resp := e.do(alice, "PATCH", patchType, `{"theme":"dark","retention_days":0}`); resp.status != 400 {
-		t.Fatalf("invalid patch: %d", resp.status)
+	if resp := e.do(alice, "PATCH", patchType, `{"theme":"dark","retention_days":0}`); resp.Status != 400 {
+		t.Fatalf("invalid patch: %d", resp.Status)
 	}
 	if got := e.do(alice, "GET", "", "").prefs(t); got != p {
 		t.Fatalf("rejected patch changed preferences: %+v", got)
@@ -198,11 +160,11 @@ func TestDefaultsPutPatch(t *testing.T) {
 // every write drops it.
 func TestCacheInvalidatedOnWrite(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
+	alice := e.SignIn("alice")
 	ctx := context.Background()
 	key := prefs.CacheKey(alice)
 	e.do(alice, "GET", "", "").prefs(t)
-	if ttl := e.rdb.TTL(ctx, key).Val(); ttl <= 0 {
+	if ttl := e.Redis.TTL(ctx, key).Val(); ttl <= 0 {
 		t.Fatalf("GET did not cache (TTL %v)", ttl)
 	}
 	for _, w := range []struct{ method, ct, body string }{
@@ -211,7 +173,7 @@ func TestCacheInvalidatedOnWrite(t *testing.T) {
 	} {
 		e.do(alice, "GET", "", "").prefs(t)
 		p := e.do(alice, w.method, w.ct, w.body).prefs(t)
-		if e.rdb.Exists(ctx, key).Val() != 0 {
+		if e.Redis.Exists(ctx, key).Val() != 0 {
 			t.Fatalf("%s left the cache", w.method)
 		}
 		if got := e.do(alice, "GET", "", "").prefs(t); got.Theme != p.Theme {
@@ -223,8 +185,8 @@ func TestCacheInvalidatedOnWrite(t *testing.T) {
 // TestUpgradesV1Row reads a version-1 document inserted directly.
 func TestUpgradesV1Row(t *testing.T) {
 	e := newEnv(t)
-	alice := e.user("alice")
-	if _, err := e.pool.Exec(context.Background(), `INSERT INTO user_preferences (user_id, document, schema_version)
+	alice := e.SignIn("alice")
+	if _, err := e.Pool.Exec(context.Background(), `INSERT INTO user_preferences (user_id, document, schema_version)
 		VALUES ($1, '{"theme":"dark","voice_enabled":true,"speaking_rate":1.5,"default_repo":"octo/app","retention_days":7}', 1)`, alice); err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +199,7 @@ func TestUpgradesV1Row(t *testing.T) {
 		t.Fatalf("upgraded %+v\nwant %+v", p, want)
 	}
 	var version int
-	if err := e.pool.QueryRow(context.Background(), `SELECT schema_version FROM user_preferences WHERE user_id = $1`, alice).Scan(&version); err != nil || version != 2 {
+	if err := e.Pool.QueryRow(context.Background(), `SELECT schema_version FROM user_preferences WHERE user_id = $1`, alice).Scan(&version); err != nil || version != 2 {
 		t.Fatalf("stored version %d, %v", version, err)
 	}
 }

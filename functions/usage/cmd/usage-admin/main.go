@@ -13,10 +13,9 @@ import (
 	"syscall"
 
 	"github.com/archstudio/studio/functions/usage/admin"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
 	"github.com/archstudio/studio/shared/quota"
-	"github.com/archstudio/studio/shared/redisconn"
 )
 
 type settings struct {
@@ -59,16 +58,11 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	rdb, err := redisconn.Open(cfg.RedisURL)
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
+	defer closeBackend()
 	return admin.Run(ctx, admin.Deps{
 		Pool:   pool,
 		Quota:  quota.New(pool, rdb, quota.Options{Defaults: defaults}),

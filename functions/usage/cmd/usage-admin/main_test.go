@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/archstudio/studio/shared/testkit"
 )
 
@@ -20,12 +18,8 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 // does, with its configuration in the environment.
 func TestCommandLine(t *testing.T) {
 	ctx := context.Background()
-	dbURL, redisURL := testkit.DatabaseURL(t), testkit.RedisURL(t)
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	b := testkit.NewBackend(t)
+	pool := b.Pool
 	var id string
 	if err := pool.QueryRow(ctx, `INSERT INTO users (username) VALUES ('alice') RETURNING id`).Scan(&id); err != nil {
 		t.Fatal(err)
@@ -34,7 +28,7 @@ func TestCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := testkit.BuildFunction(t, "github.com/archstudio/studio/functions/usage/cmd/usage-admin")
-	env := []string{"DATABASE_URL=" + dbURL, "REDIS_URL=" + redisURL, "DAILY_CALL_LIMIT=300"}
+	env := append(b.Env(), "DAILY_CALL_LIMIT=300")
 
 	tests := []struct {
 		name     string
@@ -48,7 +42,7 @@ func TestCommandLine(t *testing.T) {
 		{"back to default", env, []string{"set-limits", "--user", "alice", "--default"}, 0, "300 calls/day (default)"},
 		{"bad flag", env, []string{"set-limits", "--user", "alice", "--calls", "x"}, 2, "usage-admin set-limits"},
 		{"unknown user", env, []string{"show", "--user", "bob"}, 1, `no user "bob"`},
-		{"no database", []string{"DATABASE_URL=", "REDIS_URL=" + redisURL}, []string{"show", "--user", "alice"}, 1, "DATABASE_URL"},
+		{"no database", []string{"DATABASE_URL=", "REDIS_URL=" + b.RedisURL}, []string{"show", "--user", "alice"}, 1, "DATABASE_URL"},
 		{"help needs no configuration", []string{"DATABASE_URL="}, []string{"help"}, 0, "set-limits --user"},
 	}
 	for _, tt := range tests {

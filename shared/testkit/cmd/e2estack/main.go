@@ -11,39 +11,23 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
-	"syscall"
 
 	"github.com/archstudio/studio/shared/testkit"
 	"github.com/archstudio/studio/shared/testkit/stack"
 )
 
-func main() { os.Exit(run()) }
+func main() { os.Exit(testkit.RunWithServers("e2estack", run)) }
 
-func run() int {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: e2estack command [args...]")
-		return 2
-	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
-	stopServers, err := testkit.EnsureServers(ctx)
-	defer stopServers()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2estack:", err)
-		return 1
-	}
+func run(ctx context.Context, args []string) (int, error) {
 	var logs io.Writer = io.Discard
 	if path := os.Getenv("E2E_STACK_LOGS"); path != "" {
 		f, err := os.Create(path)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "e2estack:", err)
-			return 1
+			return 1, err
 		}
 		defer f.Close()
 		logs = f
@@ -51,27 +35,17 @@ func run() int {
 	root, _ := os.Getwd()
 	s, err := stack.Start(ctx, stack.Options{Root: root, Logs: logs})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2estack:", err)
-		return 1
+		return 1, err
 	}
 	defer s.Close()
 	fmt.Fprintf(os.Stderr, "e2estack: studio on %s (fake GitHub %s, fake Anthropic %s)\n", s.URL, s.GitHubURL, s.AnthropicURL)
 
-	cmd := exec.CommandContext(ctx, os.Args[1], os.Args[2:]...)
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(),
 		"E2E_BASE_URL="+s.URL,
 		"E2E_GITHUB_LOGIN="+stack.Login,
 		"E2E_FAKE_GITHUB_URL="+s.GitHubURL,
 	)
-	err = cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return exit.ExitCode()
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "e2estack:", err)
-		return 1
-	}
-	return 0
+	return testkit.ExitCode(cmd.Run())
 }

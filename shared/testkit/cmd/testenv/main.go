@@ -9,51 +9,26 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"syscall"
 
 	"github.com/archstudio/studio/shared/testkit"
 )
 
-func main() {
-	os.Exit(run())
-}
+func main() { os.Exit(testkit.RunWithServers("testenv", run)) }
 
-func run() int {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: testenv command [args...]")
-		return 2
-	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
-	stop, err := testkit.EnsureServers(ctx)
-	defer stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "testenv:", err)
-		return 1
-	}
-	cmd := exec.Command(os.Args[1], os.Args[2:]...)
+func run(ctx context.Context, args []string) (int, error) {
+	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, "testenv:", err)
-		return 1
+		return 1, err
 	}
+	// Interrupted rather than killed, so the command can clean up before
+	// the servers stop.
 	go func() {
 		<-ctx.Done()
 		_ = cmd.Process.Signal(syscall.SIGINT)
 	}()
-	err = cmd.Wait()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "testenv:", err)
-		return 1
-	}
-	return 0
+	return testkit.ExitCode(cmd.Wait())
 }
