@@ -223,12 +223,17 @@ func (c *wsConn) enqueue(frame []byte) {
 func (c *wsConn) writer() {
 	ping := time.NewTicker(c.h.cfg.WSPingInterval)
 	defer ping.Stop()
+	drained := c.h.d.Generations.Closed()
+	var lastCall <-chan time.Time
 	for {
 		select {
 		case <-c.ctx.Done():
 			return
-		case <-c.h.d.Generations.Closed():
-			// This instance has drained; the client reconnects elsewhere.
+		case <-drained:
+			// As for SSE: deliver the final events of the replies this
+			// instance ended, then send the client to another instance.
+			drained, lastCall = nil, time.After(drainedGrace)
+		case <-lastCall:
 			c.close(websocket.StatusGoingAway, "server restarting")
 			return
 		case frame := <-c.send:
