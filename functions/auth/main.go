@@ -13,6 +13,7 @@ import (
 	"github.com/archstudio/studio/functions/auth/users"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/ratelimit"
 	"github.com/archstudio/studio/shared/session"
 	"github.com/archstudio/studio/shared/tokenvault"
@@ -27,7 +28,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	keys, err := tokenKeys(cfg, logger)
 	if err != nil {
-		return err
+		return config.Invalid(err)
 	}
 	origins, _ := cfg.Origins() // checked by Validate
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)

@@ -553,25 +553,16 @@ func TestModelFollowsPreference(t *testing.T) {
 
 func TestConfigurationRefused(t *testing.T) {
 	s := newStack(t, fakeanthropic.Script{})
-	tests := []struct {
-		name string
-		env  []string
-		want string
-	}{
-		{"production without key", []string{"APP_ENV=production", "ANTHROPIC_API_KEY="}, "ANTHROPIC_API_KEY"},
-		{"drain longer than shutdown", []string{"STREAM_DRAIN_TIMEOUT=30s", "SHUTDOWN_TIMEOUT=20s"}, "STREAM_DRAIN_TIMEOUT"},
-		{"bad origin", []string{"ALLOWED_ORIGINS=localhost:8080"}, "ALLOWED_ORIGINS"},
-		{"bad base url", []string{"ANTHROPIC_BASE_URL=not a url"}, "ANTHROPIC_BASE_URL"},
-		{"default model not allowed", []string{"ALLOWED_MODELS=claude-haiku-5"}, "ALLOWED_MODELS"},
+	bad := func(name string, want string, env ...string) testkit.BadConfig {
+		return testkit.BadConfig{Name: name, Env: s.env(env...), Want: want, Secret: s.fake.APIKey}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			out, code := testkit.RunBinary(t, s.bin, s.env(tt.env...)...)
-			if code == 0 || !strings.Contains(out, tt.want) {
-				t.Fatalf("exit %d, output:\n%s", code, out)
-			}
-		})
-	}
+	testkit.RefusesToStart(t, s.bin, []testkit.BadConfig{
+		bad("production without key", "ANTHROPIC_API_KEY", "APP_ENV=production", "ANTHROPIC_API_KEY="),
+		bad("drain longer than shutdown", "STREAM_DRAIN_TIMEOUT", "STREAM_DRAIN_TIMEOUT=30s", "SHUTDOWN_TIMEOUT=20s"),
+		bad("bad origin", "ALLOWED_ORIGINS", "ALLOWED_ORIGINS=localhost:8080"),
+		bad("bad base url", "ANTHROPIC_BASE_URL", "ANTHROPIC_BASE_URL=not a url"),
+		bad("default model not allowed", "ALLOWED_MODELS", "ALLOWED_MODELS=claude-haiku-5"),
+	})
 }
 
 // TestLambda answers the non-streaming routes through the API Gateway

@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/archstudio/studio/shared/config"
 )
 
 // Config describes one supervised function.
@@ -56,6 +58,22 @@ type Observer interface {
 
 // ErrNotReady is returned by WaitFirst when the first start failed.
 var ErrNotReady = errors.New("function did not become ready")
+
+// ErrInvalidConfig is returned by WaitFirst when the function refused its
+// configuration (it exited config.ExitInvalid, having logged which
+// setting). Such a function is not restarted: only a change to the
+// environment can fix it, and retrying would hide the mistake behind 503s.
+var ErrInvalidConfig = errors.New("function refused its configuration")
+
+// exitError describes how a child ended, as ErrInvalidConfig when it
+// refused its configuration.
+func exitError(err error) error {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == config.ExitInvalid {
+		return fmt.Errorf("%w (exit status %d)", ErrInvalidConfig, config.ExitInvalid)
+	}
+	return err
+}
 
 // Process is one supervised function.
 type Process struct {
@@ -111,8 +129,9 @@ func (p *Process) DialContext(ctx context.Context, _, _ string) (net.Conn, error
 }
 
 // WaitFirst blocks until the first start has succeeded (nil) or failed
-// (ErrNotReady), or ctx ends. The process keeps being retried after a
-// failure; WaitFirst only tells start-up whether to expect it.
+// (ErrNotReady, or ErrInvalidConfig), or ctx ends. After ErrNotReady the
+// process keeps being retried; WaitFirst only tells start-up whether to
+// expect it.
 func (p *Process) WaitFirst(ctx context.Context) error {
 	select {
 	case <-p.firstDone:
@@ -137,6 +156,12 @@ func (p *Process) Run(ctx context.Context) {
 	for {
 		upFor, err := p.runOnce(ctx)
 		if ctx.Err() != nil {
+			return
+		}
+		if errors.Is(err, ErrInvalidConfig) {
+			p.first(err)
+			p.cfg.Logger.Error("function refused its configuration; not restarting it (its log above names the setting)",
+				slog.String("function", p.cfg.Name))
 			return
 		}
 		if upFor >= p.cfg.StableAfter {
@@ -175,7 +200,9 @@ func (p *Process) runOnce(ctx context.Context) (time.Duration, error) {
 	go func() { exited <- cmd.Wait() }()
 
 	if err := p.waitReady(ctx, exited); err != nil {
-		p.first(ErrNotReady)
+		if !errors.Is(err, ErrInvalidConfig) {
+			p.first(ErrNotReady)
+		}
 		if ctx.Err() != nil {
 			p.stop(cmd, exited)
 		}
@@ -195,7 +222,7 @@ func (p *Process) runOnce(ctx context.Context) (time.Duration, error) {
 			err = errors.New("exited with status 0")
 		}
 		p.cfg.Observer.Exited(p.cfg.Name, err)
-		return time.Since(readyAt), err
+		return time.Since(readyAt), exitError(err)
 	case <-ctx.Done():
 		p.up.Store(false)
 		err := p.stop(cmd, exited)
@@ -221,7 +248,7 @@ func (p *Process) waitReady(ctx context.Context, exited chan error) error {
 		select {
 		case err := <-exited:
 			exited <- err // put back: stop and kill read it too
-			return fmt.Errorf("exited before it was ready: %v", err)
+			return fmt.Errorf("exited before it was ready: %w", exitError(err))
 		case <-deadline.C:
 			p.kill(exited)
 			return fmt.Errorf("not ready after %s", p.cfg.StartTimeout)

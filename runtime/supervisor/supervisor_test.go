@@ -181,6 +181,31 @@ func TestBackoffDoublesToMax(t *testing.T) {
 	}
 }
 
+// TestRefusedConfigurationIsNotRestarted: a function exiting
+// config.ExitInvalid is reported as ErrInvalidConfig and left stopped, since
+// restarting it cannot help.
+func TestRefusedConfigurationIsNotRestarted(t *testing.T) {
+	ev := &events{}
+	r := start(t, supervisor.Config{
+		Observer:   ev,
+		Env:        []string{"APP_ENV=staging"},
+		MinBackoff: 10 * time.Millisecond,
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.proc.WaitFirst(ctx); !errors.Is(err, supervisor.ErrInvalidConfig) {
+		t.Fatalf("WaitFirst = %v, want ErrInvalidConfig", err)
+	}
+	select {
+	case <-r.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run still retrying a function that refused its configuration")
+	}
+	if _, _, restarts := ev.snapshot(); len(restarts) != 0 || r.proc.Available() {
+		t.Fatalf("restarts %v, available %v; want none and not available", restarts, r.proc.Available())
+	}
+}
+
 func TestStopKillsAfterTimeout(t *testing.T) {
 	tests := []struct {
 		name     string

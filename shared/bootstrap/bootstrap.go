@@ -25,8 +25,9 @@ import (
 
 // Main runs a function binary named name: it builds the JSON logger, a
 // context cancelled by SIGTERM or SIGINT, and calls run. An error from run
-// is logged and the process exits 1, so a bad configuration stops start-up
-// with a message naming the variable.
+// is logged and the process exits 1, or config.ExitInvalid when the error
+// is a refused configuration (its message names the variable), which tells
+// the router that restarting cannot help.
 func Main(name string, run func(ctx context.Context, logger *slog.Logger) error) {
 	logger := logging.New(os.Stderr, os.Getenv("LOG_LEVEL"),
 		slog.String("function", name), slog.String("version", buildinfo.Version))
@@ -35,6 +36,9 @@ func Main(name string, run func(ctx context.Context, logger *slog.Logger) error)
 	stop()
 	if err != nil {
 		logger.Error("exit", slog.Any("error", err))
+		if errors.Is(err, config.ErrInvalid) {
+			os.Exit(config.ExitInvalid)
+		}
 		os.Exit(1)
 	}
 }

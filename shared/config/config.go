@@ -26,9 +26,35 @@ type Validator interface {
 	Validate() error
 }
 
+// ErrInvalid is wrapped by every error Load returns. Only a change to the
+// environment fixes it, never a restart: bootstrap.Main exits with
+// ExitInvalid, and the router stops rather than retry such a function.
+var ErrInvalid = errors.New("invalid configuration")
+
+// ExitInvalid is the exit status of a process that refused its
+// configuration (EX_CONFIG of sysexits.h).
+const ExitInvalid = 78
+
+// Invalid marks err, found while checking settings outside Load (parsing
+// key material, say), as ErrInvalid, keeping its message.
+func Invalid(err error) error { return invalid{err} }
+
+type invalid struct{ err error }
+
+func (e invalid) Error() string   { return e.err.Error() }
+func (e invalid) Unwrap() []error { return []error{e.err, ErrInvalid} }
+
 // Load fills cfg (a pointer to a struct with envconfig tags) from the
-// environment. A missing or malformed variable yields an error naming it.
+// environment. A missing or malformed variable yields an error naming it,
+// which wraps ErrInvalid.
 func Load(cfg any) error {
+	if err := load(cfg); err != nil {
+		return invalid{err}
+	}
+	return nil
+}
+
+func load(cfg any) error {
 	if err := envconfig.Process("", cfg); err != nil {
 		var pe *envconfig.ParseError
 		if errors.As(err, &pe) {

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +72,32 @@ func TestDescribeMasksSecrets(t *testing.T) {
 	}
 	if !strings.Contains(joined, "SAMPLE_API_KEY=set") || !strings.Contains(joined, "SAMPLE_TIMEOUT=") {
 		t.Fatalf("Describe = %s", joined)
+	}
+}
+
+// TestErrorsAreInvalid: every refusal wraps ErrInvalid (so the process
+// exits ExitInvalid and is not restarted) and keeps its message.
+func TestErrorsAreInvalid(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"missing required", map[string]string{"DATABASE_URL": ""}, "DATABASE_URL"},
+		{"unparsable", map[string]string{"HTTP_READ_TIMEOUT": "soon"}, "HTTP_READ_TIMEOUT"},
+		{"fails Validate", map[string]string{"APP_ENV": "staging"}, "APP_ENV"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("DATABASE_URL", "postgres://db/x")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var cfg sample
+			err := config.Load(&cfg)
+			if !errors.Is(err, config.ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load = %v; want an ErrInvalid naming %s", err, tt.want)
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package testkit
 import (
 	"strings"
 	"testing"
+
+	"github.com/archstudio/studio/shared/config"
 )
 
 // BadConfig is a configuration a function binary must refuse at start-up.
@@ -14,9 +16,10 @@ type BadConfig struct {
 }
 
 // RefusesToStart runs bin once per case (see RunBinary) and fails the
-// case unless bin exits non-zero with output naming Want and not showing
-// Secret: a bad configuration must stop start-up with a message an
-// operator can act on, and never echo key material.
+// case unless bin exits with config.ExitInvalid (so the router does not
+// restart it in vain) and output naming Want and not showing Secret: a bad
+// configuration must stop start-up with a message an operator can act on,
+// and never echo key material.
 func RefusesToStart(t *testing.T, bin string, cases []BadConfig) {
 	t.Helper()
 	for _, tt := range cases {
@@ -26,8 +29,8 @@ func RefusesToStart(t *testing.T, bin string, cases []BadConfig) {
 		}
 		t.Run(name, func(t *testing.T) {
 			out, code := RunBinary(t, bin, tt.Env...)
-			if code == 0 {
-				t.Fatalf("exit 0, want failure; output %s", out)
+			if code != config.ExitInvalid {
+				t.Fatalf("exit %d, want %d (invalid configuration); output %s", code, config.ExitInvalid, out)
 			}
 			if !strings.Contains(out, tt.Want) {
 				t.Fatalf("output does not name %s: %s", tt.Want, out)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -84,11 +85,14 @@ func run(logger *slog.Logger) error {
 		procs.Add(1)
 		go func() { defer procs.Done(); f.Run(procCtx) }()
 	}
-	if sig := startUp(fns.processes, cfg.StartTimeout, signals, logger); sig != nil {
-		logger.Info("stopping before serving", slog.String("signal", sig.String()))
+	early, err := startUp(fns.processes, cfg.StartTimeout, signals, logger)
+	if early != nil || err != nil {
+		if early != nil {
+			logger.Info("stopping before serving", slog.String("signal", early.String()))
+		}
 		stopProcs()
 		procs.Wait()
-		return nil
+		return err
 	}
 
 	if _, err := os.Stat(filepath.Join(cfg.WebDist, "index.html")); err != nil {
@@ -186,8 +190,9 @@ func prepareRunDir(dir string) (string, func(), error) {
 // startUp waits until every process has become ready or failed its first
 // start (those keep being retried while the router serves, their routes
 // answering 503), bounded by timeout. A signal meanwhile ends the wait and
-// is returned.
-func startUp(procs []*supervisor.Process, timeout time.Duration, signals <-chan os.Signal, logger *slog.Logger) os.Signal {
+// is returned. Functions that refused their configuration make it an
+// error: the studio must not come up half configured.
+func startUp(procs []*supervisor.Process, timeout time.Duration, signals <-chan os.Signal, logger *slog.Logger) (os.Signal, error) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
@@ -202,10 +207,13 @@ func startUp(procs []*supervisor.Process, timeout time.Duration, signals <-chan 
 		case <-ctx.Done():
 		}
 	}()
+	var refused []string
 	for _, p := range procs {
 		switch err := p.WaitFirst(ctx); {
 		case err == nil:
 		case errors.Is(context.Cause(ctx), errInterrupted):
+		case errors.Is(err, supervisor.ErrInvalidConfig):
+			refused = append(refused, p.Name())
 		case errors.Is(err, supervisor.ErrNotReady):
 			logger.Error("function failed to start; retrying in the background, its routes answer 503",
 				slog.String("function", p.Name()))
@@ -216,7 +224,10 @@ func startUp(procs []*supervisor.Process, timeout time.Duration, signals <-chan 
 	}
 	cancelTimeout()
 	<-watched
-	return got
+	if len(refused) > 0 && got == nil {
+		return nil, fmt.Errorf("config: refused by %s (the log above names each setting)", strings.Join(refused, ", "))
+	}
+	return got, nil
 }
 
 var errInterrupted = errors.New("interrupted by a signal")

@@ -6,9 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +20,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/archstudio/studio/runtime/secheaders"
+	"github.com/archstudio/studio/shared/testkit"
 )
 
 func TestRouting(t *testing.T) {
@@ -590,5 +594,32 @@ func TestDrainOnSIGTERM(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRefusedConfigurationStopsStartUp: a function refusing its
+// configuration stops the router's start-up (after the function has said
+// which setting), rather than a studio serving 503s on its routes forever.
+func TestRefusedConfigurationStopsStartUp(t *testing.T) {
+	router := testkit.BuildFunction(t, routerPkg)
+	fn := testkit.BuildFunction(t, testfnPkg)
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "functions.json")
+	body := fmt.Sprintf(`{"functions": [
+  {"name": "fine", "binary": %[1]q, "routes": ["/api/fine"]},
+  {"name": "misconfigured", "binary": %[1]q, "routes": ["/api/misconfigured"], "env": {"APP_ENV": "staging"}}
+]}`, fn)
+	if err := os.WriteFile(manifest, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port, err := testkit.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, code := testkit.RunBinary(t, router, "APP_ENV=test", "ROUTER_MANIFEST="+manifest,
+		fmt.Sprintf("ROUTER_ADDR=127.0.0.1:%d", port), "ROUTER_RUN_DIR="+filepath.Join(dir, "run"), "WEB_DIST="+dir)
+	if code == 0 || !strings.Contains(out, "refused by misconfigured") || !strings.Contains(out, "APP_ENV") ||
+		strings.Count(out, `"function":"misconfigured","version"`) > 2 {
+		t.Fatalf("exit %d; want a refusal naming the function and the setting, no restarts; output:\n%s", code, out)
 	}
 }
