@@ -1,7 +1,6 @@
 package supervisor_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -71,7 +70,7 @@ func start(t *testing.T, cfg supervisor.Config) *running {
 	cfg.Binary = testkit.BuildFunction(t, testfn)
 	cfg.Socket = filepath.Join(dir, "fn.sock")
 	cfg.Env = append(os.Environ(), cfg.Env...)
-	logs := &syncBuffer{}
+	logs := &testkit.LockedBuffer{}
 	cfg.Output = logs
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -255,23 +254,6 @@ func TestStopKillsAfterTimeout(t *testing.T) {
 			}
 		})
 	}
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // waitConn gives the in-flight request time to reach the child.
