@@ -77,6 +77,31 @@ func (p *publisher) event(typ string, data any) {
 	p.appendLocked(typ, data)
 }
 
+// finish appends generation gen's done event and frees the chat's lock in
+// the same step (hub.Finish): a client that has seen done may send again
+// at once.
+func (p *publisher) finish(gen string, d Done) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.flushLocked()
+	b, err := json.Marshal(d)
+	if err != nil {
+		p.log.Error("stream: encode event", slog.String("type", TypeDone), slog.Any("error", err))
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ok, err := p.hub.Finish(ctx, p.chat, gen, b)
+	switch {
+	case err != nil:
+		// The lock then expires on its own; readers learn the reply was
+		// abandoned, and its message is saved all the same.
+		p.log.Error("stream: finish", slog.String("chat_id", p.chat), slog.Any("error", err))
+	case !ok:
+		p.log.Warn("stream: chat lock had passed to another generation", slog.String("chat_id", p.chat))
+	}
+}
+
 // close flushes pending text and stops the timer.
 func (p *publisher) close() {
 	p.mu.Lock()

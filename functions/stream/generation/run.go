@@ -69,8 +69,7 @@ func (r *run) run() {
 	}
 	r.settle(ctx, status, usage)
 	r.pub.event(TypeUsage, Usage(usage))
-	r.pub.event(TypeDone, Done{Status: status})
-	r.m.unlock(r.chatID, r.gen)
+	r.pub.finish(r.gen, Done{Status: status})
 	r.cancel(nil)
 	r.log.Info("stream: generation ended", slog.String("status", status),
 		slog.Int("input_tokens", usage.InputTokens), slog.Int("output_tokens", usage.OutputTokens),

@@ -208,6 +208,49 @@ func TestDoneRacingLockRelease(t *testing.T) {
 	}
 }
 
+// TestFinish: done and the lock's release happen together, and only for
+// the generation holding the lock (or when it has expired).
+func TestFinish(t *testing.T) {
+	tests := []struct {
+		name       string
+		holder     string // "" for none (expired)
+		wantOK     bool
+		wantDone   bool
+		wantActive string
+	}{
+		{"holder", "g1", true, true, ""},
+		{"lock expired", "", true, true, ""},
+		{"lock passed to another generation", "g2", false, false, "g2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHub(t, Options{})
+			ctx := context.Background()
+			if tt.holder != "" {
+				h.Acquire(ctx, "c", tt.holder, time.Minute)
+			}
+			appendN(t, h, "c", 0, 1)
+			ok, err := h.Finish(ctx, "c", "g1", []byte(`{"status":"complete"}`))
+			if err != nil || ok != tt.wantOK {
+				t.Fatalf("Finish = %v, %v; want %v", ok, err, tt.wantOK)
+			}
+			if gen, _ := h.Active(ctx, "c"); gen != tt.wantActive {
+				t.Fatalf("active = %q, want %q", gen, tt.wantActive)
+			}
+			if !tt.wantDone {
+				return
+			}
+			got, err := readAll(t, h.Subscribe("c", ""), 5*time.Second)
+			if err != nil || !equal(got, want(0, 1, true)) {
+				t.Fatalf("read %v, %v", got, err)
+			}
+			if ttl := h.rdb.PTTL(ctx, h.eventsKey("c")).Val(); ttl <= 0 {
+				t.Fatalf("events TTL %v after Finish", ttl)
+			}
+		})
+	}
+}
+
 func TestLock(t *testing.T) {
 	h := newHub(t, Options{})
 	ctx := context.Background()
