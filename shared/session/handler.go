@@ -23,3 +23,14 @@ func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		apperr.Write(w, r, err)
 	}
 }
+
+// UserIDFunc is a HandlerFunc that needs only the user's id, as handlers
+// whose queries are all scoped by user id do.
+type UserIDFunc func(w http.ResponseWriter, r *http.Request, userID string) error
+
+// ServeHTTP serves f as a HandlerFunc.
+func (f UserIDFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	HandlerFunc(func(w http.ResponseWriter, r *http.Request, u User) error {
+		return f(w, r, u.ID)
+	}).ServeHTTP(w, r)
+}

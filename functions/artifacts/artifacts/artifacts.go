@@ -24,11 +24,7 @@ type Deps struct {
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
 	mux := http.NewServeMux()
-	route := func(pattern string, f func(w http.ResponseWriter, r *http.Request, userID string) error) {
-		mux.Handle(pattern, session.HandlerFunc(func(w http.ResponseWriter, r *http.Request, u session.User) error {
-			return f(w, r, u.ID)
-		}))
-	}
+	route := func(pattern string, f session.UserIDFunc) { mux.Handle(pattern, f) }
 	route("GET /api/chats/{id}/artifacts", h.latest)
 	route("GET /api/chats/{id}/artifacts/{identifier}/versions", h.versions)
 	route("GET /api/artifacts/{id}", h.get)
@@ -81,12 +77,17 @@ func (h *handler) versions(w http.ResponseWriter, r *http.Request, userID string
 	return nil
 }
 
-func (h *handler) get(w http.ResponseWriter, r *http.Request, userID string) error {
+// artifact is the user's artifact the path's {id} names.
+func (h *handler) artifact(r *http.Request, userID string) (chatstore.Artifact, error) {
 	id, err := ids.FromPath(r, "id")
 	if err != nil {
-		return err
+		return chatstore.Artifact{}, err
 	}
-	a, err := h.store.GetArtifact(r.Context(), userID, id)
+	return h.store.GetArtifact(r.Context(), userID, id)
+}
+
+func (h *handler) get(w http.ResponseWriter, r *http.Request, userID string) error {
+	a, err := h.artifact(r, userID)
 	if err != nil {
 		return err
 	}
@@ -99,11 +100,7 @@ func (h *handler) get(w http.ResponseWriter, r *http.Request, userID string) err
 // declared type, and the CSP sandbox gives HTML and SVG an opaque origin
 // with scripts disabled.
 func (h *handler) raw(w http.ResponseWriter, r *http.Request, userID string) error {
-	id, err := ids.FromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	a, err := h.store.GetArtifact(r.Context(), userID, id)
+	a, err := h.artifact(r, userID)
 	if err != nil {
 		return err
 	}

@@ -25,11 +25,7 @@ type Deps struct {
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
 	mux := http.NewServeMux()
-	route := func(pattern string, f func(w http.ResponseWriter, r *http.Request, userID string) error) {
-		mux.Handle(pattern, session.HandlerFunc(func(w http.ResponseWriter, r *http.Request, u session.User) error {
-			return f(w, r, u.ID)
-		}))
-	}
+	route := func(pattern string, f session.UserIDFunc) { mux.Handle(pattern, f) }
 	route("POST /api/chats", h.create)
 	route("GET /api/chats", h.list)
 	route("GET /api/chats/{id}", h.get)

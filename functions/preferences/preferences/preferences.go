@@ -35,11 +35,7 @@ const MergePatchType = "application/merge-patch+json"
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
 	mux := http.NewServeMux()
-	route := func(pattern string, f func(w http.ResponseWriter, r *http.Request, userID string) error) {
-		mux.Handle(pattern, session.HandlerFunc(func(w http.ResponseWriter, r *http.Request, u session.User) error {
-			return f(w, r, u.ID)
-		}))
-	}
+	route := func(pattern string, f session.UserIDFunc) { mux.Handle(pattern, f) }
 	route("GET /api/preferences", h.get)
 	route("PUT /api/preferences", h.put)
 	route("PATCH /api/preferences", h.patch)
