@@ -12,9 +12,25 @@ export function storedTheme(): Theme {
   return 'system';
 }
 
-/** Sets data-theme on <html>; 'system' follows prefers-color-scheme in CSS. */
+const systemDark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+let chosen: Theme = 'system';
+
+// <html data-theme> always holds the resolved 'light' or 'dark', so the
+// stylesheets state the dark palette once, under [data-theme='dark'],
+// rather than again inside a prefers-color-scheme query for 'system'.
+function paint(): void {
+  const dark = chosen === 'dark' || (chosen === 'system' && Boolean(systemDark?.matches));
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+}
+
+systemDark?.addEventListener('change', () => {
+  if (chosen === 'system') paint();
+});
+
+/** Applies and remembers the user's theme; 'system' follows the OS setting as it changes. */
 export function applyTheme(theme: Theme): void {
-  document.documentElement.dataset.theme = theme;
+  chosen = theme;
+  paint();
   try {
     localStorage.setItem(KEY, theme);
   } catch {
@@ -23,8 +39,5 @@ export function applyTheme(theme: Theme): void {
 }
 
 export function isDark(): boolean {
-  const t = document.documentElement.dataset.theme;
-  if (t === 'dark') return true;
-  if (t === 'light') return false;
-  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+  return document.documentElement.dataset.theme === 'dark';
 }
