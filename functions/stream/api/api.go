@@ -78,6 +78,8 @@ type Handler struct {
 	cfg     Config
 	log     *slog.Logger
 	origins map[string]bool
+	// leaving tells client streams to end (see leaving).
+	leaving <-chan struct{}
 }
 
 // New returns the stream function's handler.
@@ -85,27 +87,20 @@ func New(d Deps) http.Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{d: d, cfg: d.Config.withDefaults(), log: d.Logger, origins: map[string]bool{}}
+	h := &Handler{d: d, cfg: d.Config.withDefaults(), log: d.Logger, origins: map[string]bool{},
+		leaving: leaving(d.Generations.Closed())}
 	for _, o := range h.cfg.AllowedOrigins {
 		h.origins[o] = true
 	}
 	auth := d.Authenticate
 	mux := http.NewServeMux()
-	mux.Handle("POST /api/chats/{id}/messages", auth(apperr.HandlerFunc(h.postMessage)))
-	mux.Handle("GET /api/chats/{id}/events", auth(apperr.HandlerFunc(h.events)))
-	mux.Handle("POST /api/chats/{id}/stop", auth(apperr.HandlerFunc(h.stop)))
+	mux.Handle("POST /api/chats/{id}/messages", auth(session.HandlerFunc(h.postMessage)))
+	mux.Handle("GET /api/chats/{id}/events", auth(session.HandlerFunc(h.events)))
+	mux.Handle("POST /api/chats/{id}/stop", auth(session.HandlerFunc(h.stop)))
 	// The Origin is checked before the session, so a cross-site page
 	// learns nothing, not even whether its visitor is signed in.
-	mux.Handle("GET /api/ws", h.checkOrigin(auth(http.HandlerFunc(h.websocket))))
+	mux.Handle("GET /api/ws", h.checkOrigin(auth(session.HandlerFunc(h.websocket))))
 	return routing.JSONErrors(mux)
-}
-
-func user(r *http.Request) (session.User, error) {
-	u, ok := session.UserFromContext(r.Context())
-	if !ok {
-		return session.User{}, apperr.New(apperr.Unauthenticated, "sign in required")
-	}
-	return u, nil
 }
 
 type messageRequest struct {
@@ -113,11 +108,7 @@ type messageRequest struct {
 }
 
 // postMessage starts a reply and streams it as server-sent events.
-func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) error {
-	u, err := user(r)
-	if err != nil {
-		return err
-	}
+func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, u session.User) error {
 	chatID, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
@@ -139,11 +130,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) error {
 
 // events replays the chat's current or last generation after the client's
 // last event id, then follows it live until done.
-func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
-	u, err := user(r)
-	if err != nil {
-		return err
-	}
+func (h *Handler) events(w http.ResponseWriter, r *http.Request, u session.User) error {
 	chatID, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
@@ -173,11 +160,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
 }
 
 // stop ends the chat's running generation, on whichever instance.
-func (h *Handler) stop(w http.ResponseWriter, r *http.Request) error {
-	u, err := user(r)
-	if err != nil {
-		return err
-	}
+func (h *Handler) stop(w http.ResponseWriter, r *http.Request, u session.User) error {
 	chatID, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err

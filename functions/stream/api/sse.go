@@ -44,6 +44,21 @@ func follow(ctx context.Context, sub *hub.Subscription) <-chan next {
 // drained, to receive the final events already in its chat's stream.
 const drainedGrace = time.Second
 
+// leaving is closed drainedGrace after every generation of this instance
+// has ended and written its last events: long enough to relay those (a
+// client then needs no resume for a reply that is over), not so long that
+// a client following a reply of another instance does not move on to one
+// that stays up.
+func leaving(drained <-chan struct{}) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		<-drained
+		time.Sleep(drainedGrace)
+		close(ch)
+	}()
+	return ch
+}
+
 // serveSSE streams chat's events after id as text/event-stream until the
 // done event, the client leaving, or this instance draining (the client
 // then resumes elsewhere with Last-Event-ID).
@@ -61,8 +76,6 @@ func (h *Handler) serveSSE(w http.ResponseWriter, r *http.Request, chatID, after
 	entries := follow(ctx, h.d.Hub.Subscribe(chatID, after))
 	heartbeat := time.NewTicker(h.cfg.Heartbeat)
 	defer heartbeat.Stop()
-	drained := h.d.Generations.Closed()
-	var lastCall <-chan time.Time
 	write := func(format string, args ...any) bool {
 		_ = rc.SetWriteDeadline(time.Now().Add(h.cfg.WriteTimeout))
 		if _, err := fmt.Fprintf(w, format, args...); err != nil {
@@ -97,13 +110,7 @@ func (h *Handler) serveSSE(w http.ResponseWriter, r *http.Request, chatID, after
 			if !write(": ping\n\n") {
 				return
 			}
-		case <-drained:
-			// Every generation of this instance has ended and written its
-			// last events, so relay those (a client then needs no resume
-			// for a reply that is over), but not a reply still running
-			// elsewhere: that client resumes on another instance.
-			drained, lastCall = nil, time.After(drainedGrace)
-		case <-lastCall:
+		case <-h.leaving:
 			return
 		case <-ctx.Done():
 			return

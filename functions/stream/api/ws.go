@@ -66,18 +66,13 @@ type wsConn struct {
 	closeOnce sync.Once
 }
 
-func (h *Handler) websocket(w http.ResponseWriter, r *http.Request) {
-	u, err := user(r)
-	if err != nil {
-		apperr.Write(w, r, err)
-		return
-	}
+func (h *Handler) websocket(w http.ResponseWriter, r *http.Request, u session.User) error {
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		// checkOrigin has compared the Origin exactly already.
 		InsecureSkipVerify: true,
 	})
 	if err != nil {
-		return // Accept has answered the client
+		return nil // Accept has answered the client
 	}
 	c.SetReadLimit(wsReadLimit)
 	// The request context ends with the hijacked connection's handler; the
@@ -91,6 +86,7 @@ func (h *Handler) websocket(w http.ResponseWriter, r *http.Request) {
 	// idle connection's memory, per BenchmarkIdleWebSocketMemory). The
 	// server does not track hijacked connections, so nothing else changes.
 	go conn.serve()
+	return nil
 }
 
 func (c *wsConn) serve() {
@@ -236,17 +232,12 @@ func (c *wsConn) enqueue(frame []byte) {
 func (c *wsConn) writer() {
 	ping := time.NewTicker(c.h.cfg.WSPingInterval)
 	defer ping.Stop()
-	drained := c.h.d.Generations.Closed()
-	var lastCall <-chan time.Time
 	for {
 		select {
 		case <-c.ctx.Done():
 			return
-		case <-drained:
-			// As for SSE: deliver the final events of the replies this
-			// instance ended, then send the client to another instance.
-			drained, lastCall = nil, time.After(drainedGrace)
-		case <-lastCall:
+		case <-c.h.leaving:
+			// This instance has drained (see leaving); the client reconnects elsewhere.
 			c.close(websocket.StatusGoingAway, "server restarting")
 			return
 		case frame := <-c.send:
