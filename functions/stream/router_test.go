@@ -154,12 +154,18 @@ func TestThroughRouter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var f map[string]any
-		json.Unmarshal(data, &f)
-		if f["type"] == "delta" {
-			got.WriteString(f["text"].(string))
+		testkit.WSFrame(t, data)
+		var f struct {
+			Type string
+			Data struct{ Text string }
 		}
-		if f["type"] == "done" {
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatal(err)
+		}
+		if f.Type == "delta" {
+			got.WriteString(f.Data.Text)
+		}
+		if f.Type == "done" {
 			break
 		}
 	}

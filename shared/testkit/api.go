@@ -69,7 +69,8 @@ func NewRequest(method, path, contentType, body string) *http.Request {
 }
 
 // Send serves req as userID ("" for none), for requests Do does not make:
-// other content types, a Content-Type without a body.
+// other content types, a Content-Type without a body. The exchange must
+// keep the API contract (see CheckContract).
 func (a *API) Send(req *http.Request, userID string) Response {
 	a.tb.Helper()
 	if userID != "" {
@@ -80,7 +81,7 @@ func (a *API) Send(req *http.Request, userID string) Response {
 		req.AddCookie(cookie)
 	}
 	rec := httptest.NewRecorder()
-	a.Handler.ServeHTTP(rec, req)
+	ContractHandler(a.tb, a.Handler).ServeHTTP(rec, req)
 	return Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.String()}
 }
 

@@ -114,7 +114,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		o(&d, e)
 	}
 	logger := logging.New(e.logs, "debug")
-	e.handler = bootstrap.Wrap(logger, authapi.New(d))
+	e.handler = testkit.ContractHandler(t, bootstrap.Wrap(logger, authapi.New(d)))
 	return e
 }
 

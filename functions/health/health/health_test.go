@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/archstudio/studio/functions/health/health"
+	"github.com/archstudio/studio/shared/testkit"
 )
 
 func TestHealth(t *testing.T) {
@@ -31,10 +32,10 @@ func TestHealth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := health.New(health.Deps{Timeout: 50 * time.Millisecond, Checks: []health.Check{
+			h := testkit.ContractHandler(t, health.New(health.Deps{Timeout: 50 * time.Millisecond, Checks: []health.Check{
 				{Name: "postgres", Probe: tt.postgres},
 				{Name: "redis", Probe: tt.redis},
-			}})
+			}}))
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/health", nil))
 			if rec.Code != tt.wantStatus {
@@ -65,7 +66,7 @@ func TestHealth(t *testing.T) {
 }
 
 func TestUnknownRouteIsJSON404(t *testing.T) {
-	h := health.New(health.Deps{})
+	h := testkit.ContractHandler(t, health.New(health.Deps{}))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/nope", nil))
 	var body struct {
@@ -89,7 +90,7 @@ func TestMetricsToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := health.New(health.Deps{Metrics: metrics, MetricsToken: tt.token})
+			h := testkit.ContractHandler(t, health.New(health.Deps{Metrics: metrics, MetricsToken: tt.token}))
 			req := httptest.NewRequest(http.MethodGet, "/health/metrics", nil)
 			if tt.auth != "" {
 				req.Header.Set("Authorization", tt.auth)

@@ -68,7 +68,7 @@ func TestRunDeletesBackdatedChats(t *testing.T) {
 	now := time.Now()
 	seed(t, pool, store, "alice", 0, now, 45, 31, 30.5, 29, 1)
 	seed(t, pool, store, "bob", 3, now, 10, 4, 3.1, 2.9, 0)
-	h := New(NewJob(Deps{Store: store, BatchSize: 2, Now: func() time.Time { return now }}))
+	h := testkit.ContractHandler(t, New(NewJob(Deps{Store: store, BatchSize: 2, Now: func() time.Time { return now }})))
 
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/internal/retention/run", nil))
@@ -95,7 +95,7 @@ func TestRunDeletesBackdatedChats(t *testing.T) {
 func TestRoutes(t *testing.T) {
 	pool := testkit.Pool(t)
 	store := chatstore.New(pool)
-	h := New(NewJob(Deps{Store: store, Token: "s3cret"}))
+	h := testkit.ContractHandler(t, New(NewJob(Deps{Store: store, Token: "s3cret"})))
 	tests := []struct {
 		name, method, path, auth string
 		status                   int

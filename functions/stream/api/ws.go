@@ -301,21 +301,20 @@ func (c *wsConn) errorFrame(chatID string, err error) {
 	c.enqueue(b)
 }
 
-// eventFrame is {"type","chat_id","event_id",...data}.
+// eventFrame is one stream event as a WebSocket frame:
+// {"type","chat_id","event_id","data"}, data being the JSON the SSE
+// data line carries. The event's members sit under data rather than
+// beside type: artifact_start has a "type" of its own.
 func eventFrame(chatID string, e hub.Entry) []byte {
-	head, _ := json.Marshal(struct {
-		Type    string `json:"type"`
-		ChatID  string `json:"chat_id"`
-		EventID string `json:"event_id,omitempty"`
-	}{e.Type, chatID, e.ID})
-	data := e.Data
-	if len(data) < 2 || data[0] != '{' {
-		return head
+	data := json.RawMessage(e.Data)
+	if !json.Valid(data) {
+		data = json.RawMessage(`{}`)
 	}
-	out := make([]byte, 0, len(head)+len(data))
-	out = append(out, head[:len(head)-1]...) // drop '}'
-	if len(data) > 2 {
-		out = append(out, ',')
-	}
-	return append(out, data[1:]...)
+	b, _ := json.Marshal(struct {
+		Type    string          `json:"type"`
+		ChatID  string          `json:"chat_id"`
+		EventID string          `json:"event_id,omitempty"`
+		Data    json.RawMessage `json:"data"`
+	}{e.Type, chatID, e.ID, data})
+	return b
 }

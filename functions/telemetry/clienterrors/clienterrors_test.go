@@ -15,6 +15,7 @@ import (
 	"github.com/archstudio/studio/functions/telemetry/clienterrors"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/testkit"
 )
 
 const secret = "gho_abcdefghijklmnopqrstuvwxyz0123456789"
@@ -90,7 +91,7 @@ func newHandler(t *testing.T, logs *bytes.Buffer, perMinute uint64) http.Handler
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(context.Background()) })
-	return bootstrap.Wrap(logging.New(logs, "info"), clienterrors.New(clienterrors.Deps{Limiter: store}))
+	return testkit.ContractHandler(t, bootstrap.Wrap(logging.New(logs, "info"), clienterrors.New(clienterrors.Deps{Limiter: store})))
 }
 
 func post(body string) *http.Request {

@@ -23,7 +23,7 @@ func TestGetUsage(t *testing.T) {
 	pool, rdb := testkit.Pool(t), testkit.Redis(t)
 	now := time.Date(2026, 11, 25, 21, 15, 0, 0, time.UTC)
 	q := quota.New(pool, rdb, quota.Options{Defaults: quota.Limits{DailyCalls: 200, DailyTokens: 2000000}, Clock: func() time.Time { return now }})
-	h := New(Deps{Usage: q, Authenticate: session.NewStore(rdb, session.Config{}).Middleware})
+	h := testkit.ContractHandler(t, New(Deps{Usage: q, Authenticate: session.NewStore(rdb, session.Config{}).Middleware}))
 
 	alice, aliceCookie := testkit.SignIn(t, pool, rdb, "alice")
 	_, bobCookie := testkit.SignIn(t, pool, rdb, "bob")
