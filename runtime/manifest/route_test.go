@@ -6,7 +6,7 @@ import (
 )
 
 // TestStudioManifestRoutes checks that the shipped manifest sends every
-// route of the API contract (notes/API.md) to the function that owns it.
+// route of the API contract (shared/apispec/openapi.yaml) to the function that owns it.
 func TestStudioManifestRoutes(t *testing.T) {
 	m, err := Load("../functions.json", "/bin/functions")
 	if err != nil {
