@@ -33,6 +33,6 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
-	h := sessions.Middleware(artifacts.New(artifacts.Deps{Store: chatstore.New(pool)}))
+	h := artifacts.New(artifacts.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

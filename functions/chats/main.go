@@ -32,6 +32,6 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
-	h := sessions.Middleware(chats.New(chats.Deps{Store: chatstore.New(pool)}))
+	h := chats.New(chats.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

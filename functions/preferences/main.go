@@ -54,6 +54,6 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		CacheTTL:     cfg.CacheTTL,
 	})
 	sessions := session.NewStore(rdb, session.Config{})
-	h := sessions.Middleware(preferences.New(preferences.Deps{Store: store}))
+	h := preferences.New(preferences.Deps{Store: store, Authenticate: sessions.Middleware})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

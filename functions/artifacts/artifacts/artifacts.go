@@ -17,14 +17,16 @@ import (
 // Deps are what the artifacts handler needs.
 type Deps struct {
 	Store *chatstore.Store
+	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
+	Authenticate session.Authenticate
 }
 
-// New returns the handler of the artifact routes. It expects the session
-// middleware in front of it and answers 401 to requests without a user.
+// New returns the handler of the artifact routes; each requires a signed-in
+// user (d.Authenticate).
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
 	mux := http.NewServeMux()
-	route := func(pattern string, f session.UserIDFunc) { mux.Handle(pattern, f) }
+	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, session.Require(d.Authenticate, f)) }
 	route("GET /api/chats/{id}/artifacts", h.latest)
 	route("GET /api/chats/{id}/artifacts/{identifier}/versions", h.versions)
 	route("GET /api/artifacts/{id}", h.get)
@@ -40,12 +42,12 @@ type latestList struct {
 	Artifacts []chatstore.Artifact `json:"artifacts"`
 }
 
-func (h *handler) latest(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) latest(w http.ResponseWriter, r *http.Request, u session.User) error {
 	chatID, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	arts, err := h.store.LatestArtifacts(r.Context(), userID, chatID)
+	arts, err := h.store.LatestArtifacts(r.Context(), u.ID, chatID)
 	if err != nil {
 		return err
 	}
@@ -60,7 +62,7 @@ type versionList struct {
 	Versions []chatstore.Artifact `json:"versions"`
 }
 
-func (h *handler) versions(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) versions(w http.ResponseWriter, r *http.Request, u session.User) error {
 	chatID, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
@@ -69,7 +71,7 @@ func (h *handler) versions(w http.ResponseWriter, r *http.Request, userID string
 	if !chatstore.ValidIdentifier(identifier) {
 		return apperr.InvalidField("identifier", "must be 1 to %d printable characters", chatstore.MaxIdentifierLen)
 	}
-	vers, err := h.store.ArtifactVersions(r.Context(), userID, chatID, identifier)
+	vers, err := h.store.ArtifactVersions(r.Context(), u.ID, chatID, identifier)
 	if err != nil {
 		return err
 	}
@@ -86,8 +88,8 @@ func (h *handler) artifact(r *http.Request, userID string) (chatstore.Artifact, 
 	return h.store.GetArtifact(r.Context(), userID, id)
 }
 
-func (h *handler) get(w http.ResponseWriter, r *http.Request, userID string) error {
-	a, err := h.artifact(r, userID)
+func (h *handler) get(w http.ResponseWriter, r *http.Request, u session.User) error {
+	a, err := h.artifact(r, u.ID)
 	if err != nil {
 		return err
 	}
@@ -99,8 +101,8 @@ func (h *handler) get(w http.ResponseWriter, r *http.Request, userID string) err
 // opens it anyway from running it on our origin: nosniff holds it to the
 // declared type, and the CSP sandbox gives HTML and SVG an opaque origin
 // with scripts disabled.
-func (h *handler) raw(w http.ResponseWriter, r *http.Request, userID string) error {
-	a, err := h.artifact(r, userID)
+func (h *handler) raw(w http.ResponseWriter, r *http.Request, u session.User) error {
+	a, err := h.artifact(r, u.ID)
 	if err != nil {
 		return err
 	}

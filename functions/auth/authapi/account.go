@@ -37,8 +37,7 @@ func (h *handler) providers(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *handler) me(w http.ResponseWriter, r *http.Request) error {
-	su, _ := session.UserFromContext(r.Context())
+func (h *handler) me(w http.ResponseWriter, r *http.Request, su session.User) error {
 	u, err := users.Get(r.Context(), h.Pool, su.ID)
 	if errors.Is(err, users.ErrNotFound) {
 		// The account was deleted while this session lived on.
@@ -72,8 +71,7 @@ func (h *handler) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *handler) logoutAll(w http.ResponseWriter, r *http.Request) error {
-	su, _ := session.UserFromContext(r.Context())
+func (h *handler) logoutAll(w http.ResponseWriter, r *http.Request, su session.User) error {
 	if _, err := h.Sessions.DeleteAll(r.Context(), su.ID); err != nil {
 		return unavailable(err)
 	}
@@ -90,8 +88,7 @@ type sessionBody struct {
 	Current    bool      `json:"current"`
 }
 
-func (h *handler) listSessions(w http.ResponseWriter, r *http.Request) error {
-	su, _ := session.UserFromContext(r.Context())
+func (h *handler) listSessions(w http.ResponseWriter, r *http.Request, su session.User) error {
 	cur, _ := session.Current(r.Context())
 	list, err := h.Sessions.List(r.Context(), su.ID)
 	if err != nil {
@@ -108,8 +105,7 @@ func (h *handler) listSessions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *handler) deleteSession(w http.ResponseWriter, r *http.Request) error {
-	su, _ := session.UserFromContext(r.Context())
+func (h *handler) deleteSession(w http.ResponseWriter, r *http.Request, su session.User) error {
 	cur, _ := session.Current(r.Context())
 	id := r.PathValue("id")
 	err := h.Sessions.DeleteByID(r.Context(), su.ID, id)

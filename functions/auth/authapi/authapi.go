@@ -51,20 +51,20 @@ func New(d Deps) http.Handler {
 	h := &handler{Deps: d}
 	mux := http.NewServeMux()
 	signIn := ratelimit.Middleware(d.SignInLimiter, ratelimit.ByClientIP("signin"))
-	authed := d.Sessions.Middleware
+	authed := func(f session.HandlerFunc) http.Handler { return session.Require(d.Sessions.Middleware, f) }
 
 	mux.Handle("GET /api/auth/providers", apperr.HandlerFunc(h.providers))
 	if d.GitHub != nil {
 		mux.Handle("GET /api/auth/github", signIn(apperr.HandlerFunc(h.startGitHub)))
-		mux.Handle("GET /api/auth/github/callback", signIn(http.HandlerFunc(h.githubCallback)))
+		mux.Handle("GET /api/auth/github/callback", signIn(apperr.HandlerFunc(h.githubCallback)))
 	}
 	if d.DevSignIn {
 		mux.Handle("POST /api/auth/dev", signIn(apperr.HandlerFunc(h.devSignIn)))
 	}
-	mux.Handle("GET /api/auth/me", authed(apperr.HandlerFunc(h.me)))
+	mux.Handle("GET /api/auth/me", authed(h.me))
 	mux.Handle("POST /api/auth/logout", apperr.HandlerFunc(h.logout))
-	mux.Handle("POST /api/auth/logout-all", authed(apperr.HandlerFunc(h.logoutAll)))
-	mux.Handle("GET /api/auth/sessions", authed(apperr.HandlerFunc(h.listSessions)))
-	mux.Handle("DELETE /api/auth/sessions/{id}", authed(apperr.HandlerFunc(h.deleteSession)))
+	mux.Handle("POST /api/auth/logout-all", authed(h.logoutAll))
+	mux.Handle("GET /api/auth/sessions", authed(h.listSessions))
+	mux.Handle("DELETE /api/auth/sessions/{id}", authed(h.deleteSession))
 	return cors.Middleware(d.AllowedOrigins)(routing.JSONErrors(mux))
 }

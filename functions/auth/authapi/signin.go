@@ -48,8 +48,9 @@ const (
 )
 
 // githubCallback finishes GitHub sign-in. Every failure sends the browser
-// to the sign-in page with an error code and leaves no session behind.
-func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) {
+// to the sign-in page with an error code and leaves no session behind, so
+// it never returns an error.
+func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	log := logging.FromContext(ctx)
 	q := r.URL.Query()
@@ -65,7 +66,7 @@ func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) {
 	state := q.Get("state")
 	if state == "" {
 		fail(errStateMissing, nil)
-		return
+		return nil
 	}
 	var binding string
 	if c, err := r.Cookie(loginstate.BindingCookie); err == nil {
@@ -75,13 +76,13 @@ func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, loginstate.ErrUnknown):
 		fail(errStateInvalid, nil)
-		return
+		return nil
 	case errors.Is(err, loginstate.ErrMismatch):
 		fail(errStateMismatch, nil)
-		return
+		return nil
 	case err != nil:
 		fail(errUnavailable, err)
-		return
+		return nil
 	}
 	if e := q.Get("error"); e != "" {
 		code := errGitHubRejected
@@ -89,27 +90,27 @@ func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) {
 			code = errAccessDenied
 		}
 		fail(code, errors.New("github: "+e))
-		return
+		return nil
 	}
 	code := q.Get("code")
 	if code == "" {
 		fail(errCodeMissing, nil)
-		return
+		return nil
 	}
 	grant, err := h.GitHub.Exchange(ctx, code, pending.Verifier)
 	var refused *github.ExchangeError
 	switch {
 	case errors.As(err, &refused):
 		fail(errGitHubRejected, err)
-		return
+		return nil
 	case err != nil:
 		fail(errGitHubUnavailable, err)
-		return
+		return nil
 	}
 	profile, err := h.GitHub.Profile(ctx, grant.Token)
 	if err != nil {
 		fail(errGitHubUnavailable, err)
-		return
+		return nil
 	}
 	var u users.User
 	err = pgx.BeginFunc(ctx, h.Pool, func(tx pgx.Tx) error {
@@ -124,15 +125,16 @@ func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		fail(errUnavailable, err)
-		return
+		return nil
 	}
 	if err := h.startSession(ctx, w, r, u); err != nil {
 		fail(errUnavailable, err)
-		return
+		return nil
 	}
 	log.InfoContext(ctx, "signed in", slog.String("method", "github"), slog.String("user_id", u.ID),
 		slog.String("login", u.Login), slog.Any("scopes", grant.Scopes))
 	http.Redirect(w, r, h.PublicURL+pending.ReturnTo, http.StatusFound)
+	return nil
 }
 
 // startSession gives the browser a brand-new session for u. Whatever

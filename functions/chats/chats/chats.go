@@ -18,14 +18,16 @@ import (
 // Deps are what the chats handler needs.
 type Deps struct {
 	Store *chatstore.Store
+	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
+	Authenticate session.Authenticate
 }
 
-// New returns the handler of the chats routes. It expects the session
-// middleware in front of it and answers 401 to requests without a user.
+// New returns the handler of the chats routes; each requires a signed-in
+// user (d.Authenticate).
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
 	mux := http.NewServeMux()
-	route := func(pattern string, f session.UserIDFunc) { mux.Handle(pattern, f) }
+	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, session.Require(d.Authenticate, f)) }
 	route("POST /api/chats", h.create)
 	route("GET /api/chats", h.list)
 	route("GET /api/chats/{id}", h.get)
@@ -48,7 +50,7 @@ type createRequest struct {
 	Title *string `json:"title"`
 }
 
-func (h *handler) create(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) create(w http.ResponseWriter, r *http.Request, u session.User) error {
 	var req createRequest
 	// An empty body creates an untitled chat.
 	if r.ContentLength != 0 {
@@ -64,7 +66,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request, userID string) 
 	if err != nil {
 		return err
 	}
-	c, err := h.store.CreateChat(r.Context(), userID, title)
+	c, err := h.store.CreateChat(r.Context(), u.ID, title)
 	if err != nil {
 		return err
 	}
@@ -78,7 +80,7 @@ type chatList struct {
 	NextCursor *string          `json:"next_cursor"`
 }
 
-func (h *handler) list(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) list(w http.ResponseWriter, r *http.Request, u session.User) error {
 	q := r.URL.Query()
 	limit, err := parseLimit(q.Get("limit"))
 	if err != nil {
@@ -88,7 +90,7 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request, userID string) er
 	if len([]rune(search)) > maxSearchLen {
 		return apperr.InvalidField("q", "must be at most %d characters", maxSearchLen)
 	}
-	page, err := h.store.ListChats(r.Context(), userID, chatstore.ChatQuery{Limit: limit, Cursor: q.Get("cursor"), Search: search})
+	page, err := h.store.ListChats(r.Context(), u.ID, chatstore.ChatQuery{Limit: limit, Cursor: q.Get("cursor"), Search: search})
 	if err != nil {
 		return err
 	}
@@ -96,12 +98,12 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request, userID string) er
 	return nil
 }
 
-func (h *handler) get(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) get(w http.ResponseWriter, r *http.Request, u session.User) error {
 	id, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	c, err := h.store.GetChat(r.Context(), userID, id)
+	c, err := h.store.GetChat(r.Context(), u.ID, id)
 	if err != nil {
 		return err
 	}
@@ -113,7 +115,7 @@ type renameRequest struct {
 	Title *string `json:"title"`
 }
 
-func (h *handler) rename(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) rename(w http.ResponseWriter, r *http.Request, u session.User) error {
 	id, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
@@ -124,7 +126,7 @@ func (h *handler) rename(w http.ResponseWriter, r *http.Request, userID string) 
 	}
 	if req.Title == nil {
 		// Nothing to change; still 404 for a chat that isn't the user's.
-		c, err := h.store.GetChat(r.Context(), userID, id)
+		c, err := h.store.GetChat(r.Context(), u.ID, id)
 		if err != nil {
 			return err
 		}
@@ -135,7 +137,7 @@ func (h *handler) rename(w http.ResponseWriter, r *http.Request, userID string) 
 	if err != nil {
 		return err
 	}
-	c, err := h.store.RenameChat(r.Context(), userID, id, title)
+	c, err := h.store.RenameChat(r.Context(), u.ID, id, title)
 	if err != nil {
 		return err
 	}
@@ -143,12 +145,12 @@ func (h *handler) rename(w http.ResponseWriter, r *http.Request, userID string) 
 	return nil
 }
 
-func (h *handler) delete(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) delete(w http.ResponseWriter, r *http.Request, u session.User) error {
 	id, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := h.store.DeleteChat(r.Context(), userID, id); err != nil {
+	if err := h.store.DeleteChat(r.Context(), u.ID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -160,7 +162,7 @@ type messageList struct {
 	NextCursor *string             `json:"next_cursor"`
 }
 
-func (h *handler) messages(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) messages(w http.ResponseWriter, r *http.Request, u session.User) error {
 	id, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
@@ -170,7 +172,7 @@ func (h *handler) messages(w http.ResponseWriter, r *http.Request, userID string
 	if err != nil {
 		return err
 	}
-	page, err := h.store.ListMessages(r.Context(), userID, id, chatstore.MessageQuery{Limit: limit, Cursor: q.Get("cursor")})
+	page, err := h.store.ListMessages(r.Context(), u.ID, id, chatstore.MessageQuery{Limit: limit, Cursor: q.Get("cursor")})
 	if err != nil {
 		return err
 	}
@@ -178,7 +180,7 @@ func (h *handler) messages(w http.ResponseWriter, r *http.Request, userID string
 	return nil
 }
 
-func (h *handler) deleteFrom(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) deleteFrom(w http.ResponseWriter, r *http.Request, u session.User) error {
 	id, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
@@ -187,7 +189,7 @@ func (h *handler) deleteFrom(w http.ResponseWriter, r *http.Request, userID stri
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.DeleteMessagesFrom(r.Context(), userID, id, mid); err != nil {
+	if _, err := h.store.DeleteMessagesFrom(r.Context(), u.ID, id, mid); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -25,7 +25,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	pool, rdb := testkit.Pool(t), testkit.Redis(t)
 	store := chatstore.New(pool)
-	h := session.NewStore(rdb, session.Config{}).Middleware(New(Deps{Store: store}))
+	h := New(Deps{Store: store, Authenticate: session.NewStore(rdb, session.Config{}).Middleware})
 	return &env{API: testkit.NewAPI(t, pool, rdb, h), t: t, store: store}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/ids"
+	"github.com/archstudio/studio/shared/session"
 )
 
 // exportFormat names the JSON export's shape, so an importer can tell
@@ -24,7 +25,7 @@ type jsonExport struct {
 	Artifacts  []chatstore.Artifact `json:"artifacts"`
 }
 
-func (h *handler) export(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) export(w http.ResponseWriter, r *http.Request, u session.User) error {
 	id, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
@@ -37,15 +38,15 @@ func (h *handler) export(w http.ResponseWriter, r *http.Request, userID string) 
 		return apperr.InvalidField("format", "must be md or json")
 	}
 	ctx := r.Context()
-	chat, err := h.store.GetChat(ctx, userID, id)
+	chat, err := h.store.GetChat(ctx, u.ID, id)
 	if err != nil {
 		return err
 	}
-	msgs, err := h.store.History(ctx, userID, id, 0)
+	msgs, err := h.store.History(ctx, u.ID, id, 0)
 	if err != nil {
 		return err
 	}
-	arts, err := h.store.LatestArtifacts(ctx, userID, id)
+	arts, err := h.store.LatestArtifacts(ctx, u.ID, id)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,8 @@ import (
 // Deps are what the preferences handler needs.
 type Deps struct {
 	Store *prefs.Store
+	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
+	Authenticate session.Authenticate
 }
 
 // maxBody bounds a preferences body; a full document is a few hundred bytes.
@@ -29,13 +31,12 @@ const maxBody = 64 << 10
 // MergePatchType is the media type of RFC 7396 merge patches.
 const MergePatchType = "application/merge-patch+json"
 
-// New returns the handler of the preferences routes. It expects the
-// session middleware in front of it and answers 401 to requests without a
-// user.
+// New returns the handler of the preferences routes; each requires a signed-in
+// user (d.Authenticate).
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
 	mux := http.NewServeMux()
-	route := func(pattern string, f session.UserIDFunc) { mux.Handle(pattern, f) }
+	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, session.Require(d.Authenticate, f)) }
 	route("GET /api/preferences", h.get)
 	route("PUT /api/preferences", h.put)
 	route("PATCH /api/preferences", h.patch)
@@ -46,8 +47,8 @@ type handler struct {
 	store *prefs.Store
 }
 
-func (h *handler) get(w http.ResponseWriter, r *http.Request, userID string) error {
-	p, err := h.store.Get(r.Context(), userID)
+func (h *handler) get(w http.ResponseWriter, r *http.Request, u session.User) error {
+	p, err := h.store.Get(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
@@ -55,12 +56,12 @@ func (h *handler) get(w http.ResponseWriter, r *http.Request, userID string) err
 	return nil
 }
 
-func (h *handler) put(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) put(w http.ResponseWriter, r *http.Request, u session.User) error {
 	doc, err := decode(w, r, "application/json")
 	if err != nil {
 		return err
 	}
-	p, err := h.store.Replace(r.Context(), userID, doc)
+	p, err := h.store.Replace(r.Context(), u.ID, doc)
 	if err != nil {
 		return err
 	}
@@ -68,12 +69,12 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, userID string) err
 	return nil
 }
 
-func (h *handler) patch(w http.ResponseWriter, r *http.Request, userID string) error {
+func (h *handler) patch(w http.ResponseWriter, r *http.Request, u session.User) error {
 	patch, err := decode(w, r, MergePatchType, "application/json")
 	if err != nil {
 		return err
 	}
-	p, err := h.store.Patch(r.Context(), userID, patch)
+	p, err := h.store.Patch(r.Context(), u.ID, patch)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	pool, rdb := testkit.Pool(t), testkit.Redis(t)
 	store := prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: "claude-default", CacheTTL: time.Minute})
-	h := session.NewStore(rdb, session.Config{}).Middleware(New(Deps{Store: store}))
+	h := New(Deps{Store: store, Authenticate: session.NewStore(rdb, session.Config{}).Middleware})
 	return &env{testkit.NewAPI(t, pool, rdb, h)}
 }
 

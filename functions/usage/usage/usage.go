@@ -21,20 +21,14 @@ type Reporter interface {
 // Deps are what the usage handler needs.
 type Deps struct {
 	Usage Reporter
-	// Authenticate is the session middleware ((*session.Store).Middleware):
-	// it answers 401 itself and puts the user in the request context. Nil
-	// leaves authentication to whoever put the user there.
-	Authenticate func(http.Handler) http.Handler
+	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
+	Authenticate session.Authenticate
 }
 
 // New returns the handler for GET /api/usage.
 func New(d Deps) http.Handler {
-	auth := d.Authenticate
-	if auth == nil {
-		auth = func(h http.Handler) http.Handler { return h }
-	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /api/usage", auth(session.HandlerFunc(func(w http.ResponseWriter, r *http.Request, u session.User) error {
+	mux.Handle("GET /api/usage", session.Require(d.Authenticate, func(w http.ResponseWriter, r *http.Request, u session.User) error {
 		rep, err := d.Usage.Report(r.Context(), u.ID)
 		if err != nil {
 			return err
@@ -42,6 +36,6 @@ func New(d Deps) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		jsonio.Write(w, http.StatusOK, rep)
 		return nil
-	})))
+	}))
 	return routing.JSONErrors(mux)
 }
