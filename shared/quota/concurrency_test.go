@@ -126,20 +126,13 @@ func TestHelperProcess(t *testing.T) {
 	if err := rdb.Incr(ctx, helperBarier).Err(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testkit.Eventually(t, 20*time.Second, func() bool {
 		v, err := rdb.Get(ctx, helperBarier).Int64()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v >= procs {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the other processes never became ready")
-		}
-		time.Sleep(time.Millisecond)
-	}
+		return v >= procs
+	}, "the other processes ready")
 
 	var admitted, refused atomic.Int64
 	var wg sync.WaitGroup

@@ -14,6 +14,7 @@ import (
 
 	"github.com/archstudio/studio/functions/auth/loginstate"
 	"github.com/archstudio/studio/shared/session"
+	"github.com/archstudio/studio/shared/testkit"
 	"github.com/archstudio/studio/shared/testkit/fakegithub"
 	"github.com/archstudio/studio/shared/tokenvault"
 )
@@ -219,9 +220,12 @@ func TestCallbackRejects(t *testing.T) {
 			delete(b.cookies, loginstate.BindingCookie)
 			return b.do(http.MethodGet, path, "").Result()
 		}, "state_mismatch"},
-		{"expired state", []option{withStateTTL(300 * time.Millisecond)}, func(e *env, b *browser) *http.Response {
+		{"expired state", []option{withStateTTL(100 * time.Millisecond)}, func(e *env, b *browser) *http.Response {
 			path := e.approve(b.start(""))
-			time.Sleep(400 * time.Millisecond)
+			testkit.Eventually(e.t, 5*time.Second, func() bool {
+				keys, err := e.rdb.Keys(context.Background(), "oauth-state:*").Result()
+				return err == nil && len(keys) == 0
+			}, "Redis expired the pending sign-in")
 			return b.do(http.MethodGet, path, "").Result()
 		}, "state_invalid"},
 		{"user denied at GitHub", nil, func(e *env, b *browser) *http.Response {

@@ -264,6 +264,7 @@ func (c *wsConn) writer() {
 // on a client that may not be reading.
 func (c *wsConn) close(code websocket.StatusCode, reason string) {
 	c.closeOnce.Do(func() {
+		c.h.log.Debug("stream: closing websocket", slog.String("reason", reason))
 		go func() {
 			// The close handshake first (it gives up after 5 s on a client
 			// that reads nothing), then everything else stops.
