@@ -2,6 +2,7 @@ package artifacts
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -234,7 +235,7 @@ func TestCrossTenant(t *testing.T) {
 func TestUnauthenticated(t *testing.T) {
 	e := newEnv(t)
 	rec := httptest.NewRecorder()
-	New(Deps{Store: e.store}).ServeHTTP(rec, httptest.NewRequest("GET", "/api/artifacts/"+missingID, nil))
+	New(Deps{Store: e.store, Authenticate: func(h http.Handler) http.Handler { return h }}).ServeHTTP(rec, httptest.NewRequest("GET", "/api/artifacts/"+missingID, nil))
 	if rec.Code != 401 || !strings.Contains(rec.Body.String(), `"unauthenticated"`) {
 		t.Fatalf("no middleware: %d %s", rec.Code, rec.Body)
 	}
