@@ -10,7 +10,6 @@ import (
 	"github.com/archstudio/studio/functions/auth/authapi"
 	"github.com/archstudio/studio/functions/auth/github"
 	"github.com/archstudio/studio/functions/auth/loginstate"
-	"github.com/archstudio/studio/functions/auth/users"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
@@ -30,7 +29,8 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return config.Invalid(err)
 	}
-	origins, _ := cfg.Origins() // checked by Validate
+	origins, _ := cfg.Origins()             // checked by Validate
+	limits, _ := cfg.LimitSettings.Limits() // checked by Validate
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		SignInLimiter:  limiter,
 		PublicURL:      cfg.PublicURL,
 		AllowedOrigins: origins,
-		DefaultLimits:  users.Limits{DailyCalls: cfg.DailyCallLimit, DailyTokens: cfg.DailyTokenLimit},
+		DefaultLimits:  limits,
 	})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

@@ -32,7 +32,7 @@ type settings struct {
 	config.Base
 	config.Postgres
 	config.Redis
-	quota.Settings
+	quota.LimitSettings
 	config.Models
 
 	AnthropicAPIKey      string        `envconfig:"ANTHROPIC_API_KEY" secret:"true"`
@@ -66,7 +66,7 @@ func (s settings) Validate() error {
 	if err := s.Models.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.Settings.Limits(); err != nil {
+	if _, err := s.LimitSettings.Limits(); err != nil {
 		return err
 	}
 	if s.Production() && s.AnthropicAPIKey == "" {
@@ -107,7 +107,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	limits, _ := cfg.Settings.Limits()
+	limits, _ := cfg.LimitSettings.Limits()
 
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {

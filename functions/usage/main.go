@@ -17,7 +17,7 @@ type settings struct {
 	config.Base
 	config.Postgres
 	config.Redis
-	quota.Settings
+	quota.LimitSettings
 }
 
 // Validate runs the shared checks and refuses negative default limits.
@@ -25,7 +25,7 @@ func (s settings) Validate() error {
 	if err := s.Base.Validate(); err != nil {
 		return err
 	}
-	_, err := s.Settings.Limits()
+	_, err := s.LimitSettings.Limits()
 	return err
 }
 
@@ -36,7 +36,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	limits, _ := cfg.Settings.Limits() // checked by Validate
+	limits, _ := cfg.LimitSettings.Limits() // checked by Validate
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err

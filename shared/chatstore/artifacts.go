@@ -49,7 +49,9 @@ func ValidIdentifier(s string) bool {
 	return true
 }
 
-func validLanguage(s string) bool {
+// ValidLanguage reports whether s can be stored as an artifact's language
+// name: at most maxLanguageLen letters, digits and "+#-_." ("" included).
+func ValidLanguage(s string) bool {
 	if len(s) > maxLanguageLen {
 		return false
 	}
@@ -92,7 +94,7 @@ func (s *Store) SaveArtifact(ctx context.Context, userID, chatID, messageID, ide
 	if !ValidType(typ) {
 		return Artifact{}, apperr.InvalidField("type", "is not an artifact type")
 	}
-	if !validLanguage(language) {
+	if !ValidLanguage(language) {
 		return Artifact{}, apperr.InvalidField("language", "is not a language name")
 	}
 	if err := checkText("title", title); err != nil {

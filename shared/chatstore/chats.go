@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -149,12 +150,30 @@ func (s *Store) RenameChat(ctx context.Context, userID, chatID, title string) (C
 	return c, nil
 }
 
-// SetTitleIfEmpty gives an untitled chat a title (the stream function
-// names a chat after its first message); a titled chat keeps its own. It
-// reports whether the title was set.
-func (s *Store) SetTitleIfEmpty(ctx context.Context, userID, chatID, title string) (bool, error) {
-	title = truncateRunes(strings.Join(strings.Fields(title), " "), MaxTitleLen)
-	title, err := ValidateTitle(title)
+// TitleLen bounds the title a chat gets from its first message.
+const TitleLen = 60
+
+// TitleFrom is the one rule for naming a chat after its first message: the
+// first line that is not blank, its whitespace collapsed, cut to TitleLen
+// characters (the last one "…" when cut).
+func TitleFrom(content string) string {
+	line := ""
+	for l := range strings.Lines(content) {
+		if line = strings.Join(strings.Fields(l), " "); line != "" {
+			break
+		}
+	}
+	if utf8.RuneCountInString(line) > TitleLen {
+		line = truncateRunes(line, TitleLen-1) + "…"
+	}
+	return line
+}
+
+// SetTitleIfEmpty gives an untitled chat the title TitleFrom(content) (the
+// stream function names a chat after its first message); a titled chat
+// keeps its own. It reports whether the title was set.
+func (s *Store) SetTitleIfEmpty(ctx context.Context, userID, chatID, content string) (bool, error) {
+	title, err := ValidateTitle(TitleFrom(content))
 	if err != nil {
 		return false, err
 	}

@@ -71,7 +71,7 @@ func TestChats(t *testing.T) {
 		t.Fatalf("SetTitleIfEmpty on titled chat = %v, %v", ok, err)
 	}
 	empty, _ := s.CreateChat(ctx, alice, "")
-	if ok, err := s.SetTitleIfEmpty(ctx, alice, empty.ID, "How do\n I   shard?"); !ok || err != nil {
+	if ok, err := s.SetTitleIfEmpty(ctx, alice, empty.ID, "\n  How do   I shard?\nA long question follows."); !ok || err != nil {
 		t.Fatalf("SetTitleIfEmpty = %v, %v", ok, err)
 	}
 	if got, _ := s.GetChat(ctx, alice, empty.ID); got.Title != "How do I shard?" {

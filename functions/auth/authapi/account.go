@@ -8,6 +8,7 @@ import (
 	"github.com/archstudio/studio/functions/auth/users"
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/jsonio"
+	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
 )
 
@@ -18,7 +19,7 @@ type userBody struct {
 	AvatarURL string       `json:"avatar_url"`
 	Email     *string      `json:"email"`
 	Scopes    []string     `json:"scopes"`
-	Limits    users.Limits `json:"limits"`
+	Limits    quota.Limits `json:"limits"`
 }
 
 func (h *handler) userBody(r *http.Request, u users.User) (userBody, error) {

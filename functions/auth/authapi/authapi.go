@@ -12,9 +12,9 @@ import (
 
 	"github.com/archstudio/studio/functions/auth/github"
 	"github.com/archstudio/studio/functions/auth/loginstate"
-	"github.com/archstudio/studio/functions/auth/users"
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/cors"
+	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/ratelimit"
 	"github.com/archstudio/studio/shared/routing"
 	"github.com/archstudio/studio/shared/session"
@@ -38,7 +38,7 @@ type Deps struct {
 	// a redirect there.
 	PublicURL      string
 	AllowedOrigins []string
-	DefaultLimits  users.Limits
+	DefaultLimits  quota.Limits
 }
 
 type handler struct {

@@ -16,9 +16,9 @@ import (
 	"github.com/archstudio/studio/functions/auth/authapi"
 	"github.com/archstudio/studio/functions/auth/github"
 	"github.com/archstudio/studio/functions/auth/loginstate"
-	"github.com/archstudio/studio/functions/auth/users"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/ratelimit"
 	"github.com/archstudio/studio/shared/session"
 	"github.com/archstudio/studio/shared/testkit"
@@ -30,7 +30,7 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 
 const publicURL = "http://app.test"
 
-var defaultLimits = users.Limits{DailyCalls: 200, DailyTokens: 2000000}
+var defaultLimits = quota.Limits{DailyCalls: 200, DailyTokens: 2000000}
 
 // clock is a settable time source.
 type clock struct {

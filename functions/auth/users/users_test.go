@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/archstudio/studio/functions/auth/users"
+	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/testkit"
 )
 
@@ -67,7 +68,7 @@ func TestLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defaults := users.Limits{DailyCalls: 200, DailyTokens: 2_000_000}
+	defaults := quota.Limits{DailyCalls: 200, DailyTokens: 2_000_000}
 	if got := u.Limits(defaults); got != defaults {
 		t.Fatalf("no overrides: %+v", got)
 	}
@@ -75,14 +76,14 @@ func TestLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, _ = users.Get(ctx, pool, u.ID)
-	if got := u.Limits(defaults); got != (users.Limits{DailyCalls: 5, DailyTokens: 2_000_000}) {
+	if got := u.Limits(defaults); got != (quota.Limits{DailyCalls: 5, DailyTokens: 2_000_000}) {
 		t.Fatalf("call override: %+v", got)
 	}
 	if _, err := pool.Exec(ctx, `UPDATE users SET daily_token_limit = 10 WHERE id = $1`, u.ID); err != nil {
 		t.Fatal(err)
 	}
 	u, _ = users.Get(ctx, pool, u.ID)
-	if got := u.Limits(defaults); got != (users.Limits{DailyCalls: 5, DailyTokens: 10}) {
+	if got := u.Limits(defaults); got != (quota.Limits{DailyCalls: 5, DailyTokens: 10}) {
 		t.Fatalf("both overrides: %+v", got)
 	}
 }
