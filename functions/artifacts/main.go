@@ -6,7 +6,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/archstudio/studio/functions/artifacts/artifacts"
+	"github.com/archstudio/studio/functions/artifacts/api"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
@@ -33,6 +33,6 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
-	h := artifacts.New(artifacts.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
+	h := api.New(api.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

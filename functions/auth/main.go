@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/archstudio/studio/functions/auth/authapi"
+	"github.com/archstudio/studio/functions/auth/api"
 	"github.com/archstudio/studio/functions/auth/github"
 	"github.com/archstudio/studio/functions/auth/loginstate"
 	"github.com/archstudio/studio/shared/backend"
@@ -53,7 +53,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	} else if cfg.devSignIn() {
 		logger.Warn("GitHub sign-in is not configured (GITHUB_CLIENT_ID unset): development sign-in is enabled")
 	}
-	h := authapi.New(authapi.Deps{
+	h := api.New(api.Deps{
 		Pool:           pool,
 		Sessions:       session.NewStore(rdb, cfg.Config),
 		States:         loginstate.New(rdb, loginstate.TTL),

@@ -5,7 +5,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/archstudio/studio/functions/chats/chats"
+	"github.com/archstudio/studio/functions/chats/api"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
@@ -32,6 +32,6 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
-	h := chats.New(chats.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
+	h := api.New(api.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/archstudio/studio/functions/preferences/preferences"
+	"github.com/archstudio/studio/functions/preferences/api"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
@@ -54,6 +54,6 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		CacheTTL:     cfg.CacheTTL,
 	})
 	sessions := session.NewStore(rdb, session.Config{})
-	h := preferences.New(preferences.Deps{Store: store, Authenticate: sessions.Middleware})
+	h := api.New(api.Deps{Store: store, Authenticate: sessions.Middleware})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

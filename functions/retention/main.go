@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/archstudio/studio/functions/retention/retention"
+	"github.com/archstudio/studio/functions/retention/api"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
@@ -54,12 +54,12 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		return err
 	}
 	defer pool.Close()
-	job := retention.NewJob(retention.Deps{
+	job := api.NewJob(api.Deps{
 		Store:       chatstore.New(pool),
 		DefaultDays: cfg.DefaultDays,
 		BatchSize:   cfg.BatchSize,
 		MaxDuration: cfg.MaxDuration,
 		Token:       cfg.Token,
 	})
-	return bootstrap.Serve(ctx, logger, cfg.Base, retention.New(job), bootstrap.ScheduledJob(job.Scheduled))
+	return bootstrap.Serve(ctx, logger, cfg.Base, api.New(job), bootstrap.ScheduledJob(job.Scheduled))
 }

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/archstudio/studio/functions/telemetry/clienterrors"
+	"github.com/archstudio/studio/functions/telemetry/api"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/ratelimit"
@@ -35,5 +35,5 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return bootstrap.Serve(ctx, logger, cfg.Base, clienterrors.New(clienterrors.Deps{Limiter: store}))
+	return bootstrap.Serve(ctx, logger, cfg.Base, api.New(api.Deps{Limiter: store}))
 }

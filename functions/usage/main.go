@@ -5,7 +5,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/archstudio/studio/functions/usage/usage"
+	"github.com/archstudio/studio/functions/usage/api"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
@@ -43,7 +43,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
-	h := usage.New(usage.Deps{
+	h := api.New(api.Deps{
 		Usage:        quota.New(pool, rdb, quota.Options{Defaults: limits}),
 		Authenticate: sessions.Middleware,
 	})
