@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/archstudio/studio/functions/stream/artifact"
 	"github.com/archstudio/studio/functions/stream/model"
 	"github.com/archstudio/studio/shared/apperr"
-	"github.com/archstudio/studio/shared/artifact"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
