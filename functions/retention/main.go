@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/archstudio/studio/functions/retention/api"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
 	"github.com/archstudio/studio/shared/prefs"
 )
 
@@ -49,7 +49,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, err := backend.OpenPostgres(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}

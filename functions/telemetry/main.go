@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/archstudio/studio/functions/telemetry/api"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/ratelimit"
-	"github.com/archstudio/studio/shared/redisconn"
 )
 
 type settings struct {
@@ -26,7 +26,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	rdb, err := redisconn.Open(cfg.RedisURL)
+	rdb, err := backend.OpenRedis(cfg.RedisURL)
 	if err != nil {
 		return err
 	}

@@ -14,8 +14,7 @@ import (
 	"time"
 
 	"github.com/archstudio/studio/shared/apperr"
-	"github.com/archstudio/studio/shared/db"
-	"github.com/archstudio/studio/shared/redisconn"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/testkit"
 )
 
@@ -42,12 +41,12 @@ var helperResult = regexp.MustCompile(`admitted=(\d+) refused=(\d+)`)
 // both say 100.
 func TestReserveExactAcrossProcesses(t *testing.T) {
 	dbURL, redisURL := testkit.DatabaseURL(t), testkit.RedisURL(t)
-	pool, err := db.Open(context.Background(), dbURL)
+	pool, err := backend.OpenPostgres(context.Background(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	rdb, err := redisconn.Open(redisURL)
+	rdb, err := backend.OpenRedis(redisURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,12 +106,12 @@ func TestHelperProcess(t *testing.T) {
 		t.Skip("a child process of TestReserveExactAcrossProcesses")
 	}
 	ctx := context.Background()
-	pool, err := db.Open(ctx, os.Getenv(helperDB))
+	pool, err := backend.OpenPostgres(ctx, os.Getenv(helperDB))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	rdb, err := redisconn.Open(os.Getenv(helperRedis))
+	rdb, err := backend.OpenRedis(os.Getenv(helperRedis))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -375,6 +375,21 @@ func (m *Manager) Drain(timeout time.Duration) {
 	<-m.closed
 }
 
+// SweepStale marks as interrupted the replies left streaming by a process
+// that died: none can still be running after the generation timeout. A
+// new instance calls it once at start; failures are only logged.
+func (m *Manager) SweepStale(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	n, err := m.d.Store.InterruptStale(ctx, time.Now().Add(-m.cfg.Timeout-time.Minute))
+	switch {
+	case err != nil:
+		m.log.Warn("stream: sweep stale replies", slog.Any("error", err))
+	case n > 0:
+		m.log.Info("stream: marked stale replies interrupted", slog.Int64("count", n))
+	}
+}
+
 // Closed is closed when the instance has drained.
 func (m *Manager) Closed() <-chan struct{} { return m.closed }
 

@@ -1,5 +1,4 @@
-// Package db opens the PostgreSQL pool every function shares.
-package db
+package backend
 
 import (
 	"context"
@@ -9,10 +8,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Open returns a pool for url with bounded connect and statement times.
+// OpenPostgres returns a pool for url with bounded connect and statement
+// times.
 // It does not wait for the server: a function starts while the database is
 // still coming up, and its health check says so.
-func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+func OpenPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("db: DATABASE_URL: %w", redact(err))
