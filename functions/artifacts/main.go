@@ -20,13 +20,9 @@ type settings struct {
 	config.Redis
 }
 
-func main() { bootstrap.Main("artifacts", run) }
+func main() { bootstrap.Function("artifacts", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err

@@ -18,13 +18,9 @@ import (
 	"github.com/archstudio/studio/shared/tokenvault"
 )
 
-func main() { bootstrap.Main("auth", run) }
+func main() { bootstrap.Function("auth", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	keys, err := tokenKeys(cfg, logger)
 	if err != nil {
 		return config.Invalid(err)

@@ -27,13 +27,9 @@ type settings struct {
 	MetricsToken string `envconfig:"METRICS_TOKEN" secret:"true"`
 }
 
-func main() { bootstrap.Main("health", run) }
+func main() { bootstrap.Function("health", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err

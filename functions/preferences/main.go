@@ -36,13 +36,9 @@ func (s settings) Validate() error {
 	return nil
 }
 
-func main() { bootstrap.Main("preferences", run) }
+func main() { bootstrap.Function("preferences", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err

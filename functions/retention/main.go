@@ -42,13 +42,9 @@ func (s settings) Validate() error {
 	return nil
 }
 
-func main() { bootstrap.Main("retention", run) }
+func main() { bootstrap.Function("retention", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	pool, err := backend.OpenPostgres(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err

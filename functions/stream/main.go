@@ -98,13 +98,9 @@ func (s settings) Validate() error {
 	return nil
 }
 
-func main() { bootstrap.Main("stream", run) }
+func main() { bootstrap.Function("stream", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	limits, _ := cfg.LimitSettings.Limits()
 
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)

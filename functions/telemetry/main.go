@@ -19,13 +19,9 @@ type settings struct {
 	ReportsPerMinute uint64 `envconfig:"CLIENT_ERRORS_PER_MINUTE" default:"20"`
 }
 
-func main() { bootstrap.Main("telemetry", run) }
+func main() { bootstrap.Function("telemetry", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	rdb, err := backend.OpenRedis(cfg.RedisURL)
 	if err != nil {
 		return err

@@ -29,13 +29,9 @@ func (s settings) Validate() error {
 	return err
 }
 
-func main() { bootstrap.Main("usage", run) }
+func main() { bootstrap.Function("usage", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	limits, _ := cfg.LimitSettings.Limits() // checked by Validate
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
