@@ -14,27 +14,15 @@ import (
 )
 
 func TestStatus(t *testing.T) {
-	tests := []struct {
-		code apperr.Code
-		want int
-	}{
-		{apperr.Invalid, 400},
-		{apperr.Unauthenticated, 401},
-		{apperr.Forbidden, 403},
-		{apperr.NotFound, 404},
-		{apperr.MethodNotAllowed, 405},
-		{apperr.Conflict, 409},
-		{apperr.TooLarge, 413},
-		{apperr.RateLimited, 429},
-		{apperr.QuotaExceeded, 429},
-		{apperr.Upstream, 502},
-		{apperr.Unavailable, 503},
-		{apperr.Internal, 500},
-		{apperr.Code("no_such_code"), 500},
+	want := map[apperr.Code]int{
+		apperr.Invalid: 400, apperr.Unauthenticated: 401, apperr.Forbidden: 403, apperr.NotFound: 404,
+		apperr.MethodNotAllowed: 405, apperr.Conflict: 409, apperr.TooLarge: 413, apperr.RateLimited: 429,
+		apperr.QuotaExceeded: 429, apperr.Upstream: 502, apperr.Unavailable: 503, apperr.Internal: 500,
+		apperr.Code("no_such_code"): 500,
 	}
-	for _, tt := range tests {
-		if got := apperr.Status(tt.code); got != tt.want {
-			t.Errorf("Status(%q) = %d, want %d", tt.code, got, tt.want)
+	for code, status := range want {
+		if got := apperr.Status(code); got != status {
+			t.Errorf("Status(%q) = %d, want %d", code, got, status)
 		}
 	}
 }

@@ -69,21 +69,23 @@ func TestLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defaults := quota.Limits{DailyCalls: 200, DailyTokens: 2_000_000}
-	if got := u.Limits(defaults); got != defaults {
-		t.Fatalf("no overrides: %+v", got)
-	}
-	if _, err := pool.Exec(ctx, `UPDATE users SET daily_call_limit = 5 WHERE id = $1`, u.ID); err != nil {
-		t.Fatal(err)
-	}
-	u, _ = users.Get(ctx, pool, u.ID)
-	if got := u.Limits(defaults); got != (quota.Limits{DailyCalls: 5, DailyTokens: 2_000_000}) {
-		t.Fatalf("call override: %+v", got)
-	}
-	if _, err := pool.Exec(ctx, `UPDATE users SET daily_token_limit = 10 WHERE id = $1`, u.ID); err != nil {
-		t.Fatal(err)
-	}
-	u, _ = users.Get(ctx, pool, u.ID)
-	if got := u.Limits(defaults); got != (quota.Limits{DailyCalls: 5, DailyTokens: 10}) {
-		t.Fatalf("both overrides: %+v", got)
+	// Each step adds an override to the ones before.
+	for _, step := range []struct {
+		set  string
+		want quota.Limits
+	}{
+		{"", defaults},
+		{"daily_call_limit = 5", quota.Limits{DailyCalls: 5, DailyTokens: 2_000_000}},
+		{"daily_token_limit = 10", quota.Limits{DailyCalls: 5, DailyTokens: 10}},
+	} {
+		if step.set != "" {
+			if _, err := pool.Exec(ctx, `UPDATE users SET `+step.set+` WHERE id = $1`, u.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u, err = users.Get(ctx, pool, u.ID)
+		if got := u.Limits(defaults); err != nil || got != step.want {
+			t.Fatalf("after %q: %+v (%v), want %+v", step.set, got, err, step.want)
+		}
 	}
 }
