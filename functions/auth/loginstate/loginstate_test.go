@@ -11,8 +11,6 @@ import (
 	"github.com/archstudio/studio/shared/testkit"
 )
 
-func TestMain(m *testing.M) { testkit.Main(m) }
-
 func TestConsume(t *testing.T) {
 	ctx := context.Background()
 	store := loginstate.New(testkit.Redis(t), 0)

@@ -10,8 +10,6 @@ import (
 	"github.com/archstudio/studio/shared/testkit"
 )
 
-func TestMain(m *testing.M) { testkit.Main(m) }
-
 func TestUpsertGitHub(t *testing.T) {
 	ctx := context.Background()
 	pool := testkit.Pool(t)
