@@ -260,7 +260,9 @@ func TestWebSocketKeepAliveAndDeadClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dead.CloseNow()
-	time.Sleep(1200 * time.Millisecond)
+	// Several pings go by before the server gives up on the silent client.
+	testkit.Eventually(t, 10*time.Second, func() bool { return strings.Contains(fn.Logs(), "ping timeout") },
+		"the server dropped the silent client")
 
 	alive.command(t, map[string]any{"type": "send", "chat_id": chatID, "content": "still there?"})
 	if frameText(alive.untilDone(t)) != "pong" {
@@ -299,7 +301,8 @@ func TestWebSocketSlowReaderDropped(t *testing.T) {
 	if err := slow.Write(context.Background(), websocket.MessageText, b); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	testkit.Eventually(t, 10*time.Second, func() bool { return s.rdb.XLen(context.Background(), "stream:"+chatID+":events").Val() > 0 },
+		"the reply has begun")
 	fast.command(t, map[string]any{"type": "resume", "chat_id": chatID})
 	frames := fast.untilDone(t)
 	t.Logf("fast reader done after %v", time.Since(started))

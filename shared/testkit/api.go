@@ -27,7 +27,7 @@ type API struct {
 // middleware on rdb: SignIn creates users in pool and sessions in rdb.
 //
 //	pool, rdb := testkit.Pool(t), testkit.Redis(t)
-//	h := session.NewStore(rdb, session.Config{}).Middleware(chats.New(deps))
+//	h := chats.New(chats.Deps{Store: store, Authenticate: session.NewStore(rdb, session.Config{}).Middleware})
 //	api := testkit.NewAPI(t, pool, rdb, h)
 func NewAPI(tb testing.TB, pool *pgxpool.Pool, rdb *redis.Client, h http.Handler) *API {
 	return &API{tb: tb, Pool: pool, Redis: rdb, Handler: h, cookies: map[string]*http.Cookie{}}
