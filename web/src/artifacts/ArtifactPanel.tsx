@@ -42,11 +42,15 @@ export default function ArtifactPanel({ chatId, artifact, all, onSelect, onClose
   const versionId = useId();
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
 
-  // Another artifact, or a new version streaming in, shows the newest.
-  useEffect(() => {
+  // Another artifact, or a new version streaming in, shows the newest: the
+  // choices are reset in the same render that sees the change.
+  const shownKey = `${artifact.identifier}@${artifact.version}`;
+  const [choicesFor, setChoicesFor] = useState(shownKey);
+  if (choicesFor !== shownKey) {
+    setChoicesFor(shownKey);
     setPickedVersion(null);
     setUserMode(null);
-  }, [artifact.identifier, artifact.version]);
+  }
 
   useEffect(() => {
     if (!artifact.id || artifact.streaming) return;
