@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { artifactsApi } from '../api/endpoints';
 import type { Artifact } from '../api/types';
-import type { LiveArtifact } from '../chat/chatState';
+import type { LiveArtifact } from './liveArtifact';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { IconCheck, IconClose, IconCopy, IconDownload } from '../components/icons';
 import { artifactTypeLabel, downloadName, hasPreview } from './artifactTags';

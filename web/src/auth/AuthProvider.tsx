@@ -2,7 +2,13 @@ import { useCallback, useEffect, useEffectEvent, useMemo, useState, type ReactNo
 import { ApiError, onUnauthenticated } from '../api/client';
 import { authApi } from '../api/endpoints';
 import type { User } from '../api/types';
-import { AuthContext, SESSION_ENDED, SIGNED_OUT, type AuthContextValue, type AuthStatus } from './AuthContext';
+import {
+  AuthContext,
+  SESSION_ENDED,
+  SIGNED_OUT,
+  type AuthContextValue,
+  type AuthStatus,
+} from '../components/AuthContext';
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus>('loading');

@@ -3,7 +3,7 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { describeError } from '../api/client';
 import { preferencesApi, usageApi } from '../api/endpoints';
 import type { Preferences, Usage } from '../api/types';
-import { useAuth } from '../auth/AuthContext';
+import { useAuth } from './AuthContext';
 import { applyTheme } from '../theme/theme';
 import { PreferencesContext, UsageContext } from './AppContexts';
 import { UsageMeter } from './UsageMeter';
