@@ -41,5 +41,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     restoreMocks: true,
+    // A bound, not a speed target: jsdom tests that render the whole app take
+    // seconds on a loaded 2-core CI machine, where 5 s failed a passing test.
+    testTimeout: 20_000,
   },
 });

@@ -12,7 +12,7 @@ import { isStreaming } from './chatState';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
 import { takePendingMessage } from './pendingSend';
-import { isUntitled, titleFrom } from './title';
+import { isUntitled } from './title';
 import { useChatSession } from './useChatSession';
 
 const ArtifactPanel = lazy(() => import('../artifacts/ArtifactPanel'));
@@ -35,8 +35,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
   const [chat, setChat] = useState<Chat | null>(() => chats.find((c) => c.id === chatId) ?? null);
   useDocumentTitle(chat?.title || 'Chat');
 
-  const onReplyFinished = useCallback(() => {
-    refreshUsage();
+  const refreshChat = useCallback(() => {
     chatsApi
       .get(chatId)
       .then((c) => {
@@ -44,30 +43,22 @@ function ChatViewFor({ chatId }: { chatId: string }) {
         upsert(c);
       })
       .catch(() => undefined);
-  }, [chatId, refreshUsage, upsert]);
+  }, [chatId, upsert]);
+  const onReplyFinished = useCallback(() => {
+    refreshUsage();
+    refreshChat();
+  }, [refreshChat, refreshUsage]);
+  // The server names an untitled chat after its first message (one rule, in
+  // chatstore.TitleFrom); once it has accepted that message, show the name.
+  const untitled = isUntitled(chat?.title);
+  const onReplyStarted = useCallback(() => {
+    if (untitled) refreshChat();
+  }, [refreshChat, untitled]);
 
-  const session = useChatSession(chatId, { onReplyFinished });
+  const session = useChatSession(chatId, { onReplyFinished, onReplyStarted });
   const { state } = session;
   const streaming = isStreaming(state);
-
-  // A chat made with "New chat" gets its title from its first message.
-  const needsTitle = state.messages.length === 0 && isUntitled(chat?.title);
-  const sessionSend = session.send;
-  const send = useCallback(
-    (content: string) => {
-      if (needsTitle) {
-        chatsApi
-          .rename(chatId, titleFrom(content))
-          .then((c) => {
-            setChat(c);
-            upsert(c);
-          })
-          .catch(() => undefined);
-      }
-      return sessionSend(content);
-    },
-    [chatId, needsTitle, sessionSend, upsert],
-  );
+  const send = session.send;
 
   useEffect(() => {
     const ctrl = new AbortController();

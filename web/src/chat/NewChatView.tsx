@@ -6,7 +6,6 @@ import { useDocumentTitle } from '../components/useDocumentTitle';
 import { useChatList } from './ChatListContext';
 import { Composer } from './Composer';
 import { setPendingMessage } from './pendingSend';
-import { titleFrom } from './title';
 
 const suggestions = [
   'Sketch a Mermaid diagram of an event-driven order pipeline',
@@ -24,7 +23,7 @@ export default function NewChatView() {
   const start = async (content: string): Promise<boolean> => {
     setError(null);
     try {
-      const chat = await chatsApi.create(titleFrom(content));
+      const chat = await chatsApi.create();
       upsert(chat);
       setPendingMessage(chat.id, content);
       navigate(`/chats/${chat.id}`, { state: { keepFocus: true } });

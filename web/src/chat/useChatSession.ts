@@ -40,6 +40,8 @@ export function bannerFromError(e: unknown): Banner {
 interface Callbacks {
   /** Called after a reply finished (refresh usage and the chat list). */
   onReplyFinished?: () => void;
+  /** The server accepted a message (its first event arrived): the chat may have just been titled. */
+  onReplyStarted?: () => void;
 }
 
 export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatSession {
@@ -133,6 +135,7 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
           sendMessage(chatId, text, {
             ...opts,
             onEvent: (ev) => {
+              if (!started) latest.current.callbacks.onReplyStarted?.();
               started = true;
               opts.onEvent(ev);
             },
