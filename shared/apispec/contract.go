@@ -96,13 +96,13 @@ func (c *Contract) ValidateRequest(r *http.Request) error {
 }
 
 // ValidateResponse checks resp (status, headers, body) against the
-// operation of r. An event stream's body is not read: its events are
-// checked one by one with ValidateStreamEvent.
+// operation of r. An event stream's body is not read (its events are
+// checked one by one with ValidateStreamEvent), nor a WebSocket's.
 func (c *Contract) ValidateResponse(r *http.Request, resp *http.Response) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	check := resp
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+	if resp.StatusCode == http.StatusSwitchingProtocols || strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 		cp := *resp
 		cp.Body = io.NopCloser(strings.NewReader(""))
 		check = &cp
