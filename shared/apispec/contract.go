@@ -186,3 +186,21 @@ func joinErrors(errs []*liberrors.ValidationError) string {
 	}
 	return b.String()
 }
+
+// Operation is one method and path of the document, with its tags (the
+// first names the function that serves it).
+type Operation struct {
+	Method, Path string
+	Tags         []string
+}
+
+// Operations lists every operation of the document, in its order.
+func (c *Contract) Operations() []Operation {
+	var out []Operation
+	for path, item := range c.model.Paths.PathItems.FromOldest() {
+		for method, op := range item.GetOperations().FromOldest() {
+			out = append(out, Operation{Method: strings.ToUpper(method), Path: path, Tags: op.Tags})
+		}
+	}
+	return out
+}
