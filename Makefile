@@ -70,12 +70,13 @@ bench:
 	@# RSS never shrinks, so memory benchmarks measure one fresh round each.
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench Memory -benchtime 1x ./functions/stream/
 
-## lint: gofmt, go vet, staticcheck and the SPA's ESLint
+## lint: gofmt, go vet and staticcheck; the SPA's ESLint; the API contract linted by Redocly
+## (redocly.yaml), and the SPA's generated wire types (web/src/api/schema.d.ts) what the contract generates
 lint:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@go vet $(PACKAGES)
 	@go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PACKAGES)
-	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run lint:eslint
+	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run --silent lint:eslint && npm run --silent lint:api && npm run --silent check:api
 
 clean:
 	rm -rf $(BIN) web/dist

@@ -1,8 +1,11 @@
 package manifest
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/archstudio/studio/shared/apispec"
 )
 
 // TestStudioManifestRoutes checks that the shipped manifest sends every
@@ -65,6 +68,41 @@ func TestStudioManifestRoutes(t *testing.T) {
 	} {
 		if r, ok := table.Match(miss.method, miss.path); ok {
 			t.Errorf("%s %s matched %s's route %q, want no match", miss.method, miss.path, r.Function, r.Spec)
+		}
+	}
+}
+
+// TestContractRoutesAreRouted checks every operation of the API contract
+// against the shipped manifest: the function its first tag names serves
+// it; "internal" routes are the scheduler's and "meta" ones the router's,
+// so no function's route matches them.
+func TestContractRoutesAreRouted(t *testing.T) {
+	m, err := Load("../functions.json", "/bin/functions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := m.Table()
+	c, err := apispec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	param := regexp.MustCompile(`\{[^}]+\}`)
+	ops := c.Operations()
+	if len(ops) < 30 {
+		t.Fatalf("only %d operations in the contract", len(ops))
+	}
+	for _, op := range ops {
+		path := param.ReplaceAllString(op.Path, "0b5d8a4e-4a57-4a8f-9d57-0b8a4f5c2d11")
+		r, ok := table.Match(op.Method, path)
+		switch want := op.Tags[0]; want {
+		case "internal", "meta":
+			if ok {
+				t.Errorf("%s %s (%s) matched %s's route %q", op.Method, op.Path, want, r.Function, r.Spec)
+			}
+		default:
+			if !ok || r.Function != want {
+				t.Errorf("%s %s went to %q (%v), want %s", op.Method, op.Path, r.Function, ok, want)
+			}
 		}
 	}
 }

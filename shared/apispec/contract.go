@@ -96,13 +96,13 @@ func (c *Contract) ValidateRequest(r *http.Request) error {
 }
 
 // ValidateResponse checks resp (status, headers, body) against the
-// operation of r. An event stream's body is not read: its events are
-// checked one by one with ValidateStreamEvent.
+// operation of r. An event stream's body is not read (its events are
+// checked one by one with ValidateStreamEvent), nor a WebSocket's.
 func (c *Contract) ValidateResponse(r *http.Request, resp *http.Response) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	check := resp
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+	if resp.StatusCode == http.StatusSwitchingProtocols || strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 		cp := *resp
 		cp.Body = io.NopCloser(strings.NewReader(""))
 		check = &cp
@@ -185,4 +185,22 @@ func joinErrors(errs []*liberrors.ValidationError) string {
 		}
 	}
 	return b.String()
+}
+
+// Operation is one method and path of the document, with its tags (the
+// first names the function that serves it).
+type Operation struct {
+	Method, Path string
+	Tags         []string
+}
+
+// Operations lists every operation of the document, in its order.
+func (c *Contract) Operations() []Operation {
+	var out []Operation
+	for path, item := range c.model.Paths.PathItems.FromOldest() {
+		for method, op := range item.GetOperations().FromOldest() {
+			out = append(out, Operation{Method: strings.ToUpper(method), Path: path, Tags: op.Tags})
+		}
+	}
+	return out
 }

@@ -1,6 +1,20 @@
 // Typed wrappers of the API contract, one function per endpoint.
 import { api } from './client';
-import type { Artifact, AuthSession, Chat, Message, Preferences, Providers, Usage, User } from './types';
+import type {
+  Artifact,
+  ArtifactList,
+  ArtifactVersionList,
+  Chat,
+  ChatList,
+  Message,
+  MessageList,
+  Preferences,
+  PreferencesPatch,
+  Providers,
+  SessionList,
+  Usage,
+  User,
+} from './types';
 
 const enc = encodeURIComponent;
 
@@ -10,7 +24,7 @@ export const authApi = {
   devSignIn: (username: string) => api<User>('/api/auth/dev', { method: 'POST', body: { username }, quiet401: true }),
   logout: () => api('/api/auth/logout', { method: 'POST', quiet401: true }),
   logoutAll: () => api('/api/auth/logout-all', { method: 'POST' }),
-  sessions: () => api<{ sessions: AuthSession[] }>('/api/auth/sessions'),
+  sessions: () => api<SessionList>('/api/auth/sessions'),
   endSession: (id: string) => api(`/api/auth/sessions/${enc(id)}`, { method: 'DELETE' }),
   githubUrl: (returnTo: string) => `/api/auth/github?return_to=${enc(returnTo)}`,
 };
@@ -21,7 +35,7 @@ export const chatsApi = {
     qs.set('limit', String(params.limit ?? 50));
     if (params.q) qs.set('q', params.q);
     if (params.cursor) qs.set('cursor', params.cursor);
-    return api<{ chats: Chat[]; next_cursor: string | null }>(`/api/chats?${qs}`, { signal });
+    return api<ChatList>(`/api/chats?${qs}`, { signal });
   },
   create: (title?: string) => api<Chat>('/api/chats', { method: 'POST', body: title ? { title } : {} }),
   get: (id: string, signal?: AbortSignal) => api<Chat>(`/api/chats/${enc(id)}`, { signal }),
@@ -30,16 +44,14 @@ export const chatsApi = {
   messages: (id: string, cursor?: string | null, signal?: AbortSignal) => {
     const qs = new URLSearchParams({ limit: '100' });
     if (cursor) qs.set('cursor', cursor);
-    return api<{ messages: Message[]; next_cursor: string | null }>(`/api/chats/${enc(id)}/messages?${qs}`, {
-      signal,
-    });
+    return api<MessageList>(`/api/chats/${enc(id)}/messages?${qs}`, { signal });
   },
   /** Every message of a chat, oldest first (follows the cursor, bounded). */
   async allMessages(id: string, signal?: AbortSignal): Promise<Message[]> {
     const out: Message[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 50; i++) {
-      const page: { messages: Message[]; next_cursor: string | null } = await chatsApi.messages(id, cursor, signal);
+      const page: MessageList = await chatsApi.messages(id, cursor, signal);
       out.push(...page.messages);
       cursor = page.next_cursor;
       if (!cursor) break;
@@ -53,17 +65,16 @@ export const chatsApi = {
 };
 
 export const artifactsApi = {
-  list: (chatId: string, signal?: AbortSignal) =>
-    api<{ artifacts: Artifact[] }>(`/api/chats/${enc(chatId)}/artifacts`, { signal }),
+  list: (chatId: string, signal?: AbortSignal) => api<ArtifactList>(`/api/chats/${enc(chatId)}/artifacts`, { signal }),
   versions: (chatId: string, identifier: string, signal?: AbortSignal) =>
-    api<{ versions: Artifact[] }>(`/api/chats/${enc(chatId)}/artifacts/${enc(identifier)}/versions`, { signal }),
+    api<ArtifactVersionList>(`/api/chats/${enc(chatId)}/artifacts/${enc(identifier)}/versions`, { signal }),
   get: (id: string) => api<Artifact>(`/api/artifacts/${enc(id)}`),
   rawUrl: (id: string) => `/api/artifacts/${enc(id)}/raw`,
 };
 
 export const preferencesApi = {
   get: () => api<Preferences>('/api/preferences'),
-  patch: (patch: unknown) =>
+  patch: (patch: PreferencesPatch) =>
     api<Preferences>('/api/preferences', {
       method: 'PATCH',
       body: patch,

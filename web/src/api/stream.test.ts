@@ -129,7 +129,7 @@ describe('resumeEvents', () => {
     const fake = new FakeApi();
     fake.install();
     let n = 0;
-    fake.on('GET', '/api/chats/c1/events', () => (++n === 1 ? apiError(502, 'upstream') : sse([start, done])));
+    fake.on('GET', '/api/chats/c1/events', () => (++n === 1 ? apiError(502, 'upstream_error') : sse([start, done])));
     const res = await resumeEvents('c1', '', { onEvent: () => undefined, retryDelayMs: 1 });
     expect(res.finished).toBe(true);
     const calls = fake.callsTo('GET', '/api/chats/c1/events');

@@ -1,119 +1,53 @@
-// Wire types of the ArchStudio HTTP API (notes/API.md).
+// Named wire types of the ArchStudio API. Every shape comes from the
+// contract, shared/apispec/openapi.yaml, through the generated schema.d.ts
+// (npm run gen:api); this file only gives the SPA short names for them.
+import type { components } from './schema';
 
-export interface Limits {
-  daily_calls: number;
-  daily_tokens: number;
-}
+type Schemas = components['schemas'];
 
-export interface User {
-  id: string;
-  login: string;
-  avatar_url: string;
-  email: string;
-  scopes: string[];
-  limits: Limits;
-}
+export type ErrorBody = Schemas['Error'];
+export type ErrorCode = Schemas['ErrorCode'];
+export type Limits = Schemas['Limits'];
+export type User = Schemas['User'];
+export type Providers = Schemas['Providers'];
+export type AuthSession = Schemas['Session'];
+export type SessionList = Schemas['SessionList'];
+export type Chat = Schemas['Chat'];
+export type ChatList = Schemas['ChatList'];
+export type MessageStatus = Schemas['MessageStatus'];
+export type Message = Schemas['Message'];
+export type MessageList = Schemas['MessageList'];
+export type ArtifactType = Schemas['ArtifactType'];
+export type Artifact = Schemas['Artifact'];
+export type ArtifactList = Schemas['ArtifactList'];
+export type ArtifactVersionList = Schemas['ArtifactVersionList'];
+export type Theme = Schemas['Theme'];
+export type InputMode = Schemas['InputMode'];
+export type Preferences = Schemas['Preferences'];
+export type PreferencesPatch = Schemas['PreferencesPatch'];
+export type UsageDay = Schemas['UsageDay'];
+export type Usage = Schemas['Usage'];
 
-export interface Providers {
-  github: boolean;
-  dev: boolean;
-}
+// Stream events (POST /api/chats/{id}/messages and GET /api/chats/{id}/events):
+// the event: line names the type, the data: line is that type's schema.
+export type StreamEventType = Schemas['StreamEventType'];
 
-export interface AuthSession {
-  id: string;
-  created_at: string;
-  last_seen_at: string;
-  user_agent: string;
-  current: boolean;
-}
-
-export interface Chat {
-  id: string;
-  title: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'error' | 'interrupted';
-
-export interface Message {
-  id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  status: MessageStatus;
-  model: string;
-  input_tokens: number;
-  output_tokens: number;
-  created_at: string;
-}
-
-export type ArtifactType =
-  | 'application/vnd.ant.code'
-  | 'text/markdown'
-  | 'text/html'
-  | 'image/svg+xml'
-  | 'application/vnd.ant.mermaid'
-  | 'application/vnd.ant.react';
-
-export interface Artifact {
-  id: string;
-  chat_id: string;
-  message_id: string;
-  identifier: string;
-  type: ArtifactType | string;
-  language: string;
-  title: string;
-  content: string;
-  version: number;
-  created_at: string;
-}
-
-export type Theme = 'system' | 'light' | 'dark';
-export type InputMode = 'keyboard' | 'push_to_talk' | 'hands_free';
-
-export interface Preferences {
-  schema_version: number;
-  theme: Theme;
-  model: string;
-  voice: {
-    input_mode: InputMode;
-    voice: string;
-    speaking_rate: number;
-    auto_speak: boolean;
-  };
-  github: {
-    default_repo: string;
-    mention_claude: boolean;
-  };
-  retention_days: number;
-}
-
-export interface UsageDay {
-  date: string;
-  api_calls: number;
-  tokens_used: number;
-}
-
-export interface Usage {
-  today: UsageDay;
-  limits: Limits;
-  resets_at: string;
-  history: UsageDay[];
-}
-
-// Stream events (POST /api/chats/{id}/messages and GET /api/chats/{id}/events).
 export interface StreamEventMap {
-  message_start: { user_message_id: string; assistant_message_id: string; model: string };
-  delta: { text: string };
-  artifact_start: { identifier: string; type: string; title: string; language: string; version: number };
-  artifact_delta: { identifier: string; text: string };
-  artifact_end: { identifier: string; version: number; id: string };
-  usage: { input_tokens: number; output_tokens: number };
-  done: { status: MessageStatus };
-  error: { code: string; message: string };
+  message_start: Schemas['StreamEventMessageStart'];
+  delta: Schemas['StreamEventDelta'];
+  artifact_start: Schemas['StreamEventArtifactStart'];
+  artifact_delta: Schemas['StreamEventArtifactDelta'];
+  artifact_end: Schemas['StreamEventArtifactEnd'];
+  usage: Schemas['StreamEventUsage'];
+  done: Schemas['StreamEventDone'];
+  error: Schemas['StreamEventError'];
 }
 
-export type StreamEventType = keyof StreamEventMap;
+// The map above names exactly the contract's event types: a type added to
+// the contract and not here (or the reverse) fails to compile.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const eventTypesMatch: Exactly<keyof StreamEventMap, StreamEventType> = true;
+void eventTypesMatch;
 
 export type StreamEvent = {
   [K in StreamEventType]: { type: K; id: string; data: StreamEventMap[K] };

@@ -142,7 +142,7 @@ describe('ChatView', () => {
         event: 'message_start',
         data: { user_message_id: 'u', assistant_message_id: 'a', model: 'x' },
       },
-      { id: '2', event: 'error', data: { code: 'upstream', message: 'The model is overloaded.' } },
+      { id: '2', event: 'error', data: { code: 'upstream_error', message: 'The model is overloaded.' } },
       { id: '3', event: 'done', data: { status: 'error' } },
     ]);
     fake.install();

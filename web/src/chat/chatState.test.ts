@@ -80,10 +80,10 @@ describe('chatReducer streaming', () => {
     const s = run(loaded([]), [
       { type: 'send_start', content: 'x', userTempId: 'lu', assistantTempId: 'la', now: 'now' },
       ev(started),
-      ev({ type: 'error', id: '2', data: { code: 'upstream', message: 'Anthropic is overloaded' } }),
+      ev({ type: 'error', id: '2', data: { code: 'upstream_error', message: 'Anthropic is overloaded' } }),
       ev({ type: 'done', id: '3', data: { status: 'error' } }),
     ]);
-    expect(s.banner).toMatchObject({ kind: 'error', code: 'upstream', message: 'Anthropic is overloaded' });
+    expect(s.banner).toMatchObject({ kind: 'error', code: 'upstream_error', message: 'Anthropic is overloaded' });
     expect(s.messages[1].status).toBe('error');
   });
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, describeError } from '../api/client';
 import { preferencesApi } from '../api/endpoints';
-import type { Preferences } from '../api/types';
+import type { Preferences, PreferencesPatch } from '../api/types';
 import { usePreferences } from '../components/AppContexts';
 import { Spinner } from '../components/Spinner';
 import {
@@ -138,7 +138,8 @@ export function PreferencesForm() {
     }
     setSaving(true);
     try {
-      const result = await preferencesApi.patch(patch);
+      // The merge patch between two Preferences is a PreferencesPatch.
+      const result = await preferencesApi.patch(patch as PreferencesPatch);
       setStored(result);
       setForm(toForm(result));
       setPreferences(result);
