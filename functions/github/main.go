@@ -1,0 +1,80 @@
+// Command github is the GitHub function (/api/github): the signed-in
+// user's repositories, publishing a roadmap artifact as issues, and the
+// repository's workflow runs and dispatches, all with the user's own
+// token.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/archstudio/studio/functions/github/api"
+	"github.com/archstudio/studio/functions/github/publications"
+	"github.com/archstudio/studio/shared/backend"
+	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/githubapi"
+	"github.com/archstudio/studio/shared/session"
+	"github.com/archstudio/studio/shared/tokenvault"
+)
+
+type settings struct {
+	config.Base
+	config.Postgres
+	config.Redis
+
+	GitHubAPIURL  string        `envconfig:"GITHUB_API_URL" default:"https://api.github.com"`
+	GitHubTimeout time.Duration `envconfig:"GITHUB_TIMEOUT" default:"10s"`
+	// TokenKeys is the key ring the auth function seals tokens with.
+	TokenKeys string `envconfig:"TOKEN_KEYS" secret:"true"`
+}
+
+func (s settings) Validate() error {
+	if err := s.Base.Validate(); err != nil {
+		return err
+	}
+	if u, err := url.Parse(s.GitHubAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("GITHUB_API_URL: %q is not an http(s) URL", s.GitHubAPIURL)
+	}
+	if s.GitHubTimeout < 100*time.Millisecond || s.GitHubTimeout > 5*time.Minute {
+		return fmt.Errorf("GITHUB_TIMEOUT: must be between 100ms and 5m")
+	}
+	if s.Production() && strings.TrimSpace(s.TokenKeys) == "" {
+		return fmt.Errorf("TOKEN_KEYS is required in production")
+	}
+	return nil
+}
+
+func main() { bootstrap.Main("github", run) }
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	var cfg settings
+	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
+		return err
+	}
+	keys := tokenvault.DevelopmentKeys()
+	if strings.TrimSpace(cfg.TokenKeys) != "" {
+		var err error
+		if keys, err = tokenvault.ParseKeys(cfg.TokenKeys); err != nil {
+			return config.Invalid(fmt.Errorf("TOKEN_KEYS: %w", err))
+		}
+	}
+	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
+	if err != nil {
+		return err
+	}
+	defer closeBackend()
+	sessions := session.NewStore(rdb, session.Config{})
+	h := sessions.Middleware(api.New(api.Deps{
+		Chats:        chatstore.New(pool),
+		Tokens:       tokenvault.NewRepository(pool, keys),
+		Publications: publications.New(pool),
+		GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout},
+	}))
+	return bootstrap.Serve(ctx, logger, cfg.Base, h)
+}
