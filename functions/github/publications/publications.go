@@ -109,16 +109,16 @@ func (p *Publication) Record(ctx context.Context, is Issue) error {
 		VALUES ($1, $2, $3, $4, $5)`, p.id, is.Position, is.Title, is.Number, is.URL); err != nil {
 		return internal(err)
 	}
-	if _, err := p.store.pool.Exec(ctx, `UPDATE github_publications SET updated_at = now() WHERE id = $1`, p.id); err != nil {
-		return internal(err)
-	}
 	p.Created = append(p.Created, is)
 	return nil
 }
 
-// Close releases the lock.
+// Close notes the time of the publish and releases the lock.
 func (p *Publication) Close(ctx context.Context) {
-	_ = p.tx.Commit(context.WithoutCancel(ctx))
+	ctx = context.WithoutCancel(ctx)
+	// Only the lock's own transaction may touch the row it holds.
+	_, _ = p.tx.Exec(ctx, `UPDATE github_publications SET updated_at = now() WHERE id = $1`, p.id)
+	_ = p.tx.Commit(ctx)
 }
 
 func collect(rows pgx.Rows) ([]Issue, error) {

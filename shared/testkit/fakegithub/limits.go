@@ -16,6 +16,8 @@ type Failure struct {
 	PathSuffix string
 	// Kind is one of the Fail… constants.
 	Kind FailureKind
+	// After is how many matching requests are served normally first.
+	After int
 	// Times is how many requests fail; 0 means 1.
 	Times int
 	// Delay holds the answer back this long first (FailSlow).
@@ -132,6 +134,10 @@ func (f *Fake) inject(w http.ResponseWriter, r *http.Request) bool {
 	for i := range f.failures {
 		c := &f.failures[i]
 		if (c.Method == "" || c.Method == r.Method) && strings.HasSuffix(path, c.PathSuffix) {
+			if c.After > 0 {
+				c.After--
+				break
+			}
 			c.Times--
 			cp := *c
 			fl = &cp
