@@ -127,8 +127,8 @@ func TestSplitAndRender(t *testing.T) {
 			titles: []string{"A"}, bodies: []string{"Do A."}, labels: [][]string{{}},
 		},
 		{
-			name: "a level-3 heading and fenced code stay in the body; the next level-2 heading ends it",
-			md:   "## Issue: A\n### Notes\n```md\n## not a heading\n```\n## Later\ntext",
+			name:   "a level-3 heading and fenced code stay in the body; the next level-2 heading ends it",
+			md:     "## Issue: A\n### Notes\n```md\n## not a heading\n```\n## Later\ntext",
 			titles: []string{"A"}, bodies: []string{"### Notes\n```md\n## not a heading\n```"}, labels: [][]string{{}},
 		},
 		{

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	)
+)
 
 // apiError is the REST API's error body.
 type apiError struct {

@@ -494,7 +494,7 @@ func issueJSON(r *Repo, is Issue) map[string]any {
 		"repository_url": "https://api.github.com/repos/" + r.FullName(), "labels_url": api + "/labels{/name}",
 		"comments_url": api + "/comments", "events_url": api + "/events",
 		"html_url": "https://github.com/" + r.FullName() + "/issues/" + strconv.Itoa(is.Number),
-		"number": is.Number, "state": "open", "state_reason": nil, "title": is.Title, "body": is.Body,
+		"number":   is.Number, "state": "open", "state_reason": nil, "title": is.Title, "body": is.Body,
 		"user": userJSON(is.User, 1), "labels": labels, "assignee": nil, "assignees": []any{}, "milestone": nil,
 		"locked": false, "active_lock_reason": nil, "comments": 0, "pull_request": nil,
 		"closed_at": nil, "created_at": is.CreatedAt.Format(time.RFC3339), "updated_at": is.CreatedAt.Format(time.RFC3339),
@@ -514,7 +514,6 @@ func runJSON(r *Repo, run Run) map[string]any {
 		"actor": userJSON(run.Actor, 1), "triggering_actor": userJSON(run.Actor, 1), "run_attempt": 1,
 		"run_started_at": run.CreatedAt.Format(time.RFC3339), "jobs_url": api + "/jobs", "logs_url": api + "/logs",
 		"workflow_url": "https://api.github.com/repos/" + r.FullName() + "/actions/workflows/" + itoa(run.WorkflowID),
-		"repository": map[string]any{"id": r.id, "name": r.Name, "full_name": r.FullName(), "private": r.Private},
+		"repository":   map[string]any{"id": r.id, "name": r.Name, "full_name": r.FullName(), "private": r.Private},
 	}
 }
-
