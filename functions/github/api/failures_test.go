@@ -185,6 +185,8 @@ func TestNoGitHubToken(t *testing.T) {
 		{"repos", http.MethodGet, "/api/github/repos", "", 403, `"code":"github_signin_required"`},
 		{"publish", http.MethodPost, "/api/github/publish", publishBody(art.ID, 0, "alice/app", false), 403, `"code":"github_signin_required"`},
 		{"dry run", http.MethodPost, "/api/github/publish", publishBody(art.ID, 0, "alice/app", true), 200, `"dry_run":true`},
+		{"dry run without a repository", http.MethodPost, "/api/github/publish", publishBody(art.ID, 0, "", true), 200, `"title":"Optimize Frontend Performance"`},
+		{"publish without a repository", http.MethodPost, "/api/github/publish", publishBody(art.ID, 0, "", false), 400, `"field":"repo"`},
 		{"another user's artifact", http.MethodPost, "/api/github/publish", publishBody(w.artifact(t, seed(t)).ID, 0, "alice/app", true), 404, `"code":"not_found"`},
 		{"no session", http.MethodGet, "/api/github/repos", "", 401, `"code":"unauthenticated"`},
 	}

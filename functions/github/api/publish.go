@@ -62,9 +62,13 @@ func (h *handler) publish(w http.ResponseWriter, r *http.Request, u session.User
 	if req.Version < 0 {
 		return apperr.InvalidField("version", "must be a positive version")
 	}
+	// A dry run needs no repository: the preview works before one is
+	// chosen, and without GitHub at all.
 	owner, name, _ := strings.Cut(req.Repo, "/")
-	if err := checkRepo(owner, name, "repo"); err != nil {
-		return err
+	if !(req.DryRun && req.Repo == "") {
+		if err := checkRepo(owner, name, "repo"); err != nil {
+			return err
+		}
 	}
 	labels, err := roadmap.CleanLabels(req.Labels)
 	if err != nil {
@@ -83,11 +87,16 @@ func (h *handler) publish(w http.ResponseWriter, r *http.Request, u session.User
 	if err != nil {
 		return err
 	}
-	out := publishResponse{DryRun: req.DryRun, Repo: owner + "/" + name, ArtifactID: art.ID, Version: art.Version}
+	out := publishResponse{DryRun: req.DryRun, Repo: req.Repo, ArtifactID: art.ID, Version: art.Version}
+	if req.Repo != "" {
+		out.Repo = owner + "/" + name
+	}
 	if req.DryRun {
-		created, err := h.Publications.Created(ctx, u.ID, art.ID, out.Repo)
-		if err != nil {
-			return err
+		created := []publications.Issue{}
+		if req.Repo != "" {
+			if created, err = h.Publications.Created(ctx, u.ID, art.ID, out.Repo); err != nil {
+				return err
+			}
 		}
 		numbers := numbersOf(created)
 		if drafts, err = roadmap.RenderAll(issues, opts, numbers.lookup); err != nil {

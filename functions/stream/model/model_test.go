@@ -80,3 +80,15 @@ func TestDemoStopsOnCancel(t *testing.T) {
 		t.Fatalf("err %v after %d pieces", err, n)
 	}
 }
+
+// TestDemoRoadmap: asked for a roadmap, the demo model answers with the
+// publishable sample roadmap artifact.
+func TestDemoRoadmap(t *testing.T) {
+	var got strings.Builder
+	if _, err := (Demo{ChunkSize: 64}).Stream(context.Background(), Request{Turns: []Turn{{Text: "Plan a ROADMAP for this"}}}, func(s string) { got.WriteString(s) }); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(got.String(), artifact.SampleRoadmap) {
+		t.Fatalf("reply %q", got.String())
+	}
+}
