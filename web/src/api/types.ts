@@ -118,3 +118,71 @@ export type StreamEventType = keyof StreamEventMap;
 export type StreamEvent = {
   [K in StreamEventType]: { type: K; id: string; data: StreamEventMap[K] };
 }[StreamEventType];
+
+/** GET /api/github/account: whether GitHub can be used, and with which scopes. */
+export interface GitHubAccount {
+  connected: boolean;
+  revoked: boolean;
+  scopes: string[];
+  can_publish: boolean;
+  can_dispatch: boolean;
+}
+
+export interface GitHubRepo {
+  full_name: string;
+  private: boolean;
+  html_url: string;
+  default_branch: string;
+  description: string;
+}
+
+export interface GitHubRepoPage {
+  repos: GitHubRepo[];
+  next_page: number;
+  prev_page: number;
+  last_page: number;
+}
+
+export interface PublishRequest {
+  artifact_id: string;
+  version: number;
+  repo: string;
+  mention_claude: boolean;
+  labels: string[];
+  dry_run: boolean;
+}
+
+export interface PublishedIssue {
+  position: number;
+  title: string;
+  body: string;
+  labels: string[];
+  depends_on: number[];
+  number?: number;
+  url?: string;
+  created: boolean;
+}
+
+export interface PublishResult {
+  dry_run: boolean;
+  repo: string;
+  artifact_id: string;
+  version: number;
+  issues: PublishedIssue[];
+  created_count: number;
+}
+
+export interface WorkflowRun {
+  id: number;
+  name: string;
+  title: string;
+  status: string;
+  conclusion: string;
+  branch: string;
+  event: string;
+  issue?: string;
+  url: string;
+  run_number: number;
+  created_at: string;
+  updated_at: string;
+}
