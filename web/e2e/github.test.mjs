@@ -62,8 +62,8 @@ describe('Publish to GitHub', { concurrency: false, skip: !FAKE_GITHUB && 'E2E_F
     await panel.getByRole('button', { name: 'Publish to GitHub' }).click();
     const dialog = page.getByRole('dialog', { name: 'Publish to GitHub' });
     await dialog.getByText('3 issues').waitFor();
-    await dialog.getByText('Set Up the Database Schema').waitFor();
-    await dialog.getByText('priority: high').waitFor();
+    await dialog.getByText('Set Up the Database Schema', { exact: true }).waitFor();
+    await dialog.getByText('priority: high', { exact: true }).waitFor();
     // The sign-in granted no repository scope: the upgrade is offered.
     await dialog.getByText(/Publishing needs GitHub's/).waitFor();
     await screenshot(page, 'publish-preview');
