@@ -57,12 +57,12 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
 		return err
 	}
-	keys := tokenvault.DevelopmentKeys()
-	if strings.TrimSpace(cfg.TokenKeys) != "" {
-		var err error
-		if keys, err = tokenvault.ParseKeys(cfg.TokenKeys); err != nil {
-			return config.Invalid(fmt.Errorf("TOKEN_KEYS: %w", err))
-		}
+	keys, devKeys, err := tokenvault.KeysFor(cfg.TokenKeys, cfg.Production())
+	if err != nil {
+		return config.Invalid(err)
+	}
+	if devKeys {
+		logger.Warn("TOKEN_KEYS is unset: GitHub tokens are opened with the public development key")
 	}
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {

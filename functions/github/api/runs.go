@@ -3,45 +3,14 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/google/go-github/v93/github"
 
 	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/githubapi"
 	"github.com/archstudio/studio/shared/jsonio"
 	"github.com/archstudio/studio/shared/session"
 )
-
-// Run is a workflow run as the studio shows it.
-type Run struct {
-	ID         int64  `json:"id"`
-	Name       string `json:"name"`
-	Title      string `json:"title"`
-	Status     string `json:"status"`
-	Conclusion string `json:"conclusion"`
-	Branch     string `json:"branch"`
-	Event      string `json:"event"`
-	// Issue is the title of the issue that started the run, when GitHub
-	// says an issue event did (its display title is then the issue's).
-	Issue     string    `json:"issue,omitempty"`
-	URL       string    `json:"url"`
-	RunNumber int       `json:"run_number"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-// RunFrom converts go-github's run.
-func RunFrom(r *github.WorkflowRun) Run {
-	out := Run{
-		ID: r.GetID(), Name: r.GetName(), Title: r.GetDisplayTitle(), Status: r.GetStatus(),
-		Conclusion: r.GetConclusion(), Branch: r.GetHeadBranch(), Event: r.GetEvent(), URL: r.GetHTMLURL(),
-		RunNumber: r.GetRunNumber(), CreatedAt: r.GetCreatedAt().Time, UpdatedAt: r.GetUpdatedAt().Time,
-	}
-	if out.Event == "issues" || out.Event == "issue_comment" {
-		out.Issue = out.Title
-	}
-	return out
-}
 
 // runs lists the repository's recent workflow runs.
 func (h *handler) runs(w http.ResponseWriter, r *http.Request, u session.User) error {
@@ -53,19 +22,13 @@ func (h *handler) runs(w http.ResponseWriter, r *http.Request, u session.User) e
 	if err != nil {
 		return err
 	}
-	list, resp, err := gh.client.Actions.ListRepositoryWorkflowRuns(r.Context(), owner, name, &github.ListWorkflowRunsOptions{
-		ListOptions: github.ListOptions{PerPage: 30},
-	})
+	page, resp, err := githubapi.ListRuns(r.Context(), gh.client, owner, name, "")
 	if err := gh.done(r.Context(), resp, err, "repository "+owner+"/"+name); err != nil {
 		return err
 	}
-	out := struct {
-		Runs []Run `json:"runs"`
-	}{Runs: []Run{}}
-	for _, run := range list.WorkflowRuns {
-		out.Runs = append(out.Runs, RunFrom(run))
-	}
-	jsonio.Write(w, http.StatusOK, out)
+	jsonio.Write(w, http.StatusOK, struct {
+		Runs []githubapi.Run `json:"runs"`
+	}{Runs: page.Runs})
 	return nil
 }
 
