@@ -43,6 +43,7 @@ export const githubApi = {
     }),
   publish: (req: PublishRequest, signal?: AbortSignal) =>
     api<PublishResult>('/api/github/publish', { method: 'POST', body: req, signal, quiet401: true }),
+  runsEventsUrl: (repo: string) => `/api/github/repos/${repo.split('/').map(enc).join('/')}/runs/events`,
   runs: (repo: string, signal?: AbortSignal) =>
     api<{ runs: WorkflowRun[] }>(`/api/github/repos/${repo.split('/').map(enc).join('/')}/runs`, {
       signal,

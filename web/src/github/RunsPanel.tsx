@@ -18,7 +18,7 @@ const statusText: Record<string, string> = {
   neutral: '',
 };
 
-/** The repository's workflow runs, refreshed while shown, coloured by state. */
+/** The repository's workflow runs, live while shown, coloured by state. */
 export function RunsPanel({ repo, intervalMs = 5000 }: Props) {
   const [runs, setRuns] = useState<WorkflowRun[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +26,8 @@ export function RunsPanel({ repo, intervalMs = 5000 }: Props) {
   useEffect(() => {
     const ctrl = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
+    // Polling is the fallback where the live stream is unavailable.
+    const poll = async () => {
       try {
         const r = await githubApi.runs(repo, ctrl.signal);
         setRuns(r.runs);
@@ -35,12 +36,31 @@ export function RunsPanel({ repo, intervalMs = 5000 }: Props) {
         if (ctrl.signal.aborted) return;
         setError(describeError(e));
       }
-      if (!ctrl.signal.aborted) timer = setTimeout(load, intervalMs);
+      if (!ctrl.signal.aborted) timer = setTimeout(poll, intervalMs);
     };
-    void load();
+    let source: EventSource | null = null;
+    if (typeof EventSource === 'function') {
+      // The stream function relays every change GitHub reports, from one
+      // poller per repository shared by all viewers.
+      source = new EventSource(githubApi.runsEventsUrl(repo));
+      source.addEventListener('runs', (e) => {
+        setRuns((JSON.parse((e as MessageEvent<string>).data) as { runs: WorkflowRun[] }).runs);
+        setError(null);
+      });
+      source.onerror = () => {
+        // Closed for good (an error answer, not a dropped connection): poll.
+        if (source && source.readyState === EventSource.CLOSED) {
+          source = null;
+          void poll();
+        }
+      };
+    } else {
+      void poll();
+    }
     return () => {
       ctrl.abort();
       clearTimeout(timer);
+      source?.close();
     };
   }, [repo, intervalMs]);
 
