@@ -28,12 +28,16 @@ async function fake(method, path, body) {
 describe('Publish to GitHub', { concurrency: false, skip: !FAKE_GITHUB && 'E2E_FAKE_GITHUB_URL is not set' }, () => {
   let browser;
   let page;
+  const runEventStreams = [];
 
   before(async () => {
     await fake('POST', '/_fake/repos', { owner: LOGIN, name: 'roadmap-demo', claude_workflow: true });
     browser = await launch();
     const context = await newContext(browser);
     page = await context.newPage();
+    page.on('response', (r) => {
+      if (r.url().endsWith('/runs/events')) runEventStreams.push(r.status());
+    });
   });
 
   after(async () => {
@@ -118,6 +122,8 @@ describe('Publish to GitHub', { concurrency: false, skip: !FAKE_GITHUB && 'E2E_F
     const [run] = await fake('GET', `/_fake/runs?repo=${REPO}`);
     await fake('POST', '/_fake/runs', { repo: REPO, id: run.id, status: 'completed', conclusion: 'success' });
     await runs.locator('[data-run-status="success"]').waitFor();
+    // Live: the panel follows the stream function's relay, not polling.
+    assert.deepEqual(runEventStreams, [200]);
     await screenshot(page, 'publish-runs');
   });
 
