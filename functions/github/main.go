@@ -50,13 +50,9 @@ func (s settings) Validate() error {
 	return nil
 }
 
-func main() { bootstrap.Main("github", run) }
+func main() { bootstrap.Function("github", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	keys, devKeys, err := tokenvault.KeysFor(cfg.TokenKeys, cfg.Production())
 	if err != nil {
 		return config.Invalid(err)
@@ -70,11 +66,12 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
-	h := sessions.Middleware(api.New(api.Deps{
+	h := api.New(api.Deps{
 		Chats:        chatstore.New(pool),
 		Tokens:       tokenvault.NewRepository(pool, keys),
 		Publications: publications.New(pool),
 		GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout},
-	}))
+		Authenticate: sessions.Middleware,
+	})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

@@ -33,16 +33,18 @@ type Deps struct {
 	Publications *publications.Store
 	// GitHub says where GitHub's API is (GITHUB_API_URL).
 	GitHub githubapi.Config
+	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
+	Authenticate session.Authenticate
 }
 
 type handler struct{ Deps }
 
-// New returns the github API. It expects the session middleware in front
-// and answers 401 to requests without a user.
+// New returns the github API; every route requires a signed-in user
+// (d.Authenticate).
 func New(d Deps) http.Handler {
 	h := &handler{Deps: d}
 	mux := http.NewServeMux()
-	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, f) }
+	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, session.Require(d.Authenticate, f)) }
 	route("GET /api/github/account", h.account)
 	route("GET /api/github/repos", h.repos)
 	route("POST /api/github/publish", h.publish)

@@ -58,10 +58,11 @@ func newWorld(t *testing.T, scopes []string) *world {
 		tokens: tokenvault.NewRepository(pool, tokenvault.DevelopmentKeys()),
 		chats:  chatstore.New(pool),
 	}
-	h := session.NewStore(rdb, session.Config{}).Middleware(api.New(api.Deps{
+	h := api.New(api.Deps{
 		Chats: w.chats, Tokens: w.tokens, Publications: publications.New(pool),
-		GitHub: githubapi.Config{APIURL: gh.URL, Timeout: time.Second},
-	}))
+		GitHub:       githubapi.Config{APIURL: gh.URL, Timeout: time.Second},
+		Authenticate: session.NewStore(rdb, session.Config{}).Middleware,
+	})
 	w.API = testkit.NewAPI(t, pool, rdb, h)
 	w.alice = w.SignIn("alice")
 	if err := w.tokens.Save(context.Background(), pool, w.alice, tokenvault.NewSecret(token), scopes); err != nil {

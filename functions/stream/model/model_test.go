@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/archstudio/studio/shared/artifact"
+	"github.com/archstudio/studio/functions/stream/artifact"
+	"github.com/archstudio/studio/shared/samples"
 )
 
 func TestFit(t *testing.T) {
@@ -88,7 +89,7 @@ func TestDemoRoadmap(t *testing.T) {
 	if _, err := (Demo{ChunkSize: 64}).Stream(context.Background(), Request{Turns: []Turn{{Text: "Plan a ROADMAP for this"}}}, func(s string) { got.WriteString(s) }); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(got.String(), artifact.SampleRoadmap) {
+	if !strings.HasSuffix(got.String(), samples.SampleRoadmap) {
 		t.Fatalf("reply %q", got.String())
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/shared/githubapi"
+	"github.com/archstudio/studio/shared/session"
 	"github.com/archstudio/studio/shared/tokenvault"
 )
 
@@ -52,6 +53,8 @@ type Deps struct {
 	GitHub githubapi.Config
 	Logger *slog.Logger
 	Config Config
+	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
+	Authenticate session.Authenticate
 }
 
 // Relay runs the pollers and fans their news out to local subscribers.

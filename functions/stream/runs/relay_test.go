@@ -120,9 +120,10 @@ func TestRelay(t *testing.T) {
 	instance := func() string {
 		r := runs.New(runs.Deps{
 			Redis: rdb, Tokens: tokens, GitHub: githubapi.Config{APIURL: gh.URL},
-			Config: runs.Config{MinInterval: 20 * time.Millisecond, Heartbeat: time.Second},
+			Config:       runs.Config{MinInterval: 20 * time.Millisecond, Heartbeat: time.Second},
+			Authenticate: sessions.Middleware,
 		})
-		srv := httptest.NewServer(sessions.Middleware(r.Handler()))
+		srv := httptest.NewServer(r.Handler())
 		t.Cleanup(srv.Close)
 		return srv.URL + "/api/github/repos/alice/app/runs/events"
 	}

@@ -20,10 +20,10 @@ var (
 
 // Handler serves GET /api/github/repos/{owner}/{repo}/runs/events: the
 // repository's runs now, then again whenever they change, as SSE events
-// named "runs". It expects the session middleware in front.
+// named "runs". It requires a signed-in user (Deps.Authenticate).
 func (r *Relay) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /api/github/repos/{owner}/{repo}/runs/events", session.HandlerFunc(r.events))
+	mux.Handle("GET /api/github/repos/{owner}/{repo}/runs/events", session.Require(r.d.Authenticate, r.events))
 	return routing.JSONErrors(mux)
 }
 

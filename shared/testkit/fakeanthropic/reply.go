@@ -3,7 +3,7 @@ package fakeanthropic
 import (
 	"time"
 
-	"github.com/archstudio/studio/shared/artifact"
+	"github.com/archstudio/studio/shared/samples"
 )
 
 // DefaultReply is the scripted answer of the standalone fake: prose around
@@ -40,7 +40,7 @@ fetch("/api/auth/me").then(
 
 // RoadmapReply answers a prompt asking for a "roadmap" with a roadmap
 // artifact the studio can publish as GitHub issues.
-const RoadmapReply = "Here is a roadmap.\n\n" + artifact.SampleRoadmap
+const RoadmapReply = "Here is a roadmap.\n\n" + samples.SampleRoadmap
 
 // DefaultScript streams DefaultReply, or HTMLPageReply to a prompt asking
 // for an "html page", in small pieces slowly enough (about six seconds in
