@@ -46,6 +46,7 @@ func stream(t *testing.T, url string, cookie *http.Cookie) <-chan runs.Snapshot 
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
 		for sc.Scan() {
 			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				testkit.Schema(t, "RunsSnapshot", []byte(data))
 				var s runs.Snapshot
 				if json.Unmarshal([]byte(data), &s) == nil {
 					out <- s
