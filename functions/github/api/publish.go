@@ -83,8 +83,8 @@ func (h *handler) publish(w http.ResponseWriter, r *http.Request, u session.User
 		return err
 	}
 	opts := roadmap.Options{MentionClaude: req.MentionClaude == nil || *req.MentionClaude, Labels: labels}
-	drafts, err := roadmap.RenderAll(issues, opts, nil)
-	if err != nil {
+	// Every body must fit GitHub's limit before anything is created.
+	if _, err := roadmap.RenderAll(issues, opts, nil); err != nil {
 		return err
 	}
 	out := publishResponse{DryRun: req.DryRun, Repo: req.Repo, ArtifactID: art.ID, Version: art.Version}
@@ -99,7 +99,8 @@ func (h *handler) publish(w http.ResponseWriter, r *http.Request, u session.User
 			}
 		}
 		numbers := numbersOf(created)
-		if drafts, err = roadmap.RenderAll(issues, opts, numbers.lookup); err != nil {
+		drafts, err := roadmap.RenderAll(issues, opts, numbers.lookup)
+		if err != nil {
 			return err
 		}
 		for i, d := range drafts {
