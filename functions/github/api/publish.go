@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v93/github"
 
@@ -121,6 +122,12 @@ func (h *handler) publish(w http.ResponseWriter, r *http.Request, u session.User
 	defer pub.Close(ctx)
 	numbers := numbersOf(pub.Created)
 	subject := "repository " + out.Repo
+	var orphans map[string][]*github.Issue
+	if pub.Resumed && len(pub.Created) < len(issues) {
+		if orphans, err = h.orphans(ctx, gh, owner, name, u.Login, pub.Since, numbers); err != nil {
+			return partial(err, len(pub.Created), len(issues))
+		}
+	}
 	for i := range issues {
 		if done, ok := numbers[i]; ok {
 			d, _ := roadmap.Render(issues, i, opts, numbers.lookup)
@@ -131,10 +138,16 @@ func (h *handler) publish(w http.ResponseWriter, r *http.Request, u session.User
 		if err != nil {
 			return err
 		}
-		body := d.Body
-		is, resp, err := gh.client.Issues.Create(ctx, owner, name, github.CreateIssueRequest{Title: d.Title, Body: &body, Labels: d.Labels})
-		if err := gh.done(ctx, resp, err, subject); err != nil {
-			return partial(err, len(pub.Created), len(issues))
+		var is *github.Issue
+		if found := orphans[d.Title]; len(found) > 0 {
+			is, orphans[d.Title] = found[0], found[1:]
+		} else {
+			body := d.Body
+			var resp *github.Response
+			is, resp, err = gh.client.Issues.Create(ctx, owner, name, github.CreateIssueRequest{Title: d.Title, Body: &body, Labels: d.Labels})
+			if err := gh.done(ctx, resp, err, subject); err != nil {
+				return partial(err, len(pub.Created), len(issues))
+			}
 		}
 		rec := publications.Issue{Position: i, Title: d.Title, Number: is.GetNumber(), URL: is.GetHTMLURL()}
 		if err := pub.Record(context.WithoutCancel(ctx), rec); err != nil {
@@ -150,6 +163,33 @@ func (h *handler) publish(w http.ResponseWriter, r *http.Request, u session.User
 	}
 	jsonio.Write(w, status, out)
 	return nil
+}
+
+// orphans are the issues login opened on owner/name since an earlier
+// attempt of this publish began, by title: when GitHub created an issue
+// but the answer never arrived (a timeout), a retry adopts it instead of
+// opening it twice.
+func (h *handler) orphans(ctx context.Context, gh *ghSession, owner, name, login string, since time.Time, recorded created) (map[string][]*github.Issue, error) {
+	known := map[int]bool{}
+	for _, is := range recorded {
+		known[is.Number] = true
+	}
+	out := map[string][]*github.Issue{}
+	opts := &github.IssueListByRepoOptions{
+		Creator: login, State: "all", Since: since.Add(-time.Minute), Sort: "created", Direction: "asc",
+		ListOptions: github.ListOptions{PerPage: 100},
+	}
+	list, resp, err := gh.client.Issues.ListByRepo(ctx, owner, name, opts)
+	if err := gh.done(ctx, resp, err, "repository "+owner+"/"+name); err != nil {
+		return nil, err
+	}
+	for _, is := range list {
+		if is.IsPullRequest() || known[is.GetNumber()] {
+			continue
+		}
+		out[is.GetTitle()] = append(out[is.GetTitle()], is)
+	}
+	return out, nil
 }
 
 // partial adds to a failure how far the publish got, so the client can

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/archstudio/studio/shared/testkit"
 	"github.com/archstudio/studio/shared/testkit/fakegithub"
 )
 
@@ -161,5 +163,26 @@ func TestPublishResumes(t *testing.T) {
 	// before the failure.
 	if !strings.Contains(issues[4].Body, "Database schema (#1), Authentication (#2)") {
 		t.Fatalf("retry lost the links: %q", issues[4].Body)
+	}
+}
+
+// TestPublishAdoptsOrphans: GitHub creates an issue but its answer never
+// arrives (a timeout); the retry finds that issue and adopts it instead of
+// opening it a second time.
+func TestPublishAdoptsOrphans(t *testing.T) {
+	w := newWorld(t, publishScopes)
+	art := w.artifact(t, seed(t))
+	w.gh.Fail(fakegithub.Failure{Method: http.MethodPost, PathSuffix: "/issues", After: 1, Kind: fakegithub.FailSlow, Delay: 2 * time.Second})
+	resp := w.Do(http.MethodPost, "/api/github/publish", w.alice, publishBody(art.ID, 0, "alice/app", false))
+	if resp.Status != 502 {
+		t.Fatalf("timed-out publish: %d %s", resp.Status, resp.Body)
+	}
+	testkit.Eventually(t, 10*time.Second, func() bool { return len(w.gh.Issues("alice/app")) == 2 }, "GitHub to create the issue whose answer was lost")
+	resp = w.Do(http.MethodPost, "/api/github/publish", w.alice, publishBody(art.ID, 0, "alice/app", false))
+	var out publishOut
+	resp.JSON(t, &out)
+	issues := w.gh.Issues("alice/app")
+	if resp.Status != 201 || len(issues) != 12 || out.Issues[1].Number != 2 || out.CreatedCount != 11 {
+		t.Fatalf("retry: %d, GitHub has %d issues: %.400s", resp.Status, len(issues), resp.Body)
 	}
 }

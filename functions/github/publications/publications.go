@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -57,6 +58,11 @@ type Publication struct {
 	id    string
 	// Created are the issues created by earlier publishes, in order.
 	Created []Issue
+	// Resumed is true when an earlier publish of this version to this
+	// repository began, so GitHub may hold issues it created but could not
+	// record (a timeout after GitHub acted); Since is when it began.
+	Resumed bool
+	Since   time.Time
 }
 
 // Begin starts (or resumes) userID's publish of artifactID to repo, a
@@ -64,21 +70,22 @@ type Publication struct {
 func (s *Store) Begin(ctx context.Context, userID, artifactID, repo string, total int) (*Publication, error) {
 	// The record is committed first, so each created issue can be stored
 	// (and survive) on its own while the lock below is held.
-	if _, err := s.pool.Exec(ctx, `
+	tag, err := s.pool.Exec(ctx, `
 		INSERT INTO github_publications (user_id, artifact_id, repo, total) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (artifact_id, repo) DO NOTHING`, userID, artifactID, Repo(repo), total); err != nil {
+		ON CONFLICT (artifact_id, repo) DO NOTHING`, userID, artifactID, Repo(repo), total)
+	if err != nil {
 		return nil, internal(err)
 	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, internal(err)
 	}
-	p := &Publication{store: s, tx: tx}
+	p := &Publication{store: s, tx: tx, Resumed: tag.RowsAffected() == 0}
 	// FOR NO KEY UPDATE still lets other connections insert issues that
 	// reference the row (their foreign-key check takes KEY SHARE).
 	err = tx.QueryRow(ctx, `
-		SELECT id FROM github_publications WHERE artifact_id = $1 AND repo = $2 AND user_id = $3
-		FOR NO KEY UPDATE`, artifactID, Repo(repo), userID).Scan(&p.id)
+		SELECT id, created_at FROM github_publications WHERE artifact_id = $1 AND repo = $2 AND user_id = $3
+		FOR NO KEY UPDATE`, artifactID, Repo(repo), userID).Scan(&p.id, &p.Since)
 	if errors.Is(err, pgx.ErrNoRows) {
 		_ = tx.Rollback(ctx)
 		return nil, apperr.New(apperr.NotFound, "artifact not found")

@@ -263,12 +263,20 @@ func (f *Fake) listIssues(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	q := r.URL.Query()
 	f.mu.Lock()
 	out := make([]map[string]any, 0, len(repo.issues))
-	for i := len(repo.issues) - 1; i >= 0; i-- {
-		out = append(out, issueJSON(repo, repo.issues[i]))
+	for i := range repo.issues {
+		is := repo.issues[i]
+		if c := q.Get("creator"); c != "" && !strings.EqualFold(c, is.User) {
+			continue
+		}
+		out = append(out, issueJSON(repo, is))
 	}
 	f.mu.Unlock()
+	if q.Get("direction") != "asc" {
+		slices.Reverse(out)
+	}
 	writePage(w, r, out)
 }
 
