@@ -146,6 +146,10 @@ func TestGitHubSignInThroughBinary(t *testing.T) {
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("start: %d", resp.StatusCode)
 	}
+	// Least privilege: by default sign-in asks for nothing more.
+	if authz, _ := url.Parse(resp.Header.Get("Location")); authz.Query().Get("scope") != "read:user user:email" {
+		t.Fatalf("sign-in asks for scopes %q", authz.Query().Get("scope"))
+	}
 	ghResp, err := (&http.Client{CheckRedirect: client.CheckRedirect}).Get(resp.Header.Get("Location"))
 	if err != nil {
 		t.Fatal(err)

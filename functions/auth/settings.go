@@ -22,7 +22,7 @@ type settings struct {
 
 	GitHubClientID     string `envconfig:"GITHUB_CLIENT_ID"`
 	GitHubClientSecret string `envconfig:"GITHUB_CLIENT_SECRET" secret:"true"`
-	GitHubScopes       string `envconfig:"GITHUB_SCOPES" default:"repo workflow read:user user:email"`
+	GitHubScopes       string `envconfig:"GITHUB_SCOPES" default:"read:user user:email"`
 	GitHubWebURL       string `envconfig:"GITHUB_WEB_URL" default:"https://github.com"`
 	GitHubAPIURL       string `envconfig:"GITHUB_API_URL" default:"https://api.github.com"`
 	// PublicURL is the origin users reach the app at: the OAuth callback

@@ -1,7 +1,8 @@
 // Command stream is the streaming function: chatting with Claude over
 // server-sent events and WebSocket, with artifacts and resumable streams
 // (POST /api/chats/{id}/messages, GET /api/chats/{id}/events,
-// POST /api/chats/{id}/stop, GET /api/ws).
+// POST /api/chats/{id}/stop, GET /api/ws), and the live workflow runs of
+// a GitHub repository (GET /api/github/repos/{owner}/{repo}/runs/events).
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -17,13 +19,16 @@ import (
 	"github.com/archstudio/studio/functions/stream/generation"
 	"github.com/archstudio/studio/functions/stream/hub"
 	"github.com/archstudio/studio/functions/stream/model"
+	"github.com/archstudio/studio/functions/stream/runs"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/githubapi"
 	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
+	"github.com/archstudio/studio/shared/tokenvault"
 )
 
 type settings struct {
@@ -54,6 +59,12 @@ type settings struct {
 	WSSendBuffer       int           `envconfig:"STREAM_WS_SEND_BUFFER" default:"64"`
 	WSPingInterval     time.Duration `envconfig:"STREAM_WS_PING_INTERVAL" default:"30s"`
 	DemoDelay          time.Duration `envconfig:"STREAM_DEMO_DELAY" default:"40ms"`
+
+	// Workflow runs relayed from GitHub (functions/stream/runs).
+	GitHubAPIURL     string        `envconfig:"GITHUB_API_URL" default:"https://api.github.com"`
+	GitHubTimeout    time.Duration `envconfig:"GITHUB_TIMEOUT" default:"10s"`
+	RunsPollInterval time.Duration `envconfig:"STREAM_RUNS_POLL_INTERVAL" default:"5s"`
+	TokenKeys        string        `envconfig:"TOKEN_KEYS" secret:"true"`
 }
 
 // Validate checks the settings beyond their types.
@@ -91,6 +102,12 @@ func (s settings) Validate() error {
 		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
 			return fmt.Errorf("ALLOWED_ORIGINS: %q is not an origin like https://studio.example.com", o)
 		}
+	}
+	if u, err := url.Parse(s.GitHubAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("GITHUB_API_URL: %q is not an http(s) URL", s.GitHubAPIURL)
+	}
+	if s.RunsPollInterval < time.Second {
+		return errors.New("STREAM_RUNS_POLL_INTERVAL: must be at least 1s")
 	}
 	if s.RedisReaders < 1 || s.WSSendBuffer < 1 {
 		return errors.New("STREAM_REDIS_READERS and STREAM_WS_SEND_BUFFER must be at least 1")
@@ -141,11 +158,27 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	}
 	gens.SweepStale(ctx)
 
-	h := api.New(api.Deps{
+	keys, devKeys, err := tokenvault.KeysFor(cfg.TokenKeys, cfg.Production())
+	if err != nil {
+		return config.Invalid(err)
+	}
+	if devKeys {
+		logger.Warn("TOKEN_KEYS is unset: GitHub tokens are opened with the public development key")
+	}
+	sessions := session.NewStore(rdb, session.Config{})
+	relay := runs.New(runs.Deps{
+		Redis:        rdb,
+		Tokens:       tokenvault.NewRepository(pool, keys),
+		GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout},
+		Logger:       logger,
+		Config:       runs.Config{MinInterval: cfg.RunsPollInterval, Heartbeat: cfg.Heartbeat},
+		Authenticate: sessions.Middleware,
+	})
+	chat := api.New(api.Deps{
 		Generations:  gens,
 		Hub:          events,
 		Store:        store,
-		Authenticate: session.NewStore(rdb, session.Config{}).Middleware,
+		Authenticate: sessions.Middleware,
 		Logger:       logger,
 		Config: api.Config{
 			Heartbeat:      cfg.Heartbeat,
@@ -155,6 +188,10 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 			WSPingInterval: cfg.WSPingInterval,
 		},
 	})
+	// The runs relay has its own routes beside the chat streams.
+	h := http.NewServeMux()
+	h.Handle("/api/github/", relay.Handler())
+	h.Handle("/", chat)
 	err = bootstrap.Serve(ctx, logger, cfg.Base, h,
 		bootstrap.LongLived(),
 		bootstrap.OnShutdown(func() { gens.Drain(cfg.DrainTimeout) }))

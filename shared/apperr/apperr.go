@@ -26,6 +26,15 @@ const (
 	Upstream         Code = "upstream_error"
 	Unavailable      Code = "unavailable"
 	Internal         Code = "internal"
+	// GitHubScopeRequired: the user's GitHub token lacks a scope the call
+	// needs; Details name it ("scope") so the client can offer the upgrade.
+	GitHubScopeRequired Code = "github_scope_required"
+	// GitHubReauthRequired: GitHub no longer accepts the user's token (it
+	// was revoked); signing in with GitHub again fixes it.
+	GitHubReauthRequired Code = "github_reauth_required"
+	// GitHubSignInRequired: the user has no GitHub token at all (the
+	// development sign-in); GitHub features need a GitHub sign-in.
+	GitHubSignInRequired Code = "github_signin_required"
 )
 
 // Error is the error type every package returns when the failure has a

@@ -16,6 +16,10 @@ var statusByCode = map[Code]int{
 	Upstream:         http.StatusBadGateway,
 	Unavailable:      http.StatusServiceUnavailable,
 	Internal:         http.StatusInternalServerError,
+
+	GitHubScopeRequired:  http.StatusForbidden,
+	GitHubReauthRequired: http.StatusUnauthorized,
+	GitHubSignInRequired: http.StatusForbidden,
 }
 
 // Status maps a code to its HTTP status; unknown codes are 500.

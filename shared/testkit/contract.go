@@ -261,3 +261,12 @@ func checkLambdaContract(tb testing.TB, ev events.APIGatewayV2HTTPRequest, out e
 	}
 	CheckContract(tb, req, resp)
 }
+
+// Schema fails tb unless data keeps the contract's schema name (for
+// payloads no operation describes on its own, such as the runs events).
+func Schema(tb testing.TB, name string, data []byte) {
+	tb.Helper()
+	if err := contract(tb).ValidateSchema(name, data); err != nil {
+		tb.Errorf("testkit: API contract (shared/apispec/openapi.yaml): %s: %v", name, err)
+	}
+}

@@ -176,3 +176,20 @@ func (k *KeyRing) Open(userID string, s Sealed) ([]byte, error) {
 	}
 	return pt, nil
 }
+
+// KeysFor reads a TOKEN_KEYS value the way every function does: unset
+// outside production means the public development key (dev reports it, so
+// the caller can warn); unset in production is an error.
+func KeysFor(spec string, production bool) (ring *KeyRing, dev bool, err error) {
+	if strings.TrimSpace(spec) == "" {
+		if production {
+			return nil, false, errors.New("TOKEN_KEYS is required in production")
+		}
+		return DevelopmentKeys(), true, nil
+	}
+	ring, err = ParseKeys(spec)
+	if err != nil {
+		return nil, false, fmt.Errorf("TOKEN_KEYS: %w", err)
+	}
+	return ring, false, nil
+}

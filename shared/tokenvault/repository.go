@@ -14,6 +14,10 @@ import (
 // users, or a row removed).
 var ErrNoToken = errors.New("tokenvault: no token stored for this user")
 
+// ErrRevoked is returned for a token GitHub has refused (MarkInvalid);
+// only a new sign-in, which saves a new token, clears it.
+var ErrRevoked = errors.New("tokenvault: the stored token was refused by GitHub")
+
 // Execer is what Save writes through: a *pgxpool.Pool, or a pgx.Tx so the
 // token is stored in the same transaction as its user.
 type Execer interface {
@@ -55,7 +59,7 @@ func (r *Repository) Save(ctx context.Context, db Execer, userID string, token S
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (user_id) DO UPDATE
 		   SET key_id = EXCLUDED.key_id, encrypted_token = EXCLUDED.encrypted_token,
-		       nonce = EXCLUDED.nonce, scopes = EXCLUDED.scopes, updated_at = now()`,
+		       nonce = EXCLUDED.nonce, scopes = EXCLUDED.scopes, invalid_at = NULL, updated_at = now()`,
 		userID, s.KeyID, s.Ciphertext, s.Nonce, scopes)
 	if err != nil {
 		return fmt.Errorf("tokenvault: save: %w", err)
@@ -64,20 +68,25 @@ func (r *Repository) Save(ctx context.Context, db Execer, userID string, token S
 }
 
 // Token returns userID's decrypted token: ErrNoToken when none is stored,
-// ErrDecrypt when the stored one cannot be opened.
+// ErrRevoked when GitHub has refused it, ErrDecrypt when the stored one
+// cannot be opened.
 func (r *Repository) Token(ctx context.Context, userID string) (Token, error) {
 	var (
-		s      Sealed
-		scopes []string
+		s       Sealed
+		scopes  []string
+		revoked bool
 	)
 	err := r.pool.QueryRow(ctx,
-		`SELECT key_id, nonce, encrypted_token, scopes FROM encrypted_tokens WHERE user_id = $1`, userID).
-		Scan(&s.KeyID, &s.Nonce, &s.Ciphertext, &scopes)
+		`SELECT key_id, nonce, encrypted_token, scopes, invalid_at IS NOT NULL FROM encrypted_tokens WHERE user_id = $1`, userID).
+		Scan(&s.KeyID, &s.Nonce, &s.Ciphertext, &scopes, &revoked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Token{}, ErrNoToken
 	}
 	if err != nil {
 		return Token{}, fmt.Errorf("tokenvault: read: %w", err)
+	}
+	if revoked {
+		return Token{}, ErrRevoked
 	}
 	pt, err := r.keys.Open(userID, s)
 	if err != nil {
@@ -98,6 +107,31 @@ func (r *Repository) Scopes(ctx context.Context, userID string) ([]string, error
 		return nil, fmt.Errorf("tokenvault: scopes: %w", err)
 	}
 	return scopes, nil
+}
+
+// MarkInvalid records that GitHub refused userID's token (it answered
+// 401), so Token answers ErrRevoked until the user signs in again.
+func (r *Repository) MarkInvalid(ctx context.Context, userID string) error {
+	if _, err := r.pool.Exec(ctx,
+		`UPDATE encrypted_tokens SET invalid_at = now() WHERE user_id = $1 AND invalid_at IS NULL`, userID); err != nil {
+		return fmt.Errorf("tokenvault: mark invalid: %w", err)
+	}
+	return nil
+}
+
+// SetScopes records the scopes GitHub reports for userID's token (its
+// X-OAuth-Scopes header), which change when the user grants or revokes
+// them on GitHub.
+func (r *Repository) SetScopes(ctx context.Context, userID string, scopes []string) error {
+	if scopes == nil {
+		scopes = []string{}
+	}
+	if _, err := r.pool.Exec(ctx,
+		`UPDATE encrypted_tokens SET scopes = $2, updated_at = now() WHERE user_id = $1 AND scopes IS DISTINCT FROM $2`,
+		userID, scopes); err != nil {
+		return fmt.Errorf("tokenvault: set scopes: %w", err)
+	}
+	return nil
 }
 
 // RotateResult counts what a rotation did.

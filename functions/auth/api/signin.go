@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,12 +20,27 @@ import (
 	"github.com/archstudio/studio/shared/session"
 )
 
+// UpgradeScopes are the scopes a user may add to the sign-in's own
+// (GITHUB_SCOPES) with ?scope=…, when they first publish or dispatch:
+// public_repo or repo to create issues, workflow to start workflows.
+var UpgradeScopes = []string{"public_repo", "repo", "workflow"}
+
 // startGitHub sends the browser to GitHub's authorize page with a fresh
-// single-use state bound to this browser and a PKCE challenge.
+// single-use state bound to this browser and a PKCE challenge. Each
+// ?scope= (one of UpgradeScopes) is asked for besides the sign-in scopes.
 func (h *handler) startGitHub(w http.ResponseWriter, r *http.Request) error {
 	returnTo, err := checkReturnTo(r.URL.Query().Get("return_to"))
 	if err != nil {
 		return err
+	}
+	var extra []string
+	for _, v := range r.URL.Query()["scope"] {
+		for _, sc := range github.ParseScopes(v) {
+			if !slices.Contains(UpgradeScopes, sc) {
+				return apperr.InvalidField("scope", "must be one of %s", strings.Join(UpgradeScopes, ", "))
+			}
+			extra = append(extra, sc)
+		}
 	}
 	st, err := h.States.Begin(r.Context(), returnTo)
 	if err != nil {
@@ -31,7 +48,7 @@ func (h *handler) startGitHub(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, h.States.Cookie(st.Binding))
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, h.GitHub.AuthCodeURL(st.State, st.Verifier), http.StatusFound)
+	http.Redirect(w, r, h.GitHub.AuthCodeURL(st.State, st.Verifier, extra...), http.StatusFound)
 	return nil
 }
 
@@ -112,6 +129,12 @@ func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) error {
 		fail(errGitHubUnavailable, err)
 		return nil
 	}
+	// The scopes GitHub reports with the token (X-OAuth-Scopes) are what
+	// it honours; the code exchange's list is the fallback.
+	scopes := grant.Scopes
+	if profile.Scopes != nil {
+		scopes = profile.Scopes
+	}
 	var u users.User
 	err = pgx.BeginFunc(ctx, h.Pool, func(tx pgx.Tx) error {
 		var err error
@@ -121,7 +144,7 @@ func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return h.Tokens.Save(ctx, tx, u.ID, grant.Token, grant.Scopes)
+		return h.Tokens.Save(ctx, tx, u.ID, grant.Token, scopes)
 	})
 	if err != nil {
 		fail(errUnavailable, err)
@@ -132,7 +155,7 @@ func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	log.InfoContext(ctx, "signed in", slog.String("method", "github"), slog.String("user_id", u.ID),
-		slog.String("login", u.Login), slog.Any("scopes", grant.Scopes))
+		slog.String("login", u.Login), slog.Any("scopes", scopes))
 	http.Redirect(w, r, h.PublicURL+pending.ReturnTo, http.StatusFound)
 	return nil
 }

@@ -1,21 +1,23 @@
 // Package github is the auth function's client for GitHub: the OAuth web
 // flow with PKCE (golang.org/x/oauth2) and the signed-in user's profile
-// from the REST API. Both base URLs are configuration, so GitHub
-// Enterprise Server and the test fake work unchanged.
+// from the REST API (google/go-github, through shared/githubapi). Both
+// base URLs are configuration, so GitHub Enterprise Server and the test
+// fake work unchanged.
 package github
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	gogithub "github.com/google/go-github/v93/github"
 	"golang.org/x/oauth2"
 
+	"github.com/archstudio/studio/shared/githubapi"
 	"github.com/archstudio/studio/shared/tokenvault"
 )
 
@@ -70,9 +72,20 @@ func New(cfg Config) *Client {
 }
 
 // AuthCodeURL is where to send the browser: GitHub's authorize page for
-// state, with the PKCE S256 challenge of verifier.
-func (c *Client) AuthCodeURL(state, verifier string) string {
-	return c.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
+// state, with the PKCE S256 challenge of verifier, asking for the
+// configured scopes plus extra (the upgrade to publish or dispatch).
+func (c *Client) AuthCodeURL(state, verifier string, extra ...string) string {
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	if len(extra) > 0 {
+		scopes := append([]string(nil), c.oauth.Scopes...)
+		for _, s := range extra {
+			if !slices.Contains(scopes, s) {
+				scopes = append(scopes, s)
+			}
+		}
+		opts = append(opts, oauth2.SetAuthURLParam("scope", strings.Join(scopes, " ")))
+	}
+	return c.oauth.AuthCodeURL(state, opts...)
 }
 
 // Grant is what a successful code exchange yields.
@@ -113,17 +126,7 @@ func (c *Client) Exchange(ctx context.Context, code, verifier string) (Grant, er
 
 // ParseScopes reads GitHub's scope list ("repo,gist" in token answers,
 // "repo, gist" in X-OAuth-Scopes, spaces in configuration).
-func ParseScopes(s string) []string {
-	out := []string{}
-	seen := map[string]bool{}
-	for _, sc := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		if !seen[sc] {
-			seen[sc] = true
-			out = append(out, sc)
-		}
-	}
-	return out
-}
+func ParseScopes(s string) []string { return githubapi.ParseScopes(s) }
 
 // Profile is the GitHub account that signed in.
 type Profile struct {
@@ -134,6 +137,9 @@ type Profile struct {
 	// Email is the public profile email, else the primary verified one
 	// from /user/emails, else "".
 	Email string
+	// Scopes are the scopes GitHub reports for the token (X-OAuth-Scopes);
+	// nil when it did not say.
+	Scopes []string
 }
 
 // APIError is a non-2xx answer of the REST API.
@@ -147,78 +153,60 @@ func (e *APIError) Error() string {
 }
 
 // Profile fetches the token's owner, and their primary verified email
-// when the profile keeps it private.
+// when the profile keeps it private, through the project's one GitHub
+// client (shared/githubapi).
 func (c *Client) Profile(ctx context.Context, token tokenvault.Secret) (Profile, error) {
-	var u struct {
-		ID        int64   `json:"id"`
-		Login     string  `json:"login"`
-		Name      *string `json:"name"`
-		AvatarURL string  `json:"avatar_url"`
-		Email     *string `json:"email"`
-	}
-	if err := c.get(ctx, token, "/user", &u); err != nil {
+	gh, err := githubapi.NewClient(githubapi.Config{APIURL: c.api, Transport: c.http.Transport, Timeout: c.http.Timeout}, token)
+	if err != nil {
 		return Profile{}, err
 	}
-	if u.ID == 0 || u.Login == "" {
+	u, resp, err := gh.Users.Get(ctx, "")
+	if err != nil {
+		return Profile{}, apiError(err)
+	}
+	if u.GetID() == 0 || u.GetLogin() == "" {
 		return Profile{}, errors.New("github: /user answered without id or login")
 	}
-	p := Profile{ID: u.ID, Login: u.Login, AvatarURL: u.AvatarURL}
-	if u.Name != nil {
-		p.Name = *u.Name
+	p := Profile{ID: u.GetID(), Login: u.GetLogin(), Name: u.GetName(), AvatarURL: u.GetAvatarURL()}
+	if scopes, ok := githubapi.GrantedScopes(resp); ok {
+		p.Scopes = scopes
 	}
-	if u.Email != nil && *u.Email != "" {
-		p.Email = *u.Email
+	if e := u.GetEmail(); e != "" {
+		p.Email = e
 		return p, nil
 	}
-	var emails []struct {
-		Email    string `json:"email"`
-		Primary  bool   `json:"primary"`
-		Verified bool   `json:"verified"`
-	}
-	// Without the user:email scope GitHub answers 404; the account then
-	// simply has no email here.
-	if err := c.get(ctx, token, "/user/emails", &emails); err != nil {
+	emails, _, err := gh.Users.ListEmails(ctx, nil)
+	if err != nil {
+		// Without the user:email scope GitHub answers 404; the account
+		// then simply has no email here.
 		var ae *APIError
-		if errors.As(err, &ae) && (ae.Status == http.StatusNotFound || ae.Status == http.StatusForbidden) {
+		if errors.As(apiError(err), &ae) && (ae.Status == http.StatusNotFound || ae.Status == http.StatusForbidden) {
 			return p, nil
 		}
-		return Profile{}, err
+		return Profile{}, apiError(err)
 	}
 	for _, e := range emails {
-		if e.Primary && e.Verified {
-			p.Email = e.Email
+		if e.GetPrimary() && e.GetVerified() {
+			p.Email = e.GetEmail()
 		}
 	}
 	return p, nil
 }
 
-func (c *Client) get(ctx context.Context, token tokenvault.Secret, path string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.api+path, nil)
-	if err != nil {
-		return fmt.Errorf("github: %w", err)
+// apiError turns go-github's error for an HTTP answer into *APIError;
+// transport errors pass unchanged.
+func apiError(err error) error {
+	var er *gogithub.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		return &APIError{Status: er.Response.StatusCode, Message: er.Message}
 	}
-	req.Header.Set("Authorization", "Bearer "+token.Reveal())
-	req.Header.Set("Accept", "application/vnd.github+json")
-	req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
-	req.Header.Set("User-Agent", "ArchStudio")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("github: GET %s: %w", path, err)
+	var rl *gogithub.RateLimitError
+	if errors.As(err, &rl) && rl.Response != nil {
+		return &APIError{Status: rl.Response.StatusCode, Message: rl.Message}
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("github: GET %s: %w", path, err)
+	var ab *gogithub.AbuseRateLimitError
+	if errors.As(err, &ab) && ab.Response != nil {
+		return &APIError{Status: ab.Response.StatusCode, Message: ab.Message}
 	}
-	if resp.StatusCode/100 != 2 {
-		var e struct {
-			Message string `json:"message"`
-		}
-		_ = json.Unmarshal(body, &e)
-		return &APIError{Status: resp.StatusCode, Message: e.Message}
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("github: GET %s: %w", path, err)
-	}
-	return nil
+	return fmt.Errorf("github: %w", err)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/archstudio/studio/shared/samples"
 )
 
 // Demo is the development stand-in for Claude, used when no
@@ -65,6 +67,10 @@ func (d Demo) Stream(ctx context.Context, req Request, emit func(string)) (Usage
 }
 
 func demoReply(question string) string {
+	if strings.Contains(strings.ToLower(question), "roadmap") {
+		return "**Demo model** — no ANTHROPIC_API_KEY is set, so this is a canned roadmap, not Claude's. " +
+			"Open it and choose Publish to GitHub to preview its issues.\n\n" + samples.SampleRoadmap
+	}
 	q := strings.Join(strings.Fields(question), " ")
 	if utf8.RuneCountInString(q) > 80 {
 		q = string([]rune(q)[:80]) + "…"

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/archstudio/studio/functions/stream/artifact"
+	"github.com/archstudio/studio/shared/samples"
 )
 
 func TestFit(t *testing.T) {
@@ -78,5 +79,17 @@ func TestDemoStopsOnCancel(t *testing.T) {
 	})
 	if !errors.Is(err, stop) || n != 3 {
 		t.Fatalf("err %v after %d pieces", err, n)
+	}
+}
+
+// TestDemoRoadmap: asked for a roadmap, the demo model answers with the
+// publishable sample roadmap artifact.
+func TestDemoRoadmap(t *testing.T) {
+	var got strings.Builder
+	if _, err := (Demo{ChunkSize: 64}).Stream(context.Background(), Request{Turns: []Turn{{Text: "Plan a ROADMAP for this"}}}, func(s string) { got.WriteString(s) }); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(got.String(), samples.SampleRoadmap) {
+		t.Fatalf("reply %q", got.String())
 	}
 }

@@ -1,6 +1,10 @@
 package fakeanthropic
 
-import "time"
+import (
+	"time"
+
+	"github.com/archstudio/studio/shared/samples"
+)
 
 // DefaultReply is the scripted answer of the standalone fake: prose around
 // one artifact, so a browser test sees both kinds of event.
@@ -34,13 +38,17 @@ fetch("/api/auth/me").then(
 ` + "</antArtifact>\n\n" +
 	"Its script writes the greeting and then tries the studio's API, which a preview cannot reach."
 
+// RoadmapReply answers a prompt asking for a "roadmap" with a roadmap
+// artifact the studio can publish as GitHub issues.
+const RoadmapReply = "Here is a roadmap.\n\n" + samples.SampleRoadmap
+
 // DefaultScript streams DefaultReply, or HTMLPageReply to a prompt asking
 // for an "html page", in small pieces slowly enough (about six seconds in
 // all) that a person or a browser test can press stop.
 func DefaultScript() Script {
 	return Script{
 		Text:      DefaultReply,
-		Replies:   []Reply{{Trigger: "html page", Text: HTMLPageReply}},
+		Replies:   []Reply{{Trigger: "html page", Text: HTMLPageReply}, {Trigger: "roadmap", Text: RoadmapReply}},
 		ChunkSize: 12,
 		Delay:     100 * time.Millisecond,
 	}

@@ -13,7 +13,53 @@ import (
 //	POST /_fake/deny       {"deny":true|false}  deny or approve them
 //	POST /_fake/tokens     {"token","login","scopes":[…]}  register a token
 //	POST /_fake/apps       {"client_id","client_secret","callback_url"}
+//	POST /_fake/repos      Repo JSON            add or replace a repository
+//	GET  /_fake/issues?repo=owner/name          the issues created there
+//	GET  /_fake/runs?repo=owner/name            its workflow runs
+//	POST /_fake/runs       {"repo","id","status","conclusion"}  move a run
 func (f *Fake) registerAdmin(mux *http.ServeMux) {
+	mux.HandleFunc("POST /_fake/repos", func(w http.ResponseWriter, r *http.Request) {
+		var v Repo
+		if !decodeAdmin(w, r, &v) {
+			return
+		}
+		if v.Owner == "" || v.Name == "" {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "owner and name are required"})
+			return
+		}
+		f.AddRepo(v)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /_fake/issues", func(w http.ResponseWriter, r *http.Request) {
+		out := f.Issues(r.URL.Query().Get("repo"))
+		if out == nil {
+			out = []Issue{}
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+	mux.HandleFunc("GET /_fake/runs", func(w http.ResponseWriter, r *http.Request) {
+		out := f.Runs(r.URL.Query().Get("repo"))
+		if out == nil {
+			out = []Run{}
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+	mux.HandleFunc("POST /_fake/runs", func(w http.ResponseWriter, r *http.Request) {
+		var v struct {
+			Repo       string `json:"repo"`
+			ID         int64  `json:"id"`
+			Status     string `json:"status"`
+			Conclusion string `json:"conclusion"`
+		}
+		if !decodeAdmin(w, r, &v) {
+			return
+		}
+		if !f.SetRunStatus(v.Repo, v.ID, v.Status, v.Conclusion) {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such run"})
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("POST /_fake/users", func(w http.ResponseWriter, r *http.Request) {
 		var u User
 		if !decodeAdmin(w, r, &u) {

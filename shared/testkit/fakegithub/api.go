@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 )
 
 // apiError is the REST API's error body.
@@ -37,10 +36,12 @@ func (f *Fake) authenticate(w http.ResponseWriter, r *http.Request, docs string)
 	h.Set("X-OAuth-Scopes", strings.Join(info.scopes, ", "))
 	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
 	h.Set("X-GitHub-Api-Version-Selected", "2022-11-28")
-	h.Set("X-RateLimit-Limit", "5000")
-	h.Set("X-RateLimit-Remaining", "4999")
-	h.Set("X-RateLimit-Reset", itoa(time.Now().Add(time.Hour).Unix()))
-	h.Set("X-RateLimit-Resource", "core")
+	if !f.spend(w, r, strings.TrimSpace(token)) {
+		return nil, tokenInfo{}, false
+	}
+	if f.inject(w, r) {
+		return nil, tokenInfo{}, false
+	}
 	return u, info, true
 }
 

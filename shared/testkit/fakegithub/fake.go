@@ -90,6 +90,12 @@ type Fake struct {
 	nextID   int64
 	now      func() time.Time
 	mux      *http.ServeMux
+
+	repos    map[string]*Repo // by lower-case full name
+	used     map[string]int   // rate-limited requests per token this hour
+	limit    int
+	failures []Failure
+	runID    int64
 }
 
 // CodeLifetime is how long an authorization code can be exchanged, as on
@@ -105,6 +111,10 @@ func New() *Fake {
 		tokens: map[string]tokenInfo{},
 		nextID: 1000,
 		now:    time.Now,
+		repos:  map[string]*Repo{},
+		used:   map[string]int{},
+		limit:  5000,
+		runID:  9000000,
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /login/oauth/authorize", f.authorize)
@@ -112,6 +122,7 @@ func New() *Fake {
 	for _, prefix := range []string{"", "/api/v3"} {
 		mux.HandleFunc("GET "+prefix+"/user", f.user)
 		mux.HandleFunc("GET "+prefix+"/user/emails", f.emails)
+		f.registerRepos(mux, prefix)
 	}
 	f.registerAdmin(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

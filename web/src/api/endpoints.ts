@@ -6,14 +6,19 @@ import type {
   ArtifactVersionList,
   Chat,
   ChatList,
+  GitHubAccount,
+  GitHubRepoPage,
   Message,
   MessageList,
   Preferences,
   PreferencesPatch,
   Providers,
+  PublishRequest,
+  PublishResult,
   SessionList,
   Usage,
   User,
+  WorkflowRun,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -27,6 +32,28 @@ export const authApi = {
   sessions: () => api<SessionList>('/api/auth/sessions'),
   endSession: (id: string) => api(`/api/auth/sessions/${enc(id)}`, { method: 'DELETE' }),
   githubUrl: (returnTo: string) => `/api/auth/github?return_to=${enc(returnTo)}`,
+  /** GitHub's authorize page again, asking for extra scopes (publish: public_repo or repo; dispatch: workflow). */
+  githubUpgradeUrl: (scopes: string[], returnTo: string) =>
+    `/api/auth/github?${scopes.map((s) => `scope=${enc(s)}`).join('&')}&return_to=${enc(returnTo)}`,
+};
+
+// GitHub answers 401 github_reauth_required for a revoked GitHub token: that
+// is not the studio session ending, so those 401s stay quiet.
+export const githubApi = {
+  account: (signal?: AbortSignal) => api<GitHubAccount>('/api/github/account', { signal, quiet401: true }),
+  repos: (query: string, page = 1, signal?: AbortSignal) =>
+    api<GitHubRepoPage>(`/api/github/repos?${new URLSearchParams({ query, page: String(page) })}`, {
+      signal,
+      quiet401: true,
+    }),
+  publish: (req: PublishRequest, signal?: AbortSignal) =>
+    api<PublishResult>('/api/github/publish', { method: 'POST', body: req, signal, quiet401: true }),
+  runsEventsUrl: (repo: string) => `/api/github/repos/${repo.split('/').map(enc).join('/')}/runs/events`,
+  runs: (repo: string, signal?: AbortSignal) =>
+    api<{ runs: WorkflowRun[] }>(`/api/github/repos/${repo.split('/').map(enc).join('/')}/runs`, {
+      signal,
+      quiet401: true,
+    }),
 };
 
 export const chatsApi = {

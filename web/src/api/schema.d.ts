@@ -567,6 +567,149 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/github/account': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether the user can use GitHub from the studio, and with which scopes */
+    get: operations['getGitHubAccount'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/github/repos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A page of the repositories the user can push to
+     * @description GitHub's pagination passed through (100 a page, newest push first);
+     *     query keeps those whose owner/name contains it, so a page may hold
+     *     fewer matches than 100.
+     */
+    get: operations['listGitHubRepos'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/github/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Publish a roadmap artifact version as GitHub issues
+     * @description Splits the markdown at each `## Issue: <title>` heading; every issue
+     *     keeps its whole body, `**Priority:**` becomes a label, `**Dependencies:**`
+     *     link the issues this publish created, and `@claude` is appended unless
+     *     the body already ends with it. `dry_run` answers the issues exactly as
+     *     they would be created (no repository or GitHub needed). Publishing the
+     *     same version to the same repository again creates nothing (200); a
+     *     failure part-way keeps what was created (error details created/total)
+     *     and publishing again creates only the rest.
+     */
+    post: operations['publishRoadmap'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/github/repos/{owner}/{repo}/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The repository's owner (user or organisation). */
+        owner: components['parameters']['RepoOwner'];
+        /** @description The repository's name. */
+        repo: components['parameters']['RepoName'];
+      };
+      cookie?: never;
+    };
+    /** The repository's 30 most recent workflow runs */
+    get: operations['listWorkflowRuns'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/github/repos/{owner}/{repo}/runs/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The repository's owner (user or organisation). */
+        owner: components['parameters']['RepoOwner'];
+        /** @description The repository's name. */
+        repo: components['parameters']['RepoName'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The repository's runs now and at every change, as server-sent events
+     * @description Each event is named `runs` and its data is a RunsSnapshot. One poller
+     *     per repository, shared by every subscriber on every instance, asks
+     *     GitHub with conditional requests at GitHub's X-Poll-Interval (or
+     *     STREAM_RUNS_POLL_INTERVAL), slower when the rate limit runs low.
+     */
+    get: operations['followWorkflowRuns'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/github/repos/{owner}/{repo}/workflows/{id}/dispatches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The repository's owner (user or organisation). */
+        owner: components['parameters']['RepoOwner'];
+        /** @description The repository's name. */
+        repo: components['parameters']['RepoName'];
+        /** @description The workflow's id or file name (claude.yml). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a workflow on a branch or tag, with inputs
+     * @description Needs the workflow scope besides public_repo or repo.
+     */
+    post: operations['dispatchWorkflow'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -587,7 +730,10 @@ export interface components {
       | 'quota_exceeded'
       | 'upstream_error'
       | 'unavailable'
-      | 'internal';
+      | 'internal'
+      | 'github_scope_required'
+      | 'github_reauth_required'
+      | 'github_signin_required';
     /** @description Every client error. */
     Error: {
       error: components['schemas']['ErrorDetail'];
@@ -614,6 +760,114 @@ export interface components {
        * @description quota_exceeded only; the next 00:00 UTC.
        */
       resets_at?: string;
+      /** @description github_scope_required only; the GitHub scope to ask for. */
+      scope?: string;
+      /** @description github_scope_required only; any of these scopes will do. */
+      accepted?: string[];
+      /**
+       * Format: date-time
+       * @description rate_limited by GitHub; when its limit resets.
+       */
+      reset_at?: string;
+      /** @description A publish that failed part-way; how many of its issues exist. */
+      created?: number;
+      /** @description A publish that failed part-way; how many issues the roadmap has. */
+      total?: number;
+    };
+    GitHubAccount: {
+      /** @description The user signed in with GitHub and the token is usable. */
+      connected: boolean;
+      /** @description GitHub refused the token; sign in with GitHub again. */
+      revoked: boolean;
+      scopes: string[];
+      /** @description The token has public_repo or repo. */
+      can_publish: boolean;
+      /** @description The token also has workflow. */
+      can_dispatch: boolean;
+    };
+    GitHubRepo: {
+      full_name: string;
+      private: boolean;
+      html_url: string;
+      default_branch: string;
+      description: string;
+    };
+    GitHubRepoPage: {
+      repos: components['schemas']['GitHubRepo'][];
+      /** @description 0 when there is none. */
+      next_page: number;
+      prev_page: number;
+      last_page: number;
+    };
+    PublishRequest: {
+      /**
+       * Format: uuid
+       * @description Any version of the artifact.
+       */
+      artifact_id: string;
+      /** @description The version to publish; 0 means artifact_id's own. */
+      version?: number;
+      /** @description owner/name; may be empty for a dry run. */
+      repo?: string;
+      /** @description Append @claude (default true). */
+      mention_claude?: boolean;
+      labels?: string[] | null;
+      dry_run?: boolean;
+    };
+    PublishedIssue: {
+      position: number;
+      title: string;
+      body: string;
+      labels: string[];
+      /** @description Positions of the issues it links. */
+      depends_on: number[];
+      /** @description Once created. */
+      number?: number;
+      /** @description Once created. */
+      url?: string;
+      /** @description Created by this request. */
+      created: boolean;
+    };
+    PublishResult: {
+      dry_run: boolean;
+      repo: string;
+      /** Format: uuid */
+      artifact_id: string;
+      version: number;
+      issues: components['schemas']['PublishedIssue'][];
+      created_count: number;
+    };
+    WorkflowRun: {
+      id: number;
+      name: string;
+      /** @description GitHub's display title. */
+      title: string;
+      /** @description queued, in_progress, completed, … */
+      status: string;
+      /** @description success, failure, … ("" until completed) */
+      conclusion: string;
+      branch: string;
+      event: string;
+      /** @description The issue that started the run, for issue events. */
+      issue?: string;
+      url: string;
+      run_number: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    WorkflowRuns: {
+      runs: components['schemas']['WorkflowRun'][];
+    };
+    /** @description The data of a `runs` event of GET /api/github/repos/{owner}/{repo}/runs/events. */
+    RunsSnapshot: {
+      repo: string;
+      runs: components['schemas']['WorkflowRun'][];
+    };
+    DispatchRequest: {
+      ref: string;
+      inputs?: Record<string, never>;
     };
     Health: {
       /** @enum {string} */
@@ -994,6 +1248,33 @@ export interface components {
     };
   };
   responses: {
+    /**
+     * @description unauthenticated (no studio session), or github_reauth_required: GitHub
+     *     refused the user's token (it was revoked), which is now marked invalid
+     *     until the user signs in with GitHub again.
+     */
+    GitHubUnauthenticated: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
+    /**
+     * @description github_signin_required (the user signed in without GitHub),
+     *     github_scope_required (with `scope`, and `accepted` when any of several
+     *     will do; the SPA offers the upgrade), or forbidden (GitHub refused
+     *     access to the named repository).
+     */
+    GitHubForbidden: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
     /** @description invalid_argument; `field` names the offending field when there is one. */
     BadRequest: {
       headers: {
@@ -1071,7 +1352,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description upstream_error (the model provider failed). */
+    /** @description upstream_error (the model provider or GitHub failed, or did not answer in time). */
     Upstream: {
       headers: {
         [name: string]: unknown;
@@ -1101,6 +1382,10 @@ export interface components {
     };
   };
   parameters: {
+    /** @description The repository's owner (user or organisation). */
+    RepoOwner: string;
+    /** @description The repository's name. */
+    RepoName: string;
     /** @description The chat. */
     ChatID: string;
     /** @description The artifact version. */
@@ -1211,6 +1496,12 @@ export interface operations {
       query?: {
         /** @description A path on this site to land on after sign-in (default /chats). */
         return_to?: string;
+        /**
+         * @description Scopes to ask for besides the sign-in's own (read:user user:email):
+         *     the upgrade the studio offers when publishing (public_repo or repo)
+         *     or dispatching (workflow) first needs them. Repeatable.
+         */
+        scope?: ('public_repo' | 'repo' | 'workflow')[];
       };
       header?: never;
       path?: never;
@@ -2019,6 +2310,199 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       500: components['responses']['Internal'];
       503: components['responses']['Unavailable'];
+    };
+  };
+  getGitHubAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GitHubAccount'];
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+    };
+  };
+  listGitHubRepos: {
+    parameters: {
+      query?: {
+        query?: string;
+        page?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GitHubRepoPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['GitHubUnauthenticated'];
+      403: components['responses']['GitHubForbidden'];
+      429: components['responses']['RateLimited'];
+      502: components['responses']['Upstream'];
+    };
+  };
+  publishRoadmap: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublishRequest'];
+      };
+    };
+    responses: {
+      /** @description A dry run, or a publish that created nothing new. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublishResult'];
+        };
+      };
+      /** @description Issues were created. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublishResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['GitHubUnauthenticated'];
+      403: components['responses']['GitHubForbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      429: components['responses']['RateLimited'];
+      502: components['responses']['Upstream'];
+    };
+  };
+  listWorkflowRuns: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The repository's owner (user or organisation). */
+        owner: components['parameters']['RepoOwner'];
+        /** @description The repository's name. */
+        repo: components['parameters']['RepoName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The runs, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkflowRuns'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['GitHubUnauthenticated'];
+      403: components['responses']['GitHubForbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['RateLimited'];
+      502: components['responses']['Upstream'];
+    };
+  };
+  followWorkflowRuns: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The repository's owner (user or organisation). */
+        owner: components['parameters']['RepoOwner'];
+        /** @description The repository's name. */
+        repo: components['parameters']['RepoName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The events. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['GitHubUnauthenticated'];
+      403: components['responses']['GitHubForbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['RateLimited'];
+      502: components['responses']['Upstream'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  dispatchWorkflow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The repository's owner (user or organisation). */
+        owner: components['parameters']['RepoOwner'];
+        /** @description The repository's name. */
+        repo: components['parameters']['RepoName'];
+        /** @description The workflow's id or file name (claude.yml). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DispatchRequest'];
+      };
+    };
+    responses: {
+      /** @description GitHub accepted the dispatch. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            status: 'dispatched';
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['GitHubUnauthenticated'];
+      403: components['responses']['GitHubForbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      429: components['responses']['RateLimited'];
+      502: components['responses']['Upstream'];
     };
   };
 }

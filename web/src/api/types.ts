@@ -52,3 +52,12 @@ void eventTypesMatch;
 export type StreamEvent = {
   [K in StreamEventType]: { type: K; id: string; data: StreamEventMap[K] };
 }[StreamEventType];
+
+/** GET /api/github/account: whether GitHub can be used, and with which scopes. */
+export type GitHubAccount = Schemas['GitHubAccount'];
+export type GitHubRepo = Schemas['GitHubRepo'];
+export type GitHubRepoPage = Schemas['GitHubRepoPage'];
+export type PublishRequest = Schemas['PublishRequest'];
+export type PublishedIssue = Schemas['PublishedIssue'];
+export type PublishResult = Schemas['PublishResult'];
+export type WorkflowRun = Schemas['WorkflowRun'];

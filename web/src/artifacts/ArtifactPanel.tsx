@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { artifactsApi } from '../api/endpoints';
 import type { Artifact } from '../api/types';
 import type { LiveArtifact } from './liveArtifact';
@@ -6,6 +6,9 @@ import { ErrorBoundary } from '../components/ErrorBoundary';
 import { IconCheck, IconClose, IconCopy, IconDownload } from '../components/icons';
 import { artifactTypeLabel, downloadName, hasPreview } from './artifactTags';
 import { ArtifactRenderer, type ArtifactViewMode, type RenderableArtifact } from './ArtifactRenderer';
+import { hasIssueSections } from '../github/roadmap';
+
+const PublishDialog = lazy(() => import('../github/PublishDialog'));
 
 interface Props {
   chatId: string;
@@ -36,6 +39,7 @@ export default function ArtifactPanel({ chatId, artifact, all, onSelect, onClose
   const [pickedVersion, setPickedVersion] = useState<number | null>(null);
   const [userMode, setUserMode] = useState<ArtifactViewMode | null>(null);
   const [copied, setCopied] = useState(false);
+  const [publishing, setPublishing] = useState(false);
   const headingId = useId();
   const tabsId = useId();
   const selectId = useId();
@@ -187,6 +191,11 @@ export default function ArtifactPanel({ chatId, artifact, all, onSelect, onClose
             </div>
           )}
           <span className="toolbar-spacer" />
+          {shown.id && !shown.streaming && shown.type === 'text/markdown' && hasIssueSections(shown.content) && (
+            <button type="button" className="btn ghost small" onClick={() => setPublishing(true)}>
+              Publish to GitHub
+            </button>
+          )}
           <button type="button" className="btn ghost small" onClick={copy} disabled={!shown.content}>
             {copied ? <IconCheck /> : <IconCopy />} {copied ? 'Copied' : 'Copy'}
           </button>
@@ -214,6 +223,11 @@ export default function ArtifactPanel({ chatId, artifact, all, onSelect, onClose
           <ArtifactRenderer artifact={shown} mode={mode} />
         </ErrorBoundary>
       </div>
+      {publishing && shown.id && (
+        <Suspense fallback={null}>
+          <PublishDialog artifactId={shown.id} version={shown.version} onClose={() => setPublishing(false)} />
+        </Suspense>
+      )}
     </aside>
   );
 }
