@@ -18,6 +18,7 @@ import (
 	"github.com/archstudio/studio/functions/stream/generation"
 	"github.com/archstudio/studio/functions/stream/hub"
 	"github.com/archstudio/studio/functions/stream/model"
+	"github.com/archstudio/studio/functions/stream/voice"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
@@ -34,6 +35,7 @@ type settings struct {
 	config.Redis
 	quota.Settings
 	config.Models
+	voice.Config
 
 	AnthropicAPIKey      string        `envconfig:"ANTHROPIC_API_KEY" secret:"true"`
 	AnthropicBaseURL     string        `envconfig:"ANTHROPIC_BASE_URL"`
@@ -67,6 +69,9 @@ func (s settings) Validate() error {
 		return err
 	}
 	if _, err := s.Settings.Limits(); err != nil {
+		return err
+	}
+	if err := s.Config.Check(); err != nil {
 		return err
 	}
 	if s.Production() && s.AnthropicAPIKey == "" {
@@ -125,12 +130,15 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	store := chatstore.New(pool)
 	events := hub.New(rdb, hub.Options{TTL: cfg.EventsTTL, MaxLen: cfg.EventsMaxLen, Readers: readers, Logger: logger})
 	defer events.Close()
+	quotas := quota.New(pool, rdb, quota.Options{Defaults: limits})
+	prefStore := prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: cfg.DefaultModel, Models: cfg.AllowedModels})
+	stt, tts := cfg.Config.Build(cfg.Production(), logger)
 	gens := generation.New(generation.Deps{
 		Store:  store,
-		Quota:  quota.New(pool, rdb, quota.Options{Defaults: limits}),
+		Quota:  quotas,
 		Hub:    events,
 		Model:  chooseModel(cfg, logger),
-		Prefs:  prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: cfg.DefaultModel, Models: cfg.AllowedModels}),
+		Prefs:  prefStore,
 		Logger: logger,
 		Config: generation.Config{
 			MaxTokens:     cfg.AnthropicMaxTokens,
@@ -148,9 +156,11 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	sweepStale(ctx, store, cfg.GenerationTimeout, logger)
 
 	h := api.New(api.Deps{
-		Generations:  gens,
-		Hub:          events,
-		Store:        store,
+		Generations: gens,
+		Hub:         events,
+		Store:       store,
+		Voice: voice.New(voice.Deps{STT: stt, TTS: tts, Usage: quotas, Prefs: prefStore, Logger: logger,
+			MaxUtterance: cfg.MaxUtterance, MaxBytes: cfg.MaxUtteranceBytes}),
 		Authenticate: session.NewStore(rdb, session.Config{}).Middleware,
 		Logger:       logger,
 		Config: api.Config{
