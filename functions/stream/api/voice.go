@@ -21,6 +21,8 @@ import (
 //	        frames of the recording, {"type":"audio_end"} (or audio_cancel)
 //	server: {"type":"transcript","text","seconds"} or a voice_error
 //	client: {"type":"send",…,"speak":true} speaks the reply;
+//	        {"type":"speak","chat_id","enabled":true,"last_event_id"} speaks
+//	        a reply followed elsewhere (SSE) after that event;
 //	        {"type":"speak","chat_id","enabled":false} stops speaking it
 //	server: {"type":"speech","chat_id","seq","text","mime","seconds","audio"}
 //	        per sentence in order, then {"type":"speech_end","chat_id",…}
@@ -46,13 +48,15 @@ func (c *wsConn) voiceCommand(cmd command) bool {
 	case "audio_start":
 		if c.h.d.Voice == nil {
 			c.typedErrorFrame(typeVoiceError, cmd.ChatID, apperr.New(apperr.Unavailable, "voice input needs a configured speech service"))
+			c.utt = voice.Dropped()
 			return true
 		}
 		u, err := c.h.d.Voice.Start(c.user.ID, cmd.MIME)
 		if err != nil {
 			c.typedErrorFrame(typeVoiceError, cmd.ChatID, err)
-			return true
 		}
+		// A refused utterance's audio frames are dropped quietly: the
+		// client has its one error.
 		c.utt = u
 	case "audio_cancel":
 		c.utt = nil
@@ -92,8 +96,24 @@ func (c *wsConn) voiceCommand(cmd command) bool {
 			c.typedErrorFrame(typeVoiceError, cmd.ChatID, apperr.InvalidField("chat_id", "must be a UUID"))
 			return true
 		}
-		if cmd.Enabled == nil || *cmd.Enabled {
-			c.typedErrorFrame(typeVoiceError, cmd.ChatID, apperr.InvalidField("enabled", "only false (stop speaking) is supported; ask for speech with send's speak"))
+		if cmd.Enabled == nil {
+			c.typedErrorFrame(typeVoiceError, cmd.ChatID, apperr.InvalidField("enabled", "is required"))
+			return true
+		}
+		if *cmd.Enabled {
+			// Speak a reply another transport (SSE) shows: its speech only,
+			// from after last_event_id (the reply's message_start).
+			if cmd.LastEventID != "" && !hub.ValidID(cmd.LastEventID) {
+				c.typedErrorFrame(typeVoiceError, cmd.ChatID, apperr.InvalidField("last_event_id", "is not an event id"))
+				return true
+			}
+			ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+			defer cancel()
+			if _, err := c.h.d.Store.GetChat(ctx, c.user.ID, cmd.ChatID); err != nil {
+				c.typedErrorFrame(typeVoiceError, cmd.ChatID, err)
+				return true
+			}
+			c.follow(cmd.ChatID, cmd.LastEventID, followMode{speech: true})
 			return true
 		}
 		var sp *voice.Speaker

@@ -153,7 +153,7 @@ func (c *wsConn) run(cmd command) {
 			c.errorFrame(cmd.ChatID, err)
 			return
 		}
-		c.follow(cmd.ChatID, "", cmd.Speak)
+		c.follow(cmd.ChatID, "", followMode{events: true, speech: cmd.Speak})
 	case "stop":
 		if err := c.h.d.Generations.Stop(ctx, c.user, cmd.ChatID); err != nil {
 			c.errorFrame(cmd.ChatID, err)
@@ -167,7 +167,7 @@ func (c *wsConn) run(cmd command) {
 			c.errorFrame(cmd.ChatID, err)
 			return
 		}
-		c.follow(cmd.ChatID, cmd.LastEventID, false)
+		c.follow(cmd.ChatID, cmd.LastEventID, followMode{events: true})
 	}
 }
 
@@ -177,9 +177,13 @@ type followed struct {
 	speaker *voice.Speaker
 }
 
+// followMode says what following a chat sends: its events, the reply's
+// speech (voice.go), or both.
+type followMode struct{ events, speech bool }
+
 // follow queues chat's events after id, replacing an earlier follow of
-// the same chat, and speaks the reply when speak is set.
-func (c *wsConn) follow(chatID, after string, speak bool) {
+// the same chat.
+func (c *wsConn) follow(chatID, after string, m followMode) {
 	c.mu.Lock()
 	if f, ok := c.chats[chatID]; ok {
 		f.stop()
@@ -208,7 +212,7 @@ func (c *wsConn) follow(chatID, after string, speak bool) {
 			c.mu.Unlock()
 		}()
 		var sp *voice.Speaker
-		if speak {
+		if m.speech {
 			// Before subscribing: no event of the reply is missed.
 			sp = c.speaker(ctx, chatID)
 			c.mu.Lock()
@@ -222,7 +226,9 @@ func (c *wsConn) follow(chatID, after string, speak bool) {
 		for n := range follow(ctx, c.h.d.Hub.Subscribe(chatID, after)) {
 			switch {
 			case n.err == nil:
-				c.enqueue(eventFrame(chatID, n.e))
+				if m.events {
+					c.enqueue(eventFrame(chatID, n.e))
+				}
 				if sp != nil {
 					sp.Event(n.e.Type, n.e.Data)
 				}

@@ -26,14 +26,15 @@ type Utterance struct {
 }
 
 // Start begins an utterance of the given MIME type (what MediaRecorder
-// reports, e.g. "audio/webm;codecs=opus").
+// reports, e.g. "audio/webm;codecs=opus"). A refused one comes back
+// Dropped with the reason.
 func (s *Service) Start(userID, mimeType string) (*Utterance, error) {
 	if s.d.STT == nil {
-		return nil, apperr.New(apperr.Unavailable, "voice input needs a configured speech service (STT_BASE_URL); use the browser's speech recognition or type")
+		return Dropped(), apperr.New(apperr.Unavailable, "voice input needs a configured speech service (STT_BASE_URL); use the browser's speech recognition or type")
 	}
 	base, _, err := mime.ParseMediaType(mimeType)
 	if err != nil || !slices.Contains(acceptedFormats, strings.ToLower(base)) {
-		return nil, apperr.InvalidField("mime", "must be an audio type the speech service reads: %s", strings.Join(acceptedFormats, ", "))
+		return Dropped(), apperr.InvalidField("mime", "must be an audio type the speech service reads: %s", strings.Join(acceptedFormats, ", "))
 	}
 	return &Utterance{s: s, user: userID, mime: mimeType, started: time.Now()}, nil
 }
@@ -66,6 +67,10 @@ func (u *Utterance) limit(size int, elapsed time.Duration) error {
 func (u *Utterance) tooLong() error {
 	return apperr.New(apperr.TooLarge, "the recording is over %s; it was dropped — speak in shorter turns", u.s.d.MaxUtterance)
 }
+
+// Dropped returns an utterance refused at its start: its audio is
+// ignored, since the client has its one error already.
+func Dropped() *Utterance { return &Utterance{failed: true} }
 
 // Failed reports whether the audio was dropped.
 func (u *Utterance) Failed() bool { return u.failed }

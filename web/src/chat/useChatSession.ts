@@ -40,6 +40,8 @@ export function bannerFromError(e: unknown): Banner {
 interface Callbacks {
   /** Called after a reply finished (refresh usage and the chat list). */
   onReplyFinished?: () => void;
+  /** Sees every event of a reply as it streams (voice speaks it). */
+  onStreamEvent?: (event: StreamEvent) => void;
 }
 
 export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatSession {
@@ -70,7 +72,9 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
       const result = await start({
         signal: ctrl.signal,
         onEvent: (event: StreamEvent) => {
-          if (!ctrl.signal.aborted) dispatch({ type: 'event', event });
+          if (ctrl.signal.aborted) return;
+          dispatch({ type: 'event', event });
+          cbRef.current.onStreamEvent?.(event);
         },
         onReconnecting: () => dispatch({ type: 'reconnecting' }),
         onReconnected: () => dispatch({ type: 'reconnected' }),
