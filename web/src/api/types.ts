@@ -70,6 +70,7 @@ export interface Artifact {
 
 export type Theme = 'system' | 'light' | 'dark';
 export type InputMode = 'keyboard' | 'push_to_talk' | 'hands_free';
+export type VoiceProvider = 'auto' | 'browser' | 'server';
 
 export interface Preferences {
   schema_version: number;
@@ -80,6 +81,8 @@ export interface Preferences {
     voice: string;
     speaking_rate: number;
     auto_speak: boolean;
+    input_provider?: VoiceProvider;
+    output_provider?: VoiceProvider;
   };
   github: {
     default_repo: string;
@@ -92,6 +95,9 @@ export interface UsageDay {
   date: string;
   api_calls: number;
   tokens_used: number;
+  /** Seconds of audio the server transcribed and spoke. */
+  audio_in_seconds?: number;
+  audio_out_seconds?: number;
 }
 
 export interface Usage {

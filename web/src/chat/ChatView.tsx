@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { chatsApi } from '../api/endpoints';
-import type { Chat } from '../api/types';
+import type { Chat, StreamEvent } from '../api/types';
 import { useUsage } from '../components/AppContexts';
 import { IconFile } from '../components/icons';
 import { Spinner } from '../components/Spinner';
@@ -14,6 +14,8 @@ import { MessageItem } from './MessageItem';
 import { takePendingMessage } from './pendingSend';
 import { isUntitled, titleFrom } from './title';
 import { useChatSession } from './useChatSession';
+import { useVoice } from '../voice/useVoice';
+import { VoiceControls } from '../voice/VoiceControls';
 
 const ArtifactPanel = lazy(() => import('../artifacts/ArtifactPanel'));
 
@@ -46,7 +48,8 @@ function ChatViewFor({ chatId }: { chatId: string }) {
       .catch(() => undefined);
   }, [chatId, refreshUsage, upsert]);
 
-  const session = useChatSession(chatId, { onReplyFinished });
+  const voiceEvents = useRef<(ev: StreamEvent) => void>(() => undefined);
+  const session = useChatSession(chatId, { onReplyFinished, onStreamEvent: (ev) => voiceEvents.current(ev) });
   const { state } = session;
   const streaming = isStreaming(state);
 
@@ -71,6 +74,9 @@ function ChatViewFor({ chatId }: { chatId: string }) {
     },
     [chatId, sessionSend, upsert],
   );
+
+  const voice = useVoice({ chatId, streaming, send, stop: session.stop });
+  voiceEvents.current = voice.onStreamEvent;
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -193,6 +199,8 @@ function ChatViewFor({ chatId }: { chatId: string }) {
             stopping={state.phase === 'stopping'}
             disabled={state.phase === 'loading'}
             autoFocus
+            accessory={<VoiceControls voice={voice} />}
+            draft={voice.draft}
           />
           <div className="visually-hidden" role="status" aria-live="polite">
             {phaseAnnouncements[state.phase] ?? ''}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { IconSend, IconStop } from '../components/icons';
 
 export const MAX_MESSAGE = 32_000;
@@ -11,11 +11,31 @@ interface Props {
   disabled?: boolean;
   autoFocus?: boolean;
   placeholder?: string;
+  /** Extra controls beside Send (voice). */
+  accessory?: ReactNode;
+  /** Text to put in the box for editing (a transcript); a new seq puts it again. */
+  draft?: { text: string; seq: number } | null;
 }
 
-export function Composer({ onSend, onStop, streaming, stopping, disabled, autoFocus, placeholder }: Props) {
+export function Composer({
+  onSend,
+  onStop,
+  streaming,
+  stopping,
+  disabled,
+  autoFocus,
+  placeholder,
+  accessory,
+  draft,
+}: Props) {
   const [text, setText] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (!draft) return;
+    setText((cur) => (cur.trim() ? `${cur.trimEnd()} ${draft.text}` : draft.text));
+    ref.current?.focus();
+  }, [draft]);
   const hintId = useId();
   const inputId = useId();
 
@@ -72,6 +92,7 @@ export function Composer({ onSend, onStop, streaming, stopping, disabled, autoFo
             ? `Too long: ${text.length.toLocaleString()} of ${MAX_MESSAGE.toLocaleString()} characters.`
             : 'Enter to send, Shift+Enter for a new line'}
         </span>
+        {accessory}
         {streaming ? (
           <button type="button" className="btn danger" onClick={onStop} disabled={stopping}>
             <IconStop /> {stopping ? 'Stopping…' : 'Stop'}
