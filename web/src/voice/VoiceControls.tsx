@@ -33,10 +33,13 @@ export function VoiceControls({ voice }: { voice: Voice }) {
         aria-pressed={voice.state === 'listening' && !voice.handsFree}
         onPointerDown={(e) => {
           e.preventDefault();
+          // Captured, the press lasts until release even if the layout
+          // moves the button from under the pointer.
+          e.currentTarget.setPointerCapture?.(e.pointerId);
           voice.pressStart();
         }}
         onPointerUp={voice.pressEnd}
-        onPointerLeave={() => voice.state === 'listening' && voice.pressEnd()}
+        onPointerCancel={voice.pressEnd}
         onKeyDown={(e) => {
           if ((e.key === 'Enter' || e.key === ' ') && !e.repeat) {
             e.preventDefault();

@@ -2,7 +2,8 @@
 // audio thread by an AudioWorklet (energy-worklet.js). Speech starts after
 // a short run of frames well above the room's noise floor, and ends after
 // a longer run below it.
-import workletUrl from './energy-worklet.js?url';
+// no-inline: a data: URL would be refused by the studio's CSP (script-src 'self').
+import workletUrl from './energy-worklet.js?url&no-inline';
 
 export interface VadOptions {
   onSpeechStart: () => void;
