@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,33 +48,91 @@ func testWAV(seconds float64) []byte {
 	return append(h, make([]byte, n)...)
 }
 
-// speak sends an utterance as a browser would: audio_start, binary chunks,
-// audio_end.
-func (w *wsClient) speak(t *testing.T, mime string, audio []byte, chunk int) {
-	t.Helper()
-	w.command(t, map[string]any{"type": "audio_start", "mime": mime})
+// connectTB opens a WebSocket for a test or benchmark.
+func connectTB(tb testing.TB, fn *testkit.Function, cookie *http.Cookie) *wsClient {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws://fn/api/ws", &websocket.DialOptions{HTTPClient: fn.Client,
+		HTTPHeader: http.Header{"Origin": {origin}, "Cookie": {cookie.Name + "=" + cookie.Value}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.CloseNow() })
+	c.SetReadLimit(1 << 30)
+	w := &wsClient{c: c, frames: make(chan map[string]any, 4096)}
+	go func() {
+		defer close(w.frames)
+		for {
+			_, data, err := c.Read(context.Background())
+			if err != nil {
+				w.err = err
+				return
+			}
+			f, err := decodeFrame(data)
+			if err != nil {
+				w.err = err
+				return
+			}
+			w.frames <- f
+		}
+	}()
+	return w
+}
+
+func (w *wsClient) commandTB(tb testing.TB, cmd map[string]any) {
+	tb.Helper()
+	b, _ := json.Marshal(cmd)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := w.c.Write(ctx, websocket.MessageText, b); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// speakTB sends an utterance as a browser would: audio_start, binary
+// chunks, audio_end.
+func (w *wsClient) speakTB(tb testing.TB, mime string, audio []byte, chunk int) {
+	tb.Helper()
+	w.commandTB(tb, map[string]any{"type": "audio_start", "mime": mime})
 	for i := 0; i < len(audio); i += chunk {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		err := w.c.Write(ctx, websocket.MessageBinary, audio[i:min(i+chunk, len(audio))])
 		cancel()
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	w.command(t, map[string]any{"type": "audio_end"})
+	w.commandTB(tb, map[string]any{"type": "audio_end"})
 }
 
-// nextOf returns the next frame of one of types, skipping others.
-func (w *wsClient) nextOf(t *testing.T, types ...string) map[string]any {
+func (w *wsClient) speak(t *testing.T, mime string, audio []byte, chunk int) {
 	t.Helper()
+	w.speakTB(t, mime, audio, chunk)
+}
+
+// nextOfTB returns the next frame of one of types, skipping others.
+func (w *wsClient) nextOfTB(tb testing.TB, types ...string) map[string]any {
+	tb.Helper()
+	timeout := time.After(10 * time.Second)
 	for {
-		f := w.next(t)
-		for _, typ := range types {
-			if f["type"] == typ {
+		select {
+		case f, ok := <-w.frames:
+			if !ok {
+				tb.Fatalf("connection closed: %v", w.err)
+			}
+			if slices.Contains(types, f["type"].(string)) {
 				return f
 			}
+		case <-timeout:
+			tb.Fatalf("no %v frame within 10s", types)
 		}
 	}
+}
+
+func (w *wsClient) nextOf(t *testing.T, types ...string) map[string]any {
+	t.Helper()
+	return w.nextOfTB(t, types...)
 }
 
 func TestVoiceTranscript(t *testing.T) {
