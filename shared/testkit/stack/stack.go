@@ -56,10 +56,10 @@ type Stack struct {
 	AnthropicURL string
 	// Speech is the fake speech service (STT and TTS); its request log is
 	// at SpeechURL/_fake/requests.
-	Speech    *fakespeech.Fake
-	SpeechURL string
-	DatabaseURL  string
-	RedisURL     string
+	Speech      *fakespeech.Fake
+	SpeechURL   string
+	DatabaseURL string
+	RedisURL    string
 
 	router  *exec.Cmd
 	exited  chan struct{}
