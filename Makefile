@@ -70,11 +70,12 @@ bench:
 	@# RSS never shrinks, so memory benchmarks measure one fresh round each.
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench Memory -benchtime 1x ./functions/stream/
 
-## lint: gofmt, go vet and staticcheck
+## lint: gofmt, go vet, staticcheck and the SPA's ESLint
 lint:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@go vet $(PACKAGES)
 	@go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PACKAGES)
+	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run lint:eslint
 
 clean:
 	rm -rf $(BIN) web/dist

@@ -4,7 +4,7 @@ import react from '@vitejs/plugin-react';
 import { visualizer } from 'rollup-plugin-visualizer';
 
 // The API lives on the same origin in production (the Go router serves
-// web/dist); during `npm run dev` we proxy /api to it (or to dev/mock-server).
+// web/dist); during `npm run dev` we proxy /api to the stack `make run` serves.
 const apiTarget = process.env.API_TARGET ?? 'http://localhost:8080';
 
 export default defineConfig({

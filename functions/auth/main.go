@@ -7,10 +7,9 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/archstudio/studio/functions/auth/authapi"
+	"github.com/archstudio/studio/functions/auth/api"
 	"github.com/archstudio/studio/functions/auth/github"
 	"github.com/archstudio/studio/functions/auth/loginstate"
-	"github.com/archstudio/studio/functions/auth/users"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
@@ -19,18 +18,15 @@ import (
 	"github.com/archstudio/studio/shared/tokenvault"
 )
 
-func main() { bootstrap.Main("auth", run) }
+func main() { bootstrap.Function("auth", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	keys, err := tokenKeys(cfg, logger)
 	if err != nil {
 		return config.Invalid(err)
 	}
-	origins, _ := cfg.Origins() // checked by Validate
+	origins, _ := cfg.Origins()             // checked by Validate
+	limits, _ := cfg.LimitSettings.Limits() // checked by Validate
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
@@ -53,7 +49,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	} else if cfg.devSignIn() {
 		logger.Warn("GitHub sign-in is not configured (GITHUB_CLIENT_ID unset): development sign-in is enabled")
 	}
-	h := authapi.New(authapi.Deps{
+	h := api.New(api.Deps{
 		Pool:           pool,
 		Sessions:       session.NewStore(rdb, cfg.Config),
 		States:         loginstate.New(rdb, loginstate.TTL),
@@ -63,7 +59,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		SignInLimiter:  limiter,
 		PublicURL:      cfg.PublicURL,
 		AllowedOrigins: origins,
-		DefaultLimits:  users.Limits{DailyCalls: cfg.DailyCallLimit, DailyTokens: cfg.DailyTokenLimit},
+		DefaultLimits:  limits,
 	})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

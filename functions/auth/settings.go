@@ -9,6 +9,7 @@ import (
 
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/cors"
+	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
 )
 
@@ -31,8 +32,7 @@ type settings struct {
 	// newest first.
 	TokenKeys string `envconfig:"TOKEN_KEYS" secret:"true"`
 
-	DailyCallLimit  int64 `envconfig:"DAILY_CALL_LIMIT" default:"200"`
-	DailyTokenLimit int64 `envconfig:"DAILY_TOKEN_LIMIT" default:"2000000"`
+	quota.LimitSettings
 
 	SignInRateLimit  uint64        `envconfig:"SIGNIN_RATE_LIMIT" default:"20"`
 	SignInRateWindow time.Duration `envconfig:"SIGNIN_RATE_WINDOW" default:"1m"`
@@ -70,8 +70,8 @@ func (s settings) Validate() error {
 			return fmt.Errorf("%s: %q is not an http(s) URL", name, v)
 		}
 	}
-	if s.DailyCallLimit < 0 || s.DailyTokenLimit < 0 {
-		return errors.New("DAILY_CALL_LIMIT and DAILY_TOKEN_LIMIT must not be negative")
+	if _, err := s.LimitSettings.Limits(); err != nil {
+		return err
 	}
 	if s.SignInRateLimit == 0 || s.SignInRateWindow < time.Millisecond {
 		return errors.New("SIGNIN_RATE_LIMIT must be positive and SIGNIN_RATE_WINDOW at least 1ms")

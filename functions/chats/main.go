@@ -5,7 +5,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/archstudio/studio/functions/chats/chats"
+	"github.com/archstudio/studio/functions/chats/api"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
@@ -19,19 +19,15 @@ type settings struct {
 	config.Redis
 }
 
-func main() { bootstrap.Main("chats", run) }
+func main() { bootstrap.Function("chats", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
 	}
 	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
-	h := sessions.Middleware(chats.New(chats.Deps{Store: chatstore.New(pool)}))
+	h := api.New(api.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

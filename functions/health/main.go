@@ -10,8 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/archstudio/studio/functions/health/api"
 	"github.com/archstudio/studio/functions/health/business"
-	"github.com/archstudio/studio/functions/health/health"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
@@ -27,13 +27,9 @@ type settings struct {
 	MetricsToken string `envconfig:"METRICS_TOKEN" secret:"true"`
 }
 
-func main() { bootstrap.Main("health", run) }
+func main() { bootstrap.Function("health", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
@@ -45,11 +41,11 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		reg.MustRegister(business.New(pool, time.Now))
 		metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	}
-	h := health.New(health.Deps{
+	h := api.New(api.Deps{
 		Metrics:      metrics,
 		MetricsToken: cfg.MetricsToken,
 		Timeout:      cfg.CheckTimeout,
-		Checks: []health.Check{
+		Checks: []api.Check{
 			{Name: "postgres", Probe: pool.Ping},
 			{Name: "redis", Probe: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
 		},

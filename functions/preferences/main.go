@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/archstudio/studio/functions/preferences/preferences"
+	"github.com/archstudio/studio/functions/preferences/api"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
@@ -36,13 +36,9 @@ func (s settings) Validate() error {
 	return nil
 }
 
-func main() { bootstrap.Main("preferences", run) }
+func main() { bootstrap.Function("preferences", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
@@ -54,6 +50,6 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		CacheTTL:     cfg.CacheTTL,
 	})
 	sessions := session.NewStore(rdb, session.Config{})
-	h := sessions.Middleware(preferences.New(preferences.Deps{Store: store}))
+	h := api.New(api.Deps{Store: store, Authenticate: sessions.Middleware})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/archstudio/studio/functions/retention/retention"
+	"github.com/archstudio/studio/functions/retention/api"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
 	"github.com/archstudio/studio/shared/prefs"
 )
 
@@ -42,24 +42,20 @@ func (s settings) Validate() error {
 	return nil
 }
 
-func main() { bootstrap.Main("retention", run) }
+func main() { bootstrap.Function("retention", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
+	pool, err := backend.OpenPostgres(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	job := retention.NewJob(retention.Deps{
+	job := api.NewJob(api.Deps{
 		Store:       chatstore.New(pool),
 		DefaultDays: cfg.DefaultDays,
 		BatchSize:   cfg.BatchSize,
 		MaxDuration: cfg.MaxDuration,
 		Token:       cfg.Token,
 	})
-	return bootstrap.Serve(ctx, logger, cfg.Base, retention.New(job), bootstrap.ScheduledJob(job.Scheduled))
+	return bootstrap.Serve(ctx, logger, cfg.Base, api.New(job), bootstrap.ScheduledJob(job.Scheduled))
 }

@@ -104,7 +104,7 @@ func rss(b *testing.B, pid int) int64 {
 func settledRSS(b *testing.B, pid int) int64 {
 	prev := rss(b, pid)
 	for i := 0; i < 20; i++ {
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond) // polling: stable means unchanged over an interval
 		cur := rss(b, pid)
 		if cur == prev {
 			return cur

@@ -166,7 +166,8 @@ func openSSE(resp *http.Response) *sseStream {
 	return s
 }
 
-// next returns the next event, failing the test after timeout.
+// next returns the next event, failing the test after timeout. Each
+// event must keep the API contract.
 func (s *sseStream) next(t testing.TB, timeout time.Duration) event {
 	t.Helper()
 	select {
@@ -174,6 +175,7 @@ func (s *sseStream) next(t testing.TB, timeout time.Duration) event {
 		if !ok {
 			t.Fatalf("stream ended: %v", s.err)
 		}
+		testkit.StreamEvent(t, e.Type, []byte(e.Raw))
 		return e
 	case <-time.After(timeout):
 		t.Fatalf("no event within %v", timeout)
@@ -192,6 +194,7 @@ func (s *sseStream) rest(t testing.TB, timeout time.Duration) []event {
 			if !ok {
 				return out
 			}
+			testkit.StreamEvent(t, e.Type, []byte(e.Raw))
 			out = append(out, e)
 			if e.Type == "done" {
 				return out

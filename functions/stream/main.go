@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/archstudio/studio/functions/stream/api"
@@ -25,7 +24,6 @@ import (
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/quota"
-	"github.com/archstudio/studio/shared/redisconn"
 	"github.com/archstudio/studio/shared/session"
 )
 
@@ -33,7 +31,7 @@ type settings struct {
 	config.Base
 	config.Postgres
 	config.Redis
-	quota.Settings
+	quota.LimitSettings
 	config.Models
 	voice.Config
 
@@ -68,7 +66,7 @@ func (s settings) Validate() error {
 	if err := s.Models.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.Settings.Limits(); err != nil {
+	if _, err := s.LimitSettings.Limits(); err != nil {
 		return err
 	}
 	if err := s.Config.Check(); err != nil {
@@ -105,14 +103,10 @@ func (s settings) Validate() error {
 	return nil
 }
 
-func main() { bootstrap.Main("stream", run) }
+func main() { bootstrap.Function("stream", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
-	limits, _ := cfg.Settings.Limits()
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
+	limits, _ := cfg.LimitSettings.Limits()
 
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
@@ -121,7 +115,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	defer closeBackend()
 	// Each chat being watched holds one connection in a blocking read, so
 	// the readers get a pool of their own.
-	readers, err := redisconn.Open(withPoolSize(cfg.RedisURL, cfg.RedisReaders))
+	readers, err := backend.OpenRedisPool(cfg.RedisURL, cfg.RedisReaders)
 	if err != nil {
 		return err
 	}
@@ -153,7 +147,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err := gens.Listen(listenCtx); err != nil {
 		logger.Warn("stream: stop requests from other instances unavailable until Redis answers", slog.Any("error", err))
 	}
-	sweepStale(ctx, store, cfg.GenerationTimeout, logger)
+	gens.SweepStale(ctx)
 
 	h := api.New(api.Deps{
 		Generations: gens,
@@ -198,30 +192,4 @@ func chooseModel(cfg settings, logger *slog.Logger) model.Model {
 		IdleTimeout: cfg.AnthropicIdleTimeout,
 		Logger:      logger,
 	})
-}
-
-// sweepStale marks as interrupted the replies left streaming by a process
-// that died: none can still be running after the generation timeout.
-func sweepStale(ctx context.Context, store *chatstore.Store, timeout time.Duration, logger *slog.Logger) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	n, err := store.InterruptStale(ctx, time.Now().Add(-timeout-time.Minute))
-	switch {
-	case err != nil:
-		logger.Warn("stream: sweep stale replies", slog.Any("error", err))
-	case n > 0:
-		logger.Info("stream: marked stale replies interrupted", slog.Int64("count", n))
-	}
-}
-
-// withPoolSize sets go-redis's pool_size option in a Redis URL.
-func withPoolSize(raw string, n int) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw // redisconn.Open reports the bad URL
-	}
-	q := u.Query()
-	q.Set("pool_size", strconv.Itoa(n))
-	u.RawQuery = q.Encode()
-	return u.String()
 }

@@ -71,24 +71,20 @@ func startRouter(t *testing.T, s *stack, extra ...string) string {
 			t.Logf("router output:\n%s", logs.String())
 		}
 	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if resp, err := http.Post("http://"+addr+"/api/chats/00000000-0000-0000-0000-000000000000/stop", "application/json", nil); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusUnauthorized {
-				return "http://" + addr
-			}
-		}
+	testkit.Eventually(t, 20*time.Second, func() bool {
 		select {
 		case <-done:
 			t.Fatalf("router exited:\n%s", logs.String())
 		default:
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("router not serving the stream function after 20 s:\n%s", logs.String())
+		resp, err := http.Post("http://"+addr+"/api/chats/00000000-0000-0000-0000-000000000000/stop", "application/json", nil)
+		if err != nil {
+			return false
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusUnauthorized
+	}, "the router serves the stream function")
+	return "http://" + addr
 }
 
 // TestThroughRouter streams a reply through the router over TCP: deltas
@@ -154,12 +150,18 @@ func TestThroughRouter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var f map[string]any
-		json.Unmarshal(data, &f)
-		if f["type"] == "delta" {
-			got.WriteString(f["text"].(string))
+		testkit.WSFrame(t, data)
+		var f struct {
+			Type string
+			Data struct{ Text string }
 		}
-		if f["type"] == "done" {
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatal(err)
+		}
+		if f.Type == "delta" {
+			got.WriteString(f.Data.Text)
+		}
+		if f.Type == "done" {
 			break
 		}
 	}

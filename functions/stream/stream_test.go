@@ -297,13 +297,8 @@ func TestGracefulShutdownSavesPartial(t *testing.T) {
 		t.Fatalf("done %v", last(events).Data)
 	}
 	// The process exits once the reply is saved.
-	deadline := time.Now().Add(10 * time.Second)
-	for fn.Cmd.Process.Signal(syscall.Signal(0)) == nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the process did not exit after draining")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.Eventually(t, 10*time.Second, func() bool { return fn.Cmd.Process.Signal(syscall.Signal(0)) != nil },
+		"the process exited after draining")
 	msgs := s.messages(userID, chatID)
 	a := msgs[len(msgs)-1]
 	if a.Status != "interrupted" || a.Content == "" || a.Content != text(events) {
@@ -374,8 +369,8 @@ func TestTwoUsersAtOnce(t *testing.T) {
 		return fakeanthropic.Script{Text: "echo: " + msgs[len(msgs)-1].Text, ChunkSize: 2, Delay: 15 * time.Millisecond}
 	}
 	a, b := s.start(), s.start()
-	_, aliceChat, alice := s.user("alice")
-	_, bobChat, bob := s.user("bob")
+	aliceID, aliceChat, alice := s.user("alice")
+	bobID, bobChat, bob := s.user("bob")
 	var wg sync.WaitGroup
 	results := map[string]string{}
 	var mu sync.Mutex
@@ -394,7 +389,10 @@ func TestTwoUsersAtOnce(t *testing.T) {
 			mu.Unlock()
 		}()
 	}
-	time.Sleep(100 * time.Millisecond)
+	// Both replies have begun (their assistant messages exist).
+	testkit.Eventually(t, 10*time.Second, func() bool {
+		return len(s.messages(aliceID, aliceChat)) >= 2 && len(s.messages(bobID, bobChat)) >= 2
+	}, "both replies begun")
 	// Bob cannot read or stop Alice's chat: it does not exist for him.
 	for _, req := range []struct{ method, path string }{
 		{http.MethodGet, "/api/chats/" + aliceChat + "/events"},

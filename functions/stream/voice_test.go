@@ -121,6 +121,8 @@ func (w *wsClient) nextOfTB(tb testing.TB, types ...string) map[string]any {
 			if !ok {
 				tb.Fatalf("connection closed: %v", w.err)
 			}
+			raw, _ := json.Marshal(f)
+			testkit.WSFrame(tb, raw)
 			if slices.Contains(types, f["type"].(string)) {
 				return f
 			}

@@ -105,6 +105,7 @@ func (w *wsClient) command(t *testing.T, cmd map[string]any) {
 	}
 }
 
+// next returns the next frame, which must keep the API contract.
 func (w *wsClient) next(t *testing.T) map[string]any {
 	t.Helper()
 	select {
@@ -112,6 +113,8 @@ func (w *wsClient) next(t *testing.T) map[string]any {
 		if !ok {
 			t.Fatalf("connection closed: %v", w.err)
 		}
+		raw, _ := json.Marshal(f) // decodeFrame refused repeated keys, so nothing is lost
+		testkit.WSFrame(t, raw)
 		return f
 	case <-time.After(10 * time.Second):
 		t.Fatal("no frame within 10s")
@@ -132,11 +135,17 @@ func (w *wsClient) untilDone(t *testing.T) []map[string]any {
 	}
 }
 
+// dataOf is an event frame's data.
+func dataOf(f map[string]any) map[string]any {
+	d, _ := f["data"].(map[string]any)
+	return d
+}
+
 func frameText(frames []map[string]any) string {
 	var b strings.Builder
 	for _, f := range frames {
 		if f["type"] == "delta" {
-			b.WriteString(f["text"].(string))
+			b.WriteString(f["data"].(map[string]any)["text"].(string))
 		}
 	}
 	return b.String()
@@ -180,7 +189,7 @@ func TestWebSocketSendResumeStop(t *testing.T) {
 	w := connect(t, a, cookie)
 	w.command(t, map[string]any{"type": "send", "chat_id": chatID, "content": "Count"})
 	first := w.next(t)
-	if first["type"] != "message_start" || first["chat_id"] != chatID || first["event_id"] == "" || first["assistant_message_id"] == "" {
+	if first["type"] != "message_start" || first["chat_id"] != chatID || first["event_id"] == "" || dataOf(first)["assistant_message_id"] == "" {
 		t.Fatalf("first frame %v", first)
 	}
 	var got []map[string]any
@@ -197,7 +206,7 @@ func TestWebSocketSendResumeStop(t *testing.T) {
 	if frameText(all) != strings.Join(reply, "") {
 		t.Fatalf("text %q", frameText(all))
 	}
-	if rest[len(rest)-1]["status"] != "complete" {
+	if dataOf(rest[len(rest)-1])["status"] != "complete" {
 		t.Fatalf("done %v", rest[len(rest)-1])
 	}
 
@@ -210,7 +219,7 @@ func TestWebSocketSendResumeStop(t *testing.T) {
 	}
 	w2.command(t, map[string]any{"type": "stop", "chat_id": chatID})
 	frames := w2.untilDone(t)
-	if frames[len(frames)-1]["status"] != "stopped" {
+	if dataOf(frames[len(frames)-1])["status"] != "stopped" {
 		t.Fatalf("done %v", frames[len(frames)-1])
 	}
 	msgs := s.messages(userID, chatID)
@@ -251,7 +260,9 @@ func TestWebSocketKeepAliveAndDeadClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dead.CloseNow()
-	time.Sleep(1200 * time.Millisecond)
+	// Several pings go by before the server gives up on the silent client.
+	testkit.Eventually(t, 10*time.Second, func() bool { return strings.Contains(fn.Logs(), "ping timeout") },
+		"the server dropped the silent client")
 
 	alive.command(t, map[string]any{"type": "send", "chat_id": chatID, "content": "still there?"})
 	if frameText(alive.untilDone(t)) != "pong" {
@@ -290,7 +301,8 @@ func TestWebSocketSlowReaderDropped(t *testing.T) {
 	if err := slow.Write(context.Background(), websocket.MessageText, b); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	testkit.Eventually(t, 10*time.Second, func() bool { return s.rdb.XLen(context.Background(), "stream:"+chatID+":events").Val() > 0 },
+		"the reply has begun")
 	fast.command(t, map[string]any{"type": "resume", "chat_id": chatID})
 	frames := fast.untilDone(t)
 	t.Logf("fast reader done after %v", time.Since(started))

@@ -6,11 +6,11 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/archstudio/studio/functions/telemetry/clienterrors"
+	"github.com/archstudio/studio/functions/telemetry/api"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/ratelimit"
-	"github.com/archstudio/studio/shared/redisconn"
 )
 
 type settings struct {
@@ -19,14 +19,10 @@ type settings struct {
 	ReportsPerMinute uint64 `envconfig:"CLIENT_ERRORS_PER_MINUTE" default:"20"`
 }
 
-func main() { bootstrap.Main("telemetry", run) }
+func main() { bootstrap.Function("telemetry", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
-	rdb, err := redisconn.Open(cfg.RedisURL)
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
+	rdb, err := backend.OpenRedis(cfg.RedisURL)
 	if err != nil {
 		return err
 	}
@@ -35,5 +31,5 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return bootstrap.Serve(ctx, logger, cfg.Base, clienterrors.New(clienterrors.Deps{Limiter: store}))
+	return bootstrap.Serve(ctx, logger, cfg.Base, api.New(api.Deps{Limiter: store}))
 }

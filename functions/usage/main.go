@@ -5,7 +5,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/archstudio/studio/functions/usage/usage"
+	"github.com/archstudio/studio/functions/usage/api"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
@@ -17,7 +17,7 @@ type settings struct {
 	config.Base
 	config.Postgres
 	config.Redis
-	quota.Settings
+	quota.LimitSettings
 }
 
 // Validate runs the shared checks and refuses negative default limits.
@@ -25,25 +25,21 @@ func (s settings) Validate() error {
 	if err := s.Base.Validate(); err != nil {
 		return err
 	}
-	_, err := s.Settings.Limits()
+	_, err := s.LimitSettings.Limits()
 	return err
 }
 
-func main() { bootstrap.Main("usage", run) }
+func main() { bootstrap.Function("usage", run) }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	var cfg settings
-	if err := bootstrap.LoadConfig(logger, &cfg); err != nil {
-		return err
-	}
-	limits, _ := cfg.Settings.Limits() // checked by Validate
+func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
+	limits, _ := cfg.LimitSettings.Limits() // checked by Validate
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
 		return err
 	}
 	defer closeBackend()
 	sessions := session.NewStore(rdb, session.Config{})
-	h := usage.New(usage.Deps{
+	h := api.New(api.Deps{
 		Usage:        quota.New(pool, rdb, quota.Options{Defaults: limits}),
 		Authenticate: sessions.Middleware,
 	})

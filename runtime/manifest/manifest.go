@@ -112,13 +112,13 @@ func Parse(raw []byte, functionsDir string) (*Manifest, error) {
 var validName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 
 // Validate checks names, targets, routes and schedules, and that no two
-// functions claim the same route and no schedule path is public.
+// functions claim the same route, no two routes overlap without one being
+// more specific, and no schedule path is public.
 func (m *Manifest) Validate() error {
 	if len(m.Functions) == 0 {
 		return errors.New("no functions")
 	}
 	names := map[string]bool{}
-	seen := map[string]string{}
 	var all []Route
 	for _, f := range m.Functions {
 		if !validName.MatchString(f.Name) {
@@ -145,10 +145,6 @@ func (m *Manifest) Validate() error {
 			if err != nil {
 				return fmt.Errorf("function %q: %w", f.Name, err)
 			}
-			if other, dup := seen[r.key()]; dup {
-				return fmt.Errorf("function %q: route %q is already %s's", f.Name, spec, other)
-			}
-			seen[r.key()] = f.Name
 			r.Function = f.Name
 			all = append(all, r)
 		}
@@ -164,15 +160,17 @@ func (m *Manifest) Validate() error {
 			}
 		}
 	}
+	table, err := newTable(all)
+	if err != nil {
+		return err
+	}
 	for _, f := range m.Functions {
 		if f.Schedule == nil {
 			continue
 		}
-		for _, r := range all {
-			if r.Matches("POST", f.Schedule.Path) {
-				return fmt.Errorf("function %q: schedule path %s would be public through route %q of %s",
-					f.Name, f.Schedule.Path, r.Spec, r.Function)
-			}
+		if r, ok := table.Match("POST", f.Schedule.Path); ok {
+			return fmt.Errorf("function %q: schedule path %s would be public through route %q of %s",
+				f.Name, f.Schedule.Path, r.Spec, r.Function)
 		}
 	}
 	return nil
@@ -180,14 +178,14 @@ func (m *Manifest) Validate() error {
 
 // Table returns the routing table of every function's routes.
 func (m *Manifest) Table() *Table {
-	t := &Table{}
+	var routes []Route
 	for _, f := range m.Functions {
 		for _, spec := range f.Routes {
 			r, _ := ParseRoute(spec) // validated
 			r.Function = f.Name
-			t.routes = append(t.routes, r)
+			routes = append(routes, r)
 		}
 	}
-	t.sort()
+	t, _ := newTable(routes) // validated
 	return t
 }

@@ -2,23 +2,29 @@ package manifest
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 )
 
 // Route is one public request pattern: an optional method list and a path
-// pattern matched segment by segment as a prefix, where "*" stands for
-// exactly one non-empty segment.
+// that matches as a prefix, segment by segment, where a "{name}" segment
+// (or "*") stands for exactly one non-empty segment.
 //
-//	"/api/chats"                   every method, /api/chats and below
-//	"POST /api/chats/*/messages"   POST to /api/chats/{id}/messages and below
-//	"GET,DELETE /api/x"            GET (and HEAD) or DELETE
+//	"/api/chats"                        every method, /api/chats and below
+//	"POST /api/chats/{id}/messages"     POST to /api/chats/{id}/messages and below
+//	"GET,DELETE /api/x"                 GET (and HEAD) or DELETE
 //
-// When several routes match, the most specific wins: more segments first,
-// then literal segments over "*" from the left, then a method list over
-// none. So "/api/chats/*/artifacts" beats "/api/chats", and a GET of
+// Each route becomes net/http.ServeMux patterns (the path itself and the
+// path with a trailing slash, for "and below"), and the ServeMux decides
+// which route serves a request: the most specific one, that is, the one
+// whose pattern matches a strict subset of the other's requests. So
+// "/api/chats/{id}/artifacts" beats "/api/chats", and a GET of
 // /api/chats/{id}/messages skips the POST-only route and lands on
-// "/api/chats".
+// "/api/chats". Two routes that overlap without one being more specific
+// are refused when the manifest loads.
 type Route struct {
 	Spec     string
 	Function string
@@ -56,15 +62,26 @@ func ParseRoute(spec string) (Route, error) {
 		return r, fmt.Errorf("route %q: a route for / would hide the web app", spec)
 	}
 	r.Segments = strings.Split(trimmed, "/")
-	for _, s := range r.Segments {
+	for i, s := range r.Segments {
 		if s == "" || s == "." || s == ".." {
 			return r, fmt.Errorf("route %q: empty or dot segment", spec)
 		}
-		if strings.Contains(s, "*") && s != "*" {
-			return r, fmt.Errorf("route %q: '*' must be a whole segment", spec)
+		if s == "*" || isWildcard(s) {
+			r.Segments[i] = "*"
+			continue
+		}
+		if strings.ContainsAny(s, "*{}") {
+			return r, fmt.Errorf("route %q: '*' or {name} must be a whole segment", spec)
 		}
 	}
 	return r, nil
+}
+
+// isWildcard reports whether s is a ServeMux wildcard segment "{name}".
+func isWildcard(s string) bool {
+	name, ok := strings.CutPrefix(s, "{")
+	name, ok2 := strings.CutSuffix(name, "}")
+	return ok && ok2 && name != "" && !strings.ContainsAny(name, "{}.")
 }
 
 // key identifies routes that would always match the same requests.
@@ -72,62 +89,83 @@ func (r Route) key() string {
 	return strings.Join(r.Methods, ",") + " /" + strings.Join(r.Segments, "/")
 }
 
-// Matches reports whether a request with method and (clean) path is r's.
-func (r Route) Matches(method, path string) bool {
-	if len(r.Methods) > 0 && !slices.Contains(r.Methods, method) &&
-		!(method == "HEAD" && slices.Contains(r.Methods, "GET")) {
-		return false
-	}
-	rest := strings.TrimPrefix(path, "/")
-	for _, want := range r.Segments {
-		seg, tail, _ := strings.Cut(rest, "/")
-		if seg == "" || (want != "*" && want != seg) {
-			return false
-		}
-		rest = tail
-	}
-	return true
-}
-
-// moreSpecific orders a before b when a must be tried first.
-func moreSpecific(a, b Route) int {
-	if len(a.Segments) != len(b.Segments) {
-		return len(b.Segments) - len(a.Segments)
-	}
-	for i := range a.Segments {
-		aw, bw := a.Segments[i] == "*", b.Segments[i] == "*"
-		if aw != bw {
-			if aw {
-				return 1
-			}
-			return -1
+// patterns are r's ServeMux patterns: per method, the path and everything
+// below it.
+func (r Route) patterns() []string {
+	segs := slices.Clone(r.Segments)
+	for i, s := range segs {
+		if s == "*" {
+			segs[i] = fmt.Sprintf("{s%d}", i)
 		}
 	}
-	if (len(a.Methods) > 0) != (len(b.Methods) > 0) {
-		if len(a.Methods) > 0 {
-			return -1
-		}
-		return 1
+	path := "/" + strings.Join(segs, "/")
+	methods := r.Methods
+	if len(methods) == 0 {
+		methods = []string{""}
 	}
-	return strings.Compare(a.Spec, b.Spec)
+	var out []string
+	for _, m := range methods {
+		p := strings.TrimSpace(m + " " + path)
+		out = append(out, p, p+"/")
+	}
+	return out
 }
 
 // Table finds the function serving a request.
 type Table struct {
 	routes []Route
+	mux    *http.ServeMux
 }
 
-func (t *Table) sort() { slices.SortStableFunc(t.routes, moreSpecific) }
+// routeIndex is what the table's ServeMux holds for each pattern: the
+// route's place in routes. It is never served.
+type routeIndex int
 
-// Match returns the most specific route for method and path.
-func (t *Table) Match(method, path string) (Route, bool) {
-	for _, r := range t.routes {
-		if r.Matches(method, path) {
-			return r, true
+func (routeIndex) ServeHTTP(http.ResponseWriter, *http.Request) {}
+
+// newTable builds the table of routes, or reports the first route that
+// repeats or overlaps another without being more specific.
+func newTable(routes []Route) (t *Table, err error) {
+	t = &Table{routes: routes, mux: http.NewServeMux()}
+	seen := map[string]Route{}
+	for i, r := range routes {
+		if other, dup := seen[r.key()]; dup {
+			return nil, fmt.Errorf("function %q: route %q is already %s's", r.Function, r.Spec, other.Function)
+		}
+		seen[r.key()] = r
+		if err := t.add(i, r); err != nil {
+			return nil, err
 		}
 	}
-	return Route{}, false
+	return t, nil
 }
 
-// Routes lists the table in matching order.
-func (t *Table) Routes() []Route { return slices.Clone(t.routes) }
+var registeredAt = regexp.MustCompile(` \(registered at [^)]*\)`)
+
+// add registers r's patterns; the ServeMux panics on a conflict.
+func (t *Table) add(i int, r Route) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			// The first line names both patterns; the rest says where they
+			// were registered.
+			msg, _, _ := strings.Cut(fmt.Sprint(p), "\n")
+			err = fmt.Errorf("function %q: route %q overlaps another route without being more specific (%s)",
+				r.Function, r.Spec, registeredAt.ReplaceAllString(msg, ""))
+		}
+	}()
+	for _, p := range r.patterns() {
+		t.mux.Handle(p, routeIndex(i))
+	}
+	return nil
+}
+
+// Match returns the most specific route for method and (clean) path.
+func (t *Table) Match(method, path string) (Route, bool) {
+	h, _ := t.mux.Handler(&http.Request{Method: method, URL: &url.URL{Path: path}})
+	// Anything else is the ServeMux's own 404, 405 or redirect.
+	i, ok := h.(routeIndex)
+	if !ok {
+		return Route{}, false
+	}
+	return t.routes[i], true
+}

@@ -6,7 +6,7 @@ import (
 )
 
 // TestStudioManifestRoutes checks that the shipped manifest sends every
-// route of the API contract (notes/API.md) to the function that owns it.
+// route of the API contract (shared/apispec/openapi.yaml) to the function that owns it.
 func TestStudioManifestRoutes(t *testing.T) {
 	m, err := Load("../functions.json", "/bin/functions")
 	if err != nil {
@@ -69,12 +69,15 @@ func TestStudioManifestRoutes(t *testing.T) {
 	}
 }
 
+// TestMatchSpecificity: the ServeMux picks the route whose patterns match
+// a strict subset of the others' requests.
 func TestMatchSpecificity(t *testing.T) {
 	m := &Manifest{Functions: []Function{
 		{Name: "wide", Binary: "x", Routes: []string{"/a"}},
 		{Name: "star", Binary: "x", Routes: []string{"/a/*/c"}},
-		{Name: "lit", Binary: "x", Routes: []string{"/a/b/*"}},
-		{Name: "post", Binary: "x", Routes: []string{"POST /a/*"}},
+		{Name: "named", Binary: "x", Routes: []string{"/a/{id}/n"}},
+		{Name: "lit", Binary: "x", Routes: []string{"/a/b/c/e"}},
+		{Name: "post", Binary: "x", Routes: []string{"POST /a/*/p"}},
 		{Name: "deep", Binary: "x", Routes: []string{"/a/*/c/d"}},
 	}}
 	if err := m.Validate(); err != nil {
@@ -85,18 +88,25 @@ func TestMatchSpecificity(t *testing.T) {
 		{"GET", "/a", "wide"},
 		{"GET", "/a/", "wide"},
 		{"GET", "/a/x", "wide"},
-		{"POST", "/a/x", "post"},
-		{"POST", "/a/x/y", "post"},
+		{"POST", "/a/x", "wide"},
 		{"GET", "/a/x/c", "star"},
+		{"HEAD", "/a/x/c", "star"},
 		{"GET", "/a/x/c/z", "star"},
-		{"GET", "/a/b/c", "lit"},
+		{"POST", "/a/x/c", "star"},
+		{"POST", "/a/x/p", "post"},
+		{"POST", "/a/x/p/z", "post"},
+		{"GET", "/a/x/p", "wide"},
+		{"GET", "/a/x/n/z", "named"},
+		{"GET", "/a/b/c/e", "lit"},
+		{"DELETE", "/a/b/c/e/f", "lit"},
+		{"GET", "/a/b/c", "star"},
 		{"GET", "/a/x/c/d/e", "deep"},
-		{"POST", "/a/b/c", "lit"},
-		{"GET", "/a//c", "wide"},
+		{"POST", "/a/x/c/d", "deep"},
+		{"GET", "/ab", ""},
 	}
 	for _, tt := range tests {
 		if r, _ := table.Match(tt.method, tt.path); r.Function != tt.want {
-			t.Errorf("%s %s → %q, want %s", tt.method, tt.path, r.Function, tt.want)
+			t.Errorf("%s %s → %q, want %q", tt.method, tt.path, r.Function, tt.want)
 		}
 	}
 }
@@ -118,6 +128,10 @@ func TestValidate(t *testing.T) {
 		{"relative route", `{"functions":[{"name":"a","routes":["api"]}]}`, "must start with /"},
 		{"bad method", `{"functions":[{"name":"a","routes":["FETCH /a"]}]}`, "unknown method"},
 		{"partial star", `{"functions":[{"name":"a","routes":["/a/b*"]}]}`, "whole segment"},
+		{"partial wildcard", `{"functions":[{"name":"a","routes":["/a/x{id}"]}]}`, "whole segment"},
+		{"star and name are one", `{"functions":[{"name":"a","routes":["/a/*"]},{"name":"b","routes":["/a/{id}"]}]}`, "already a's"},
+		{"overlap, neither more specific", `{"functions":[{"name":"a","routes":["/a/*/c"]},{"name":"b","routes":["/a/b/*"]}]}`, "overlaps another route"},
+		{"method against depth", `{"functions":[{"name":"a","routes":["POST /a/*"]},{"name":"b","routes":["/a/*/c"]}]}`, "overlaps another route"},
 		{"dot segment", `{"functions":[{"name":"a","routes":["/a/../b"]}]}`, "dot segment"},
 		{"duplicate route", `{"functions":[{"name":"a","routes":["/a"]},{"name":"b","routes":["/a/"]}]}`, "already a's"},
 		{"same methods differently ordered", `{"functions":[{"name":"a","routes":["GET,POST /a"]},{"name":"b","routes":["POST,GET /a"]}]}`, "already a's"},

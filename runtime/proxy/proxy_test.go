@@ -32,7 +32,8 @@ func TestProxyErrors(t *testing.T) {
 	fn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/hang":
-			time.Sleep(400 * time.Millisecond)
+			// Answer nothing until the proxy gives up on us.
+			<-r.Context().Done()
 		case "/die":
 			// The process dies mid-request: the connection just closes.
 			c, _, _ := http.NewResponseController(w).Hijack()

@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/archstudio/studio/runtime/accesslog"
 	"github.com/archstudio/studio/runtime/manifest"
 	"github.com/archstudio/studio/runtime/proxy"
 	"github.com/archstudio/studio/runtime/secheaders"
+	"github.com/archstudio/studio/shared/apispec"
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/logging"
 	"github.com/archstudio/studio/shared/requestid"
@@ -39,6 +41,10 @@ type Deps struct {
 
 // MetricsPath is where the router serves its Prometheus metrics.
 const MetricsPath = "/metrics"
+
+// SpecPath is where the router serves the API contract
+// (shared/apispec/openapi.yaml), from the bytes the tests check against.
+const SpecPath = "/api/openapi.yaml"
 
 // New returns the router's handler.
 func New(d Deps) http.Handler {
@@ -70,6 +76,11 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.Metrics.ServeHTTP(w, r)
 		return
 	}
+	if p == SpecPath {
+		accesslog.SetFunction(ctx, "apispec")
+		serveSpec(w, r)
+		return
+	}
 	if route, ok := d.Table.Match(r.Method, p); ok {
 		accesslog.SetFunction(ctx, route.Function)
 		if h := d.Functions[route.Function]; h != nil {
@@ -88,6 +99,23 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // under reports whether p is prefix or a path below it.
+// serveSpec answers GET (and HEAD) with the embedded contract.
+func serveSpec(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		apperr.Write(w, r, apperr.New(apperr.MethodNotAllowed, "method %s is not allowed here", r.Method))
+		return
+	}
+	spec := apispec.Spec()
+	w.Header().Set("Content-Type", apispec.MediaType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(spec)))
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		_, _ = w.Write(spec)
+	}
+}
+
 func under(p, prefix string) bool {
 	return p == prefix || strings.HasPrefix(p, strings.TrimSuffix(prefix, "/")+"/")
 }

@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/archstudio/studio/runtime/manifest"
+	"github.com/archstudio/studio/shared/apispec"
 )
 
 func TestDispatch(t *testing.T) {
@@ -86,5 +88,47 @@ func TestDispatch(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestServesTheContract(t *testing.T) {
+	m, err := manifest.Parse([]byte(`{"functions":[{"name":"chats","binary":"x","routes":["/api"]}]}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := New(Deps{Table: m.Table(), Functions: map[string]http.Handler{"chats": http.NotFoundHandler()},
+		SPA: http.NotFoundHandler(), Logger: slog.New(slog.DiscardHandler)})
+	tests := []struct {
+		method string
+		status int
+		body   string
+	}{
+		{http.MethodGet, 200, string(apispec.Spec())},
+		{http.MethodHead, 200, ""},
+		{http.MethodPost, 405, `"method_not_allowed"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(tt.method, SpecPath, nil))
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d", rec.Code, tt.status)
+			}
+			if tt.status == 200 {
+				if ct := rec.Header().Get("Content-Type"); ct != "application/yaml" {
+					t.Fatalf("Content-Type %q", ct)
+				}
+				if rec.Body.String() != tt.body {
+					t.Fatalf("body is not the embedded contract (%d bytes)", rec.Body.Len())
+				}
+				return
+			}
+			if !strings.Contains(rec.Body.String(), tt.body) {
+				t.Fatalf("body %s, want %s", rec.Body, tt.body)
+			}
+		})
+	}
+	if !strings.HasPrefix(string(apispec.Spec()), "openapi: 3.1") {
+		t.Fatal("the embedded contract is not OpenAPI 3.1")
 	}
 }

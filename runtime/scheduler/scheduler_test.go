@@ -43,7 +43,7 @@ func TestRun(t *testing.T) {
 				mu.Lock()
 				ids = append(ids, r.Header.Get("X-Request-ID"))
 				mu.Unlock()
-				time.Sleep(tt.handle)
+				time.Sleep(tt.handle) // the job's own running time, not a wait
 				calls.Add(1)
 				w.WriteHeader(http.StatusNoContent)
 			}))

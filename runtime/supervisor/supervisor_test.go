@@ -126,20 +126,14 @@ func TestReadyAndRestartAfterKill(t *testing.T) {
 	// It must be seen as down, then answer again from a new process,
 	// within 2 s of the kill.
 	sawDown := false
-	for {
-		if time.Since(killed) > 2*time.Second {
-			t.Fatalf("not answering again 2 s after kill -9 (saw down: %v)", sawDown)
-		}
+	testkit.Eventually(t, 2*time.Second-time.Since(killed), func() bool {
 		if !r.proc.Available() {
 			sawDown = true
-		} else if sawDown {
-			if pid := r.pid(t); pid != first {
-				t.Logf("answering again %v after kill -9", time.Since(killed).Round(time.Millisecond))
-				break
-			}
+			return false
 		}
-		time.Sleep(time.Millisecond)
-	}
+		return sawDown && r.pid(t) != first
+	}, "answering again from a new process after kill -9")
+	t.Logf("answering again %v after kill -9", time.Since(killed).Round(time.Millisecond))
 	ready, exited, restarts := ev.snapshot()
 	if len(ready) != 2 || exited != 1 || len(restarts) != 1 || restarts[0] != 100*time.Millisecond {
 		t.Fatalf("events: ready %v, exited %d, restarts %v; want 2 ready, 1 exit, one restart after 100ms", ready, exited, restarts)
@@ -159,21 +153,16 @@ func TestBackoffDoublesToMax(t *testing.T) {
 	if err := r.proc.WaitFirst(ctx); !errors.Is(err, supervisor.ErrNotReady) {
 		t.Fatalf("WaitFirst = %v, want ErrNotReady", err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, _, restarts := ev.snapshot(); len(restarts) >= 5 {
-			want := []time.Duration{10, 20, 40, 40, 40}
-			for i, w := range want {
-				if restarts[i] != w*time.Millisecond {
-					t.Fatalf("restart delays %v, want %v ms", restarts[:5], want)
-				}
-			}
-			break
+	testkit.Eventually(t, 10*time.Second, func() bool {
+		_, _, restarts := ev.snapshot()
+		return len(restarts) >= 5
+	}, "5 restarts")
+	_, _, restarts := ev.snapshot()
+	want := []time.Duration{10, 20, 40, 40, 40}
+	for i, w := range want {
+		if restarts[i] != w*time.Millisecond {
+			t.Fatalf("restart delays %v, want %v ms", restarts[:5], want)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("fewer than 5 restarts in 10 s")
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 	if r.proc.Available() {
 		t.Fatal("a function that never starts reports available")
@@ -256,15 +245,18 @@ func TestStopKillsAfterTimeout(t *testing.T) {
 	}
 }
 
-// waitConn gives the in-flight request time to reach the child.
+// waitConn waits until the in-flight request has reached the child.
 func waitConn(t *testing.T, r *running) {
 	t.Helper()
-	c, err := r.proc.DialContext(context.Background(), "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Close()
-	time.Sleep(100 * time.Millisecond)
+	testkit.Eventually(t, 5*time.Second, func() bool {
+		resp, err := r.client.Get("http://fn/slowing")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var body struct{ Count int }
+		return json.NewDecoder(resp.Body).Decode(&body) == nil && body.Count == 1
+	}, "the slow request is in the child")
 }
 
 // BenchmarkStartToReady measures spawning a function binary until its

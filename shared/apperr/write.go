@@ -22,16 +22,34 @@ type Body struct {
 // Errors that are not *Error become a generic 500; their text is logged, not
 // sent. 5xx errors are logged at error level with the cause.
 func Write(w http.ResponseWriter, r *http.Request, err error) {
-	var e *Error
-	if !errors.As(err, &e) {
-		e = &Error{Code: Internal, Message: "internal error", Err: err}
-	}
+	e, obj := Object(err)
 	status := Status(e.Code)
 	if status >= 500 {
 		logging.FromContext(r.Context()).ErrorContext(r.Context(), "request failed",
 			slog.String("code", string(e.Code)), slog.Any("error", err))
 	}
-	obj := make(map[string]any, len(e.Details)+4)
+	if id := requestid.FromContext(r.Context()); id != "" {
+		obj["request_id"] = id
+	}
+	if s := e.RetryAfterSeconds(); s > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(s))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(Body{Error: obj})
+}
+
+// Object returns err as *Error (a generic internal error when it is not
+// one, its text kept for the log only) and the members of its JSON error
+// object: its details, code, message and field. Write sends it over HTTP;
+// the stream function sends it as a WebSocket error frame.
+func Object(err error) (*Error, map[string]any) {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Code: Internal, Message: "internal error", Err: err}
+	}
+	obj := make(map[string]any, len(e.Details)+5)
 	for k, v := range e.Details {
 		obj[k] = v
 	}
@@ -40,16 +58,16 @@ func Write(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Field != "" {
 		obj["field"] = e.Field
 	}
-	if id := requestid.FromContext(r.Context()); id != "" {
-		obj["request_id"] = id
+	return e, obj
+}
+
+// RetryAfterSeconds is RetryAfter in whole seconds, rounded up, 0 when
+// unset: the Retry-After header and a WebSocket error frame's retry_after.
+func (e *Error) RetryAfterSeconds() int {
+	if e.RetryAfter <= 0 {
+		return 0
 	}
-	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(Body{Error: obj})
+	return int(math.Ceil(e.RetryAfter.Seconds()))
 }
 
 // Recover turns a panic in next into a 500 that leaks nothing, and logs the

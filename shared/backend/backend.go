@@ -1,5 +1,6 @@
-// Package backend opens the PostgreSQL pool and the Redis client that most
-// functions use together, so their mains open and close both in one step.
+// Package backend opens the PostgreSQL pool and the Redis client every
+// function uses: one of them (OpenPostgres, OpenRedis) or both in one step
+// (Open).
 package backend
 
 import (
@@ -9,12 +10,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
-	"github.com/archstudio/studio/shared/redisconn"
 )
 
 // Open opens the pool pg names and the Redis client r names, and returns
-// a function that closes both. Like db.Open and redisconn.Open it does not
+// a function that closes both. Like OpenPostgres and OpenRedis it does not
 // wait for the servers: a function starts while they are still coming up.
 //
 //	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
@@ -23,11 +22,11 @@ import (
 //	}
 //	defer closeBackend()
 func Open(ctx context.Context, pg config.Postgres, r config.Redis) (*pgxpool.Pool, *redis.Client, func(), error) {
-	pool, err := db.Open(ctx, pg.DatabaseURL)
+	pool, err := OpenPostgres(ctx, pg.DatabaseURL)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rdb, err := redisconn.Open(r.RedisURL)
+	rdb, err := OpenRedis(r.RedisURL)
 	if err != nil {
 		pool.Close()
 		return nil, nil, nil, err

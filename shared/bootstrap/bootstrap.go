@@ -43,6 +43,18 @@ func Main(name string, run func(ctx context.Context, logger *slog.Logger) error)
 	}
 }
 
+// Function is Main for a binary configured from the environment: it loads
+// and logs its configuration C (see LoadConfig), then calls run with it.
+func Function[C any](name string, run func(ctx context.Context, logger *slog.Logger, cfg C) error) {
+	Main(name, func(ctx context.Context, logger *slog.Logger) error {
+		var cfg C
+		if err := LoadConfig(logger, &cfg); err != nil {
+			return err
+		}
+		return run(ctx, logger, cfg)
+	})
+}
+
 // Option adjusts how Serve runs a handler.
 type Option func(*options)
 

@@ -49,7 +49,9 @@ func ValidIdentifier(s string) bool {
 	return true
 }
 
-func validLanguage(s string) bool {
+// ValidLanguage reports whether s can be stored as an artifact's language
+// name: at most maxLanguageLen letters, digits and "+#-_." ("" included).
+func ValidLanguage(s string) bool {
 	if len(s) > maxLanguageLen {
 		return false
 	}
@@ -92,7 +94,7 @@ func (s *Store) SaveArtifact(ctx context.Context, userID, chatID, messageID, ide
 	if !ValidType(typ) {
 		return Artifact{}, apperr.InvalidField("type", "is not an artifact type")
 	}
-	if !validLanguage(language) {
+	if !ValidLanguage(language) {
 		return Artifact{}, apperr.InvalidField("language", "is not a language name")
 	}
 	if err := checkText("title", title); err != nil {
@@ -108,7 +110,7 @@ func (s *Store) SaveArtifact(ctx context.Context, userID, chatID, messageID, ide
 		return Artifact{}, notFound("message")
 	}
 	for attempt := 1; ; attempt++ {
-		a, err := scanArtifact(s.pool.QueryRow(ctx, `
+		a, err := scanArtifact(s.db.QueryRow(ctx, `
 			INSERT INTO artifacts AS a (session_id, message_id, identifier, type, language, title, content, version)
 			SELECT c.id, $3, $4, $5, $6, $7, $8,
 			       COALESCE((SELECT max(v.version) FROM artifacts v
@@ -143,7 +145,7 @@ func (s *Store) LatestArtifacts(ctx context.Context, userID, chatID string) ([]A
 	if err := s.checkChat(ctx, userID, chatID); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT * FROM (
 			SELECT DISTINCT ON (a.identifier) `+artifactColumns+`
 			  FROM artifacts a
@@ -166,7 +168,7 @@ func (s *Store) ArtifactVersions(ctx context.Context, userID, chatID, identifier
 	if err := s.checkChat(ctx, userID, chatID); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT `+artifactColumns+` FROM artifacts a
 		 WHERE a.session_id = $1 AND a.identifier = $2
 		 ORDER BY a.version`, chatID, identifier)
@@ -189,7 +191,7 @@ func (s *Store) GetArtifact(ctx context.Context, userID, artifactID string) (Art
 	if !ids.Valid(userID) || !ids.Valid(artifactID) {
 		return Artifact{}, notFound("artifact")
 	}
-	a, err := scanArtifact(s.pool.QueryRow(ctx, `
+	a, err := scanArtifact(s.db.QueryRow(ctx, `
 		SELECT `+artifactColumns+`
 		  FROM artifacts a JOIN chat_sessions c ON c.id = a.session_id
 		 WHERE a.id = $1 AND c.user_id = $2`, artifactID, userID))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -36,7 +37,7 @@ func (s *Store) CreateChat(ctx context.Context, userID, title string) (Chat, err
 	if !ids.Valid(userID) {
 		return Chat{}, notFound("user")
 	}
-	c, err := scanChat(s.pool.QueryRow(ctx,
+	c, err := scanChat(s.db.QueryRow(ctx,
 		`INSERT INTO chat_sessions (user_id, title) VALUES ($1, $2) RETURNING `+chatColumns, userID, title))
 	if err != nil {
 		if isForeignKeyViolation(err) {
@@ -52,7 +53,7 @@ func (s *Store) GetChat(ctx context.Context, userID, chatID string) (Chat, error
 	if !ids.Valid(userID) || !ids.Valid(chatID) {
 		return Chat{}, notFound("chat")
 	}
-	c, err := scanChat(s.pool.QueryRow(ctx,
+	c, err := scanChat(s.db.QueryRow(ctx,
 		`SELECT `+chatColumns+` FROM chat_sessions WHERE id = $1 AND user_id = $2`, chatID, userID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Chat{}, notFound("chat")
@@ -110,7 +111,7 @@ func (s *Store) ListChats(ctx context.Context, userID string, q ChatQuery) (Chat
 		args = append(args, afterAt, afterID)
 	}
 	sql += ` ORDER BY updated_at DESC, id DESC LIMIT $3`
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return ChatPage{}, internal(err)
 	}
@@ -137,7 +138,7 @@ func (s *Store) RenameChat(ctx context.Context, userID, chatID, title string) (C
 	if !ids.Valid(userID) || !ids.Valid(chatID) {
 		return Chat{}, notFound("chat")
 	}
-	c, err := scanChat(s.pool.QueryRow(ctx,
+	c, err := scanChat(s.db.QueryRow(ctx,
 		`UPDATE chat_sessions SET title = $3 WHERE id = $1 AND user_id = $2 RETURNING `+chatColumns,
 		chatID, userID, title))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -149,19 +150,37 @@ func (s *Store) RenameChat(ctx context.Context, userID, chatID, title string) (C
 	return c, nil
 }
 
-// SetTitleIfEmpty gives an untitled chat a title (the stream function
-// names a chat after its first message); a titled chat keeps its own. It
-// reports whether the title was set.
-func (s *Store) SetTitleIfEmpty(ctx context.Context, userID, chatID, title string) (bool, error) {
-	title = truncateRunes(strings.Join(strings.Fields(title), " "), MaxTitleLen)
-	title, err := ValidateTitle(title)
+// TitleLen bounds the title a chat gets from its first message.
+const TitleLen = 60
+
+// TitleFrom is the one rule for naming a chat after its first message: the
+// first line that is not blank, its whitespace collapsed, cut to TitleLen
+// characters (the last one "…" when cut).
+func TitleFrom(content string) string {
+	line := ""
+	for l := range strings.Lines(content) {
+		if line = strings.Join(strings.Fields(l), " "); line != "" {
+			break
+		}
+	}
+	if utf8.RuneCountInString(line) > TitleLen {
+		line = truncateRunes(line, TitleLen-1) + "…"
+	}
+	return line
+}
+
+// SetTitleIfEmpty gives an untitled chat the title TitleFrom(content) (the
+// stream function names a chat after its first message); a titled chat
+// keeps its own. It reports whether the title was set.
+func (s *Store) SetTitleIfEmpty(ctx context.Context, userID, chatID, content string) (bool, error) {
+	title, err := ValidateTitle(TitleFrom(content))
 	if err != nil {
 		return false, err
 	}
 	if title == "" || !ids.Valid(userID) || !ids.Valid(chatID) {
 		return false, nil
 	}
-	tag, err := s.pool.Exec(ctx,
+	tag, err := s.db.Exec(ctx,
 		`UPDATE chat_sessions SET title = $3 WHERE id = $1 AND user_id = $2 AND title = ''`,
 		chatID, userID, title)
 	if err != nil {
@@ -176,7 +195,7 @@ func (s *Store) DeleteChat(ctx context.Context, userID, chatID string) error {
 	if !ids.Valid(userID) || !ids.Valid(chatID) {
 		return notFound("chat")
 	}
-	tag, err := s.pool.Exec(ctx, `DELETE FROM chat_sessions WHERE id = $1 AND user_id = $2`, chatID, userID)
+	tag, err := s.db.Exec(ctx, `DELETE FROM chat_sessions WHERE id = $1 AND user_id = $2`, chatID, userID)
 	if err != nil {
 		return internal(err)
 	}

@@ -9,11 +9,14 @@
 package chatstore
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/archstudio/studio/shared/apperr"
@@ -31,11 +34,31 @@ const (
 
 // Store reads and writes the chat domain.
 type Store struct {
-	pool *pgxpool.Pool
+	db querier
+}
+
+// querier is what a Store queries: the pool, or one transaction (InTx).
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
 // New returns a store over pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool) *Store { return &Store{db: pool} }
+
+// InTx runs f with a Store whose every call is part of one transaction,
+// committed when f returns nil and rolled back otherwise (f's error is
+// returned as is). Inside a transaction, InTx nests as a savepoint.
+func (s *Store) InTx(ctx context.Context, f func(tx *Store) error) error {
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error { return f(&Store{db: tx}) })
+	var e *apperr.Error
+	if err != nil && !errors.As(err, &e) {
+		return internal(err)
+	}
+	return err
+}
 
 // Chat is one chat session as clients see it.
 type Chat struct {

@@ -41,7 +41,7 @@ func (s *Store) InsertMessage(ctx context.Context, userID, chatID, role, content
 	if !ids.Valid(userID) || !ids.Valid(chatID) {
 		return Message{}, notFound("chat")
 	}
-	m, err := scanMessage(s.pool.QueryRow(ctx, `
+	m, err := scanMessage(s.db.QueryRow(ctx, `
 		WITH chat AS (
 			UPDATE chat_sessions SET updated_at = now()
 			 WHERE id = $1 AND user_id = $2
@@ -79,7 +79,7 @@ func (s *Store) UpdateMessage(ctx context.Context, userID, messageID, content, s
 	if !ids.Valid(userID) || !ids.Valid(messageID) {
 		return Message{}, notFound("message")
 	}
-	m, err := scanMessage(s.pool.QueryRow(ctx, `
+	m, err := scanMessage(s.db.QueryRow(ctx, `
 		WITH m AS (
 			UPDATE messages AS msg
 			   SET content = $3, status = $4, model = $5, input_tokens = $6, output_tokens = $7
@@ -114,7 +114,7 @@ func (s *Store) GetMessage(ctx context.Context, userID, chatID, messageID string
 	if !ids.Valid(userID) || !ids.Valid(chatID) || !ids.Valid(messageID) {
 		return Message{}, notFound("message")
 	}
-	m, err := scanMessage(s.pool.QueryRow(ctx, `
+	m, err := scanMessage(s.db.QueryRow(ctx, `
 		SELECT `+messageColumns+`
 		  FROM messages m JOIN chat_sessions s ON s.id = m.session_id
 		 WHERE m.id = $1 AND m.session_id = $2 AND s.user_id = $3`,
@@ -138,7 +138,7 @@ func (s *Store) History(ctx context.Context, userID, chatID string, limit int) (
 	if limit > 0 {
 		lim = &limit
 	}
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT * FROM (
 			SELECT `+messageColumns+` FROM messages m
 			 WHERE m.session_id = $1
@@ -184,7 +184,7 @@ func (s *Store) ListMessages(ctx context.Context, userID, chatID string, q Messa
 	if err := s.checkChat(ctx, userID, chatID); err != nil {
 		return MessagePage{}, err
 	}
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT `+messageColumns+` FROM messages m
 		 WHERE m.session_id = $1 AND m.seq > $2
 		 ORDER BY m.seq
@@ -211,7 +211,7 @@ func (s *Store) DeleteMessagesFrom(ctx context.Context, userID, chatID, messageI
 	if !ids.Valid(userID) || !ids.Valid(chatID) || !ids.Valid(messageID) {
 		return 0, notFound("message")
 	}
-	tag, err := s.pool.Exec(ctx, `
+	tag, err := s.db.Exec(ctx, `
 		DELETE FROM messages
 		 WHERE session_id = $1
 		   AND seq >= (SELECT m.seq FROM messages m JOIN chat_sessions s ON s.id = m.session_id
@@ -230,7 +230,7 @@ func (s *Store) DeleteMessagesFrom(ctx context.Context, userID, chatID, messageI
 // before cutoff as interrupted, for all users: a process that died
 // mid-generation leaves such messages behind. It returns how many it marked.
 func (s *Store) InterruptStale(ctx context.Context, cutoff time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx,
+	tag, err := s.db.Exec(ctx,
 		`UPDATE messages SET status = 'interrupted' WHERE status = 'streaming' AND created_at < $1`, cutoff)
 	if err != nil {
 		return 0, internal(err)
@@ -244,7 +244,7 @@ func (s *Store) checkChat(ctx context.Context, userID, chatID string) error {
 		return notFound("chat")
 	}
 	var ok bool
-	err := s.pool.QueryRow(ctx,
+	err := s.db.QueryRow(ctx,
 		`SELECT EXISTS (SELECT 1 FROM chat_sessions WHERE id = $1 AND user_id = $2)`, chatID, userID).Scan(&ok)
 	if err != nil {
 		return internal(err)

@@ -39,7 +39,7 @@ func (s *Store) ExpireChats(ctx context.Context, e Expiry) (int64, error) {
 		// The first updated_at condition is implied by the second (no
 		// retention is shorter than a day) but lets the index on updated_at
 		// narrow the scan. SKIP LOCKED leaves chats being written to alone.
-		tag, err := s.pool.Exec(ctx, `
+		tag, err := s.db.Exec(ctx, `
 			DELETE FROM chat_sessions WHERE id IN (
 				SELECT c.id
 				  FROM chat_sessions c

@@ -14,8 +14,7 @@ import (
 	"time"
 
 	"github.com/archstudio/studio/shared/apperr"
-	"github.com/archstudio/studio/shared/db"
-	"github.com/archstudio/studio/shared/redisconn"
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/testkit"
 )
 
@@ -42,12 +41,12 @@ var helperResult = regexp.MustCompile(`admitted=(\d+) refused=(\d+)`)
 // both say 100.
 func TestReserveExactAcrossProcesses(t *testing.T) {
 	dbURL, redisURL := testkit.DatabaseURL(t), testkit.RedisURL(t)
-	pool, err := db.Open(context.Background(), dbURL)
+	pool, err := backend.OpenPostgres(context.Background(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	rdb, err := redisconn.Open(redisURL)
+	rdb, err := backend.OpenRedis(redisURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,12 +106,12 @@ func TestHelperProcess(t *testing.T) {
 		t.Skip("a child process of TestReserveExactAcrossProcesses")
 	}
 	ctx := context.Background()
-	pool, err := db.Open(ctx, os.Getenv(helperDB))
+	pool, err := backend.OpenPostgres(ctx, os.Getenv(helperDB))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	rdb, err := redisconn.Open(os.Getenv(helperRedis))
+	rdb, err := backend.OpenRedis(os.Getenv(helperRedis))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,20 +125,13 @@ func TestHelperProcess(t *testing.T) {
 	if err := rdb.Incr(ctx, helperBarier).Err(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testkit.Eventually(t, 20*time.Second, func() bool {
 		v, err := rdb.Get(ctx, helperBarier).Int64()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v >= procs {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the other processes never became ready")
-		}
-		time.Sleep(time.Millisecond)
-	}
+		return v >= procs
+	}, "the other processes ready")
 
 	var admitted, refused atomic.Int64
 	var wg sync.WaitGroup

@@ -77,19 +77,20 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Settings are the configured default limits. Embed them in a function's
-// configuration; the auth function reads the same variables for
+// LimitSettings are the configured default limits (DAILY_CALL_LIMIT,
+// DAILY_TOKEN_LIMIT), declared only here. Embed them in a function's
+// configuration: stream and usage enforce them, auth shows them in
 // /api/auth/me.
-type Settings struct {
+type LimitSettings struct {
 	DailyCallLimit  int64 `envconfig:"DAILY_CALL_LIMIT" default:"200"`
 	DailyTokenLimit int64 `envconfig:"DAILY_TOKEN_LIMIT" default:"2000000"`
 }
 
 // Limits returns the settings as Limits, or an error naming the variable
 // that is negative. (It is not called Validate: a configuration that embeds
-// both config.Base and Settings would then have an ambiguous Validate, and
-// config.Load would silently run neither.)
-func (s Settings) Limits() (Limits, error) {
+// both config.Base and LimitSettings would then have an ambiguous Validate,
+// and config.Load would silently run neither.)
+func (s LimitSettings) Limits() (Limits, error) {
 	if s.DailyCallLimit < 0 {
 		return Limits{}, fmt.Errorf("DAILY_CALL_LIMIT: must not be negative, got %d", s.DailyCallLimit)
 	}

@@ -56,7 +56,10 @@ func TestTake(t *testing.T) {
 	if limit, remaining, err := stores[0].Get(ctx, "k"); err != nil || limit != 3 || remaining != 0 {
 		t.Fatalf("get = %d %d %v", limit, remaining, err)
 	}
-	time.Sleep(450 * time.Millisecond)
+	testkit.Eventually(t, 5*time.Second, func() bool {
+		_, remaining, err := stores[0].Get(ctx, "k")
+		return err == nil && remaining == 3
+	}, "the bucket refilled")
 	if _, remaining, _, ok, _ := stores[0].Take(ctx, "k"); !ok || remaining != 2 {
 		t.Fatalf("bucket did not refill: %v %d", ok, remaining)
 	}

@@ -24,13 +24,17 @@ func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// UserIDFunc is a HandlerFunc that needs only the user's id, as handlers
-// whose queries are all scoped by user id do.
-type UserIDFunc func(w http.ResponseWriter, r *http.Request, userID string) error
+// Authenticate admits only signed-in requests and puts their user in the
+// context: (*Store).Middleware in production.
+type Authenticate func(http.Handler) http.Handler
 
-// ServeHTTP serves f as a HandlerFunc.
-func (f UserIDFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	HandlerFunc(func(w http.ResponseWriter, r *http.Request, u User) error {
-		return f(w, r, u.ID)
-	}).ServeHTTP(w, r)
+// Require returns f behind authenticate: the one way every function mounts
+// a route that needs a signed-in user. It panics when authenticate is nil,
+// so a function built without authentication fails at start-up instead of
+// serving anyone.
+func Require(authenticate Authenticate, f HandlerFunc) http.Handler {
+	if authenticate == nil {
+		panic("session: Require without an Authenticate middleware")
+	}
+	return authenticate(f)
 }

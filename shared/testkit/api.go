@@ -27,7 +27,7 @@ type API struct {
 // middleware on rdb: SignIn creates users in pool and sessions in rdb.
 //
 //	pool, rdb := testkit.Pool(t), testkit.Redis(t)
-//	h := session.NewStore(rdb, session.Config{}).Middleware(chats.New(deps))
+//	h := chats.New(chats.Deps{Store: store, Authenticate: session.NewStore(rdb, session.Config{}).Middleware})
 //	api := testkit.NewAPI(t, pool, rdb, h)
 func NewAPI(tb testing.TB, pool *pgxpool.Pool, rdb *redis.Client, h http.Handler) *API {
 	return &API{tb: tb, Pool: pool, Redis: rdb, Handler: h, cookies: map[string]*http.Cookie{}}
@@ -69,7 +69,8 @@ func NewRequest(method, path, contentType, body string) *http.Request {
 }
 
 // Send serves req as userID ("" for none), for requests Do does not make:
-// other content types, a Content-Type without a body.
+// other content types, a Content-Type without a body. The exchange must
+// keep the API contract (see CheckContract).
 func (a *API) Send(req *http.Request, userID string) Response {
 	a.tb.Helper()
 	if userID != "" {
@@ -80,7 +81,7 @@ func (a *API) Send(req *http.Request, userID string) Response {
 		req.AddCookie(cookie)
 	}
 	rec := httptest.NewRecorder()
-	a.Handler.ServeHTTP(rec, req)
+	ContractHandler(a.tb, a.Handler).ServeHTTP(rec, req)
 	return Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.String()}
 }
 

@@ -31,11 +31,18 @@ var (
 // dropped when tb ends.
 func DatabaseURL(tb testing.TB) string {
 	tb.Helper()
-	url, drop, err := NewDatabase(context.Background())
+	return ownURL(tb, NewDatabase)
+}
+
+// ownURL makes a resource with create for tb alone and releases it when tb
+// ends.
+func ownURL(tb testing.TB, create func(context.Context) (url string, release func(), err error)) string {
+	tb.Helper()
+	url, release, err := create(context.Background())
 	if err != nil {
 		tb.Fatalf("testkit: %v", err)
 	}
-	tb.Cleanup(drop)
+	tb.Cleanup(release)
 	return url
 }
 

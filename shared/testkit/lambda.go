@@ -84,6 +84,7 @@ func (f *LambdaFunction) Invoke(tb testing.TB, req events.APIGatewayV2HTTPReques
 	if err := json.Unmarshal(raw, &resp); err != nil {
 		tb.Fatalf("testkit: lambda response %q: %v", raw, err)
 	}
+	checkLambdaContract(tb, req, resp)
 	return resp
 }
 

@@ -15,12 +15,7 @@ import (
 // own, flushed when tb ends.
 func RedisURL(tb testing.TB) string {
 	tb.Helper()
-	url, flush, err := NewRedisDB(context.Background())
-	if err != nil {
-		tb.Fatalf("testkit: %v", err)
-	}
-	tb.Cleanup(flush)
-	return url
+	return ownURL(tb, NewRedisDB)
 }
 
 // NewRedisDB hands out an empty logical database on the server named by

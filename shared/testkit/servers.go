@@ -173,36 +173,36 @@ func StartRedis(ctx context.Context) (*Server, error) {
 const redisDatabases = 4096
 
 func waitTCP(ctx context.Context, port int, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for {
+	return retry(ctx, limit, func() error {
 		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
 		if err == nil {
 			c.Close()
-			return nil
 		}
-		if time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+		return err
+	})
 }
 
 // waitPostgres waits until the server accepts a real connection: the port
 // opens while PostgreSQL still answers "the database system is starting up".
 func waitPostgres(ctx context.Context, url string, limit time.Duration) error {
+	return retry(ctx, limit, func() error {
+		cctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(cctx, url)
+		if err != nil {
+			return err
+		}
+		return conn.Close(ctx)
+	})
+}
+
+// retry calls try every 50 ms until it succeeds, ctx ends or limit passes,
+// and returns try's last error.
+func retry(ctx context.Context, limit time.Duration, try func() error) error {
 	deadline := time.Now().Add(limit)
 	for {
-		cctx, cancel := context.WithTimeout(ctx, time.Second)
-		conn, err := pgx.Connect(cctx, url)
-		cancel()
-		if err == nil {
-			return conn.Close(ctx)
-		}
-		if time.Now().After(deadline) {
+		err := try()
+		if err == nil || time.Now().After(deadline) {
 			return err
 		}
 		select {

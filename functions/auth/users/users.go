@@ -9,6 +9,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/archstudio/studio/shared/quota"
 )
 
 // ErrNotFound is returned for a user id with no row.
@@ -31,14 +33,8 @@ type User struct {
 	DailyTokenLimit *int64
 }
 
-// Limits are daily quotas.
-type Limits struct {
-	DailyCalls  int64 `json:"daily_calls"`
-	DailyTokens int64 `json:"daily_tokens"`
-}
-
 // Limits returns u's limits: its overrides, else defaults.
-func (u User) Limits(defaults Limits) Limits {
+func (u User) Limits(defaults quota.Limits) quota.Limits {
 	l := defaults
 	if u.DailyCallLimit != nil {
 		l.DailyCalls = *u.DailyCallLimit

@@ -68,9 +68,8 @@ type Deps struct {
 	Store       *chatstore.Store
 	// Voice speaks and listens over the WebSocket; nil offers neither.
 	Voice *voice.Service
-	// Authenticate admits only signed-in requests (the session
-	// middleware) and puts the user in the context.
-	Authenticate func(http.Handler) http.Handler
+	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
+	Authenticate session.Authenticate
 	Logger       *slog.Logger
 	Config       Config
 }
@@ -95,15 +94,14 @@ func New(d Deps) http.Handler {
 	for _, o := range h.cfg.AllowedOrigins {
 		h.origins[o] = true
 	}
-	auth := d.Authenticate
 	mux := http.NewServeMux()
-	mux.Handle("POST /api/chats/{id}/messages", auth(session.HandlerFunc(h.postMessage)))
-	mux.Handle("GET /api/chats/{id}/events", auth(session.HandlerFunc(h.events)))
-	mux.Handle("POST /api/chats/{id}/stop", auth(session.HandlerFunc(h.stop)))
+	mux.Handle("POST /api/chats/{id}/messages", session.Require(d.Authenticate, h.postMessage))
+	mux.Handle("GET /api/chats/{id}/events", session.Require(d.Authenticate, h.events))
+	mux.Handle("POST /api/chats/{id}/stop", session.Require(d.Authenticate, h.stop))
 	// The Origin is checked before the session, so a cross-site page
 	// learns nothing, not even whether its visitor is signed in.
-	mux.Handle("GET /api/ws", h.checkOrigin(auth(session.HandlerFunc(h.websocket))))
-	mux.Handle("GET /api/voice", auth(session.HandlerFunc(h.voiceCapabilities)))
+	mux.Handle("GET /api/ws", h.checkOrigin(session.Require(d.Authenticate, h.websocket)))
+	mux.Handle("GET /api/voice", session.Require(d.Authenticate, h.voiceCapabilities))
 	return routing.JSONErrors(mux)
 }
 

@@ -13,11 +13,11 @@ func TestEventFrame(t *testing.T) {
 		want  string
 	}{
 		{hub.Entry{ID: "1-0", Type: "delta", Data: []byte(`{"text":"hi \"there\""}`)},
-			`{"type":"delta","chat_id":"c","event_id":"1-0","text":"hi \"there\""}`},
-		{hub.Entry{ID: "2-3", Type: "done", Data: []byte(`{}`)},
-			`{"type":"done","chat_id":"c","event_id":"2-3"}`},
+			`{"type":"delta","chat_id":"c","event_id":"1-0","data":{"text":"hi \"there\""}}`},
+		{hub.Entry{ID: "2-3", Type: "artifact_start", Data: []byte(`{"identifier":"a","type":"text/html"}`)},
+			`{"type":"artifact_start","chat_id":"c","event_id":"2-3","data":{"identifier":"a","type":"text/html"}}`},
 		{hub.Entry{Type: "done", Data: []byte(`{"status":"interrupted"}`)},
-			`{"type":"done","chat_id":"c","status":"interrupted"}`},
+			`{"type":"done","chat_id":"c","data":{"status":"interrupted"}}`},
 	}
 	for _, tt := range tests {
 		got := string(eventFrame("c", tt.entry))

@@ -166,12 +166,21 @@ func (c *wsConn) speaker(ctx context.Context, chatID string) *voice.Speaker {
 	return sp
 }
 
-// speechFrame is {"type","chat_id",...v}.
+// speechFrame is {"type","chat_id",...v}: flat, like the other voice
+// frames (they are not events of the chat's stream).
 func speechFrame(typ, chatID string, v any) []byte {
 	data, err := json.Marshal(v)
-	if err != nil {
+	if err != nil || len(data) < 2 || data[0] != '{' {
 		slog.Default().Error("stream: speech frame", slog.Any("error", err))
 		return nil
 	}
-	return eventFrame(chatID, hub.Entry{Type: typ, Data: data})
+	head, _ := json.Marshal(struct {
+		Type   string `json:"type"`
+		ChatID string `json:"chat_id"`
+	}{typ, chatID})
+	out := append(head[:len(head)-1:len(head)-1], ',')
+	if len(data) == 2 {
+		out = out[:len(out)-1]
+	}
+	return append(out, data[1:]...)
 }

@@ -300,6 +300,7 @@ func (c *wsConn) writer() {
 // on a client that may not be reading.
 func (c *wsConn) close(code websocket.StatusCode, reason string) {
 	c.closeOnce.Do(func() {
+		c.h.log.Debug("stream: closing websocket", slog.String("reason", reason))
 		go func() {
 			// The close handshake first (it gives up after 5 s on a client
 			// that reads nothing), then everything else stops.
@@ -317,46 +318,35 @@ func (c *wsConn) errorFrame(chatID string, err error) {
 
 // typedErrorFrame is an error frame of type typ (error, voice_error).
 func (c *wsConn) typedErrorFrame(typ, chatID string, err error) {
-	var e *apperr.Error
-	if !errors.As(err, &e) {
+	e, obj := apperr.Object(err)
+	if e.Code == apperr.Internal {
 		c.h.log.Error("stream: websocket command", slog.Any("error", err))
-		e = apperr.New(apperr.Internal, "internal error")
-	}
-	obj := map[string]any{}
-	for k, v := range e.Details {
-		obj[k] = v
 	}
 	obj["type"] = typ
-	obj["code"] = e.Code
-	obj["message"] = e.Message
 	if chatID != "" {
 		obj["chat_id"] = chatID
 	}
-	if e.Field != "" {
-		obj["field"] = e.Field
-	}
-	if e.RetryAfter > 0 {
-		obj["retry_after"] = int(e.RetryAfter.Seconds() + 0.999)
+	if s := e.RetryAfterSeconds(); s > 0 {
+		obj["retry_after"] = s
 	}
 	b, _ := json.Marshal(obj)
 	c.enqueue(b)
 }
 
-// eventFrame is {"type","chat_id","event_id",...data}.
+// eventFrame is one stream event as a WebSocket frame:
+// {"type","chat_id","event_id","data"}, data being the JSON the SSE
+// data line carries. The event's members sit under data rather than
+// beside type: artifact_start has a "type" of its own.
 func eventFrame(chatID string, e hub.Entry) []byte {
-	head, _ := json.Marshal(struct {
-		Type    string `json:"type"`
-		ChatID  string `json:"chat_id"`
-		EventID string `json:"event_id,omitempty"`
-	}{e.Type, chatID, e.ID})
-	data := e.Data
-	if len(data) < 2 || data[0] != '{' {
-		return head
+	data := json.RawMessage(e.Data)
+	if !json.Valid(data) {
+		data = json.RawMessage(`{}`)
 	}
-	out := make([]byte, 0, len(head)+len(data))
-	out = append(out, head[:len(head)-1]...) // drop '}'
-	if len(data) > 2 {
-		out = append(out, ',')
-	}
-	return append(out, data[1:]...)
+	b, _ := json.Marshal(struct {
+		Type    string          `json:"type"`
+		ChatID  string          `json:"chat_id"`
+		EventID string          `json:"event_id,omitempty"`
+		Data    json.RawMessage `json:"data"`
+	}{e.Type, chatID, e.ID, data})
+	return b
 }

@@ -1,7 +1,7 @@
 package generation
 
-// Event types of the stream protocol (docs: /work/notes/API.md, "stream
-// function"). Each is one entry of the chat's Redis Stream, with the JSON
+// Event types of the stream protocol (the API contract,
+// shared/apispec/openapi.yaml: StreamEventType and the StreamEvent* schemas). Each is one entry of the chat's Redis Stream, with the JSON
 // payload below as its data.
 const (
 	TypeMessageStart  = "message_start"

@@ -10,10 +10,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/archstudio/studio/functions/stream/artifact"
 	"github.com/archstudio/studio/functions/stream/hub"
 	"github.com/archstudio/studio/functions/stream/model"
 	"github.com/archstudio/studio/shared/apperr"
-	"github.com/archstudio/studio/shared/artifact"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
@@ -64,10 +64,7 @@ func TestCoalescing(t *testing.T) {
 	if n := xlen(t, rdb, "c"); n != 1 {
 		t.Fatalf("text within the interval written at once: %d entries", n)
 	}
-	time.Sleep(150 * time.Millisecond)
-	if n := xlen(t, rdb, "c"); n != 2 {
-		t.Fatalf("pending text not flushed by the timer: %d entries", n)
-	}
+	testkit.Eventually(t, 5*time.Second, func() bool { return xlen(t, rdb, "c") == 2 }, "pending text flushed by the timer")
 	p.text(TypeDelta, "", "third")        // interval passed: immediate
 	p.text(TypeArtifactDelta, "a", "art") // within interval: pending
 	p.event(TypeArtifactEnd, ArtifactEnd{Identifier: "a", Version: 1})
@@ -129,7 +126,11 @@ func TestDrain(t *testing.T) {
 	drained := make(chan struct{})
 	begun := time.Now()
 	go func() { m.Drain(200 * time.Millisecond); close(drained) }()
-	time.Sleep(20 * time.Millisecond)
+	testkit.Eventually(t, 5*time.Second, func() bool {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return m.draining
+	}, "the manager is draining")
 	_, err = m.Start(context.Background(), u, chat2.ID, "hello")
 	if !apperr.Is(err, apperr.Unavailable) || apperr.Status(apperr.CodeOf(err)) != 503 {
 		t.Fatalf("start while draining: %v", err)

@@ -221,23 +221,46 @@ func (m *Manager) Start(ctx context.Context, user session.User, chatID, content 
 	return started, nil
 }
 
+// opened is what open's transaction saved and read.
+type opened struct {
+	history       []chatstore.Message
+	userMsg, asst chatstore.Message
+	versions      map[string]int
+}
+
+// save opens the generation in PostgreSQL, in one transaction: it reads the
+// history, saves the user's message, names an untitled chat after it,
+// creates the streaming assistant message and reads the artifacts'
+// versions. Either all of it is stored or none.
+func (m *Manager) save(ctx context.Context, user session.User, chatID, content string) (opened, error) {
+	var o opened
+	err := m.d.Store.InTx(ctx, func(tx *chatstore.Store) error {
+		var err error
+		if o.history, err = tx.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
+			return err
+		}
+		if o.userMsg, err = tx.InsertMessage(ctx, user.ID, chatID, chatstore.RoleUser, content, chatstore.StatusComplete); err != nil {
+			return err
+		}
+		if _, err := tx.SetTitleIfEmpty(ctx, user.ID, chatID, content); err != nil {
+			return err
+		}
+		if o.asst, err = tx.InsertMessage(ctx, user.ID, chatID, chatstore.RoleAssistant, "", chatstore.StatusStreaming); err != nil {
+			return err
+		}
+		o.versions, err = latestVersions(ctx, tx, user.ID, chatID)
+		return err
+	})
+	return o, err
+}
+
 // open saves the messages, opens the stream and prepares the run.
 func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, content string, res *quota.Reservation) (Started, *run, error) {
-	history, err := m.d.Store.History(ctx, user.ID, chatID, m.cfg.HistoryLimit)
+	o, err := m.save(ctx, user, chatID, content)
 	if err != nil {
 		return Started{}, nil, err
 	}
-	userMsg, err := m.d.Store.InsertMessage(ctx, user.ID, chatID, chatstore.RoleUser, content, chatstore.StatusComplete)
-	if err != nil {
-		return Started{}, nil, err
-	}
-	if _, err := m.d.Store.SetTitleIfEmpty(ctx, user.ID, chatID, content); err != nil {
-		m.log.WarnContext(ctx, "stream: name chat", slog.Any("error", err))
-	}
-	asst, err := m.d.Store.InsertMessage(ctx, user.ID, chatID, chatstore.RoleAssistant, "", chatstore.StatusStreaming)
-	if err != nil {
-		return Started{}, nil, err
-	}
+	history, userMsg, asst, versions := o.history, o.userMsg, o.asst, o.versions
 	modelName := m.modelFor(ctx, user.ID)
 	fail := func(err error) (Started, *run, error) {
 		// The reply never started: record that rather than leave it
@@ -246,10 +269,6 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 			m.log.ErrorContext(ctx, "stream: mark unstarted reply", slog.Any("error", ferr))
 		}
 		return Started{}, nil, err
-	}
-	versions, err := m.latestVersions(ctx, user.ID, chatID)
-	if err != nil {
-		return fail(err)
 	}
 	if err := m.d.Hub.Reset(ctx, chatID); err != nil {
 		return fail(apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly"))
@@ -292,8 +311,8 @@ func (m *Manager) modelFor(ctx context.Context, userID string) string {
 
 // latestVersions returns the current version of each artifact of the chat,
 // to announce a new artifact's version when it starts.
-func (m *Manager) latestVersions(ctx context.Context, userID, chatID string) (map[string]int, error) {
-	arts, err := m.d.Store.LatestArtifacts(ctx, userID, chatID)
+func latestVersions(ctx context.Context, store *chatstore.Store, userID, chatID string) (map[string]int, error) {
+	arts, err := store.LatestArtifacts(ctx, userID, chatID)
 	if err != nil {
 		return nil, err
 	}
@@ -373,6 +392,21 @@ func (m *Manager) Drain(timeout time.Duration) {
 		close(m.closed)
 	})
 	<-m.closed
+}
+
+// SweepStale marks as interrupted the replies left streaming by a process
+// that died: none can still be running after the generation timeout. A
+// new instance calls it once at start; failures are only logged.
+func (m *Manager) SweepStale(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	n, err := m.d.Store.InterruptStale(ctx, time.Now().Add(-m.cfg.Timeout-time.Minute))
+	switch {
+	case err != nil:
+		m.log.Warn("stream: sweep stale replies", slog.Any("error", err))
+	case n > 0:
+		m.log.Info("stream: marked stale replies interrupted", slog.Int64("count", n))
+	}
 }
 
 // Closed is closed when the instance has drained.

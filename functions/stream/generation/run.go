@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/archstudio/studio/functions/stream/artifact"
 	"github.com/archstudio/studio/functions/stream/model"
 	"github.com/archstudio/studio/shared/apperr"
-	"github.com/archstudio/studio/shared/artifact"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
@@ -206,21 +206,8 @@ func normalize(a artifact.Attrs) artifact.Attrs {
 	if !chatstore.ValidType(a.Type) {
 		a.Type = chatstore.TypeCode
 	}
-	if !validLanguage(a.Language) {
+	if !chatstore.ValidLanguage(a.Language) {
 		a.Language = ""
 	}
 	return a
-}
-
-// validLanguage mirrors chatstore's rule for language names.
-func validLanguage(s string) bool {
-	if len(s) > 50 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("+#-_.", c)) {
-			return false
-		}
-	}
-	return true
 }

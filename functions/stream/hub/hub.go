@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -53,6 +54,9 @@ type Hub struct {
 
 	mu    sync.Mutex
 	tails map[string]*tail // by stream key
+	// idleRounds counts the blocking reads that found nothing, so tests can
+	// land an event just after one instead of guessing with a sleep.
+	idleRounds atomic.Int64
 
 	ctx    context.Context // ends the tails on Close
 	cancel context.CancelFunc

@@ -55,6 +55,32 @@ func readAll(t *testing.T, s *Subscription, timeout time.Duration) ([]string, er
 	}
 }
 
+// live counts the subscribers that chat's reader on h delivers to.
+func live(h *Hub, chat string) int {
+	h.mu.Lock()
+	t := h.tails[h.eventsKey(chat)]
+	h.mu.Unlock()
+	if t == nil {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.subs)
+}
+
+// waitLive waits until n subscribers of chat have joined the live readers
+// of hubs.
+func waitLive(t *testing.T, chat string, n int, hubs ...*Hub) {
+	t.Helper()
+	testkit.Eventually(t, 5*time.Second, func() bool {
+		sum := 0
+		for _, h := range hubs {
+			sum += live(h, chat)
+		}
+		return sum == n
+	}, "%d live subscribers of %s", n, chat)
+}
+
 func want(from, to int, done bool) []string {
 	var out []string
 	for i := from; i < to; i++ {
@@ -81,7 +107,7 @@ func TestReplayThenLive(t *testing.T) {
 	var err error
 	done := make(chan struct{})
 	go func() { got, err = readAll(t, s, 10*time.Second); close(done) }()
-	time.Sleep(50 * time.Millisecond)
+	waitLive(t, "c1", 1, h) // replayed and now reading live
 	appendN(t, h, "c1", 5, 10)
 	if _, err := h.Append(ctx, "c1", Done, []byte(`{"status":"complete"}`)); err != nil {
 		t.Fatal(err)
@@ -127,7 +153,7 @@ func TestManySubscribersAcrossInstances(t *testing.T) {
 			results[i] = got
 		}()
 	}
-	time.Sleep(100 * time.Millisecond)
+	waitLive(t, "c1", len(results), a, b)
 	for i := 0; i < 50; i++ {
 		appendN(t, a, "c1", i, i+1)
 	}
@@ -170,7 +196,12 @@ func TestSlowSubscriberCatchesUp(t *testing.T) {
 	}
 	appendN(t, h, "c1", 1, 200)
 	h.Append(ctx, "c1", Done, []byte(`{"status":"complete"}`))
-	time.Sleep(300 * time.Millisecond) // the reader delivers and drops us
+	// The reader delivers, drops us for lagging and ends at done.
+	testkit.Eventually(t, 5*time.Second, func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return h.tails[h.eventsKey("c1")] == nil
+	}, "the reader of c1 ended")
 	got, err := readAll(t, s, 5*time.Second)
 	if err != nil || !equal(got, want(1, 200, true)) {
 		t.Fatalf("got %d entries, %v", len(got), err)
@@ -199,7 +230,14 @@ func TestDoneRacingLockRelease(t *testing.T) {
 		s := h.Subscribe(chat, "")
 		res := make(chan error, 1)
 		go func() { _, err := readAll(t, s, 5*time.Second); res <- err }()
-		time.Sleep(time.Duration(i*7) * time.Millisecond)
+		// Land done at different points of the reader's loop: at once,
+		// while it blocks, and just after blocked reads found nothing.
+		if i%3 > 0 {
+			waitLive(t, chat, 1, h)
+			idle := h.idleRounds.Load()
+			testkit.Eventually(t, 5*time.Second, func() bool { return h.idleRounds.Load() >= idle+int64(i%3-1) },
+				"%d more empty reads", i%3-1)
+		}
 		h.Append(ctx, chat, Done, []byte(`{}`))
 		h.Release(ctx, chat, "g")
 		if err := <-res; err != nil {

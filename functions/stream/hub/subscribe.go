@@ -153,6 +153,7 @@ func (t *tail) run() {
 			t.finish(false)
 			return
 		case errors.Is(err, redis.Nil):
+			h.idleRounds.Add(1)
 			if t.idle() {
 				return
 			}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/archstudio/studio/shared/artifact"
+	"github.com/archstudio/studio/functions/stream/artifact"
 )
 
 func TestFit(t *testing.T) {

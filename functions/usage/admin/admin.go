@@ -79,11 +79,7 @@ func setLimits(ctx context.Context, d Deps, args []string) error {
 	if !*reset && *calls == "" && *tokens == "" {
 		return fmt.Errorf("%w: set-limits needs --calls, --tokens or --default", ErrUsage)
 	}
-	u, err := resolveUser(ctx, d.Pool, *who)
-	if err != nil {
-		return err
-	}
-	o, err := d.Quota.Overrides(ctx, u.id)
+	u, o, err := userOverrides(ctx, d, *who)
 	if err != nil {
 		return err
 	}
@@ -133,11 +129,7 @@ func show(ctx context.Context, d Deps, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	u, err := resolveUser(ctx, d.Pool, *who)
-	if err != nil {
-		return err
-	}
-	o, err := d.Quota.Overrides(ctx, u.id)
+	u, o, err := userOverrides(ctx, d, *who)
 	if err != nil {
 		return err
 	}
@@ -188,6 +180,17 @@ func parse(fs *flag.FlagSet, args []string) error {
 type user struct{ id, login string }
 
 func (u user) String() string { return u.login + " (" + u.id + ")" }
+
+// userOverrides finds the user named by id or login and reads their own
+// limits.
+func userOverrides(ctx context.Context, d Deps, idOrLogin string) (user, quota.Overrides, error) {
+	u, err := resolveUser(ctx, d.Pool, idOrLogin)
+	if err != nil {
+		return user{}, quota.Overrides{}, err
+	}
+	o, err := d.Quota.Overrides(ctx, u.id)
+	return u, o, err
+}
 
 // resolveUser finds a user by id or by login. Logins are unique among
 // development users and among GitHub users but not across both, so a login

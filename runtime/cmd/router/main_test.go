@@ -207,7 +207,7 @@ func TestRestartAfterKillWithin2s(t *testing.T) {
 			t.Fatalf("while restarting: %d %s (Retry-After %q), want 503 unavailable", resp.StatusCode, body, resp.Header.Get("Retry-After"))
 		}
 		unavailable++
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond) // polling: every answer while restarting must be an immediate 503
 	}
 	metrics := string(s.do(t, "GET", "/metrics", nil).Body)
 	for _, want := range []string{
@@ -280,22 +280,14 @@ func TestStreamsAreNotBuffered(t *testing.T) {
 			}
 		}
 		c.Close(websocket.StatusNormalClosure, "")
-		deadline := time.Now().Add(2 * time.Second)
-		for {
-			logged := false
+		testkit.Eventually(t, 2*time.Second, func() bool {
 			for _, rec := range s.logLines("request") {
 				if rec["path"] == "/api/stream/ws" && rec["status"] == float64(101) && rec["function"] == "streamer" {
-					logged = true
+					return true
 				}
 			}
-			if logged {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("no access-log line with status 101 for the WebSocket")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			return false
+		}, "an access-log line with status 101 for the WebSocket")
 	})
 }
 
@@ -445,18 +437,14 @@ func TestAccessLogAndMetrics(t *testing.T) {
 	s.do(t, "GET", "/api/alpha/logged?secret=1", http.Header{"X-Request-Id": {"log-me-1"}})
 	s.do(t, "GET", "/api/nothing", nil)
 	var line map[string]any
-	deadline := time.Now().Add(2 * time.Second)
-	for line == nil && time.Now().Before(deadline) {
+	testkit.Eventually(t, 2*time.Second, func() bool {
 		for _, rec := range s.logLines("request") {
 			if rec["request_id"] == "log-me-1" {
 				line = rec
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if line == nil {
-		t.Fatal("no access-log line for the request")
-	}
+		return line != nil
+	}, "an access-log line for the request")
 	if line["method"] != "GET" || line["path"] != "/api/alpha/logged" || line["status"] != float64(200) ||
 		line["function"] != "alpha" || line["bytes"].(float64) <= 0 || line["duration_ms"] == nil {
 		t.Fatalf("access-log line %v", line)
@@ -499,22 +487,15 @@ func TestAccessLogAndMetrics(t *testing.T) {
 
 func TestSchedulerCallsPrivatePath(t *testing.T) {
 	s := startStack(t)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	// at_start plus at least two 100ms periods.
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		var body struct{ Count int }
 		r := s.do(t, "GET", "/api/jobber/jobs", nil)
 		if err := json.Unmarshal(r.Body, &body); err != nil {
 			t.Fatalf("%d %s", r.StatusCode, r.Body)
 		}
-		// at_start plus at least two 100ms periods.
-		if body.Count >= 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("scheduled path called %d times in 5 s, want ≥ 3", body.Count)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return body.Count >= 3
+	}, "the scheduled path called at least 3 times")
 	if calls := s.logLines("scheduled call"); len(calls) == 0 || calls[0]["status"] != float64(204) {
 		t.Fatalf("scheduled calls logged: %v", calls)
 	}
@@ -554,7 +535,11 @@ func TestDrainOnSIGTERM(t *testing.T) {
 				resp.Body.Close()
 				done <- result{resp.StatusCode, string(b), err}
 			}()
-			time.Sleep(200 * time.Millisecond) // the request is in the function
+			testkit.Eventually(t, 5*time.Second, func() bool {
+				var body struct{ Count int }
+				_ = json.Unmarshal(s.do(t, "GET", "/api/alpha/slowing", nil).Body, &body)
+				return body.Count == 1
+			}, "the slow request is in the function")
 			began := time.Now()
 			if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)

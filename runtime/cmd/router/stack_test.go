@@ -122,26 +122,21 @@ func startStack(tb testing.TB, env ...string) *stack {
 			tb.Logf("router output:\n%s", s.output())
 		}
 	})
-	deadline := time.Now().Add(15 * time.Second)
 	client := &http.Client{Timeout: time.Second}
-	for {
-		resp, err := client.Get(s.URL + "/api/alpha/ready")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
+	testkit.Eventually(tb, 15*time.Second, func() bool {
 		select {
 		case err := <-s.exited:
 			tb.Fatalf("router exited during start-up: %v\n%s", err, s.output())
 		default:
 		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("router not serving after 15 s:\n%s", s.output())
+		resp, err := client.Get(s.URL + "/api/alpha/ready")
+		if err != nil {
+			return false
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, "the router serving")
+	return s
 }
 
 // echo is testfn's default answer.
@@ -222,18 +217,14 @@ func (s *stack) logLines(msg string) []map[string]any {
 // waitRefused waits until nothing accepts connections at addr.
 func waitRefused(tb testing.TB, addr string, within time.Duration) {
 	tb.Helper()
-	deadline := time.Now().Add(within)
-	for {
+	testkit.Eventually(tb, within, func() bool {
 		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
 		if err != nil {
-			return
+			return true
 		}
 		c.Close()
-		if time.Now().After(deadline) {
-			tb.Fatalf("%s still accepting connections after %v", addr, within)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return false
+	}, "%s refusing connections", addr)
 }
 
 func processGone(pid int) bool {

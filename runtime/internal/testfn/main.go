@@ -4,7 +4,7 @@
 //
 //	…/sse?n=3&gap=100ms   n SSE events, gap apart, each flushed
 //	…/ws                  WebSocket echo
-//	…/slow?d=500ms        answers after d
+//	…/slow?d=500ms        answers after d; GET …/slowing counts those in progress
 //	POST …/job            counts a scheduled call; GET …/jobs reports it
 //	anything else         JSON describing the request and this process
 //
@@ -39,7 +39,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err := config.Load(&base); err != nil {
 		return err
 	}
-	var jobs atomic.Int64
+	var jobs, slowing atomic.Int64
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch path.Base(r.URL.Path) {
 		case "sse":
@@ -48,13 +48,17 @@ func run(ctx context.Context, logger *slog.Logger) error {
 			echo(w, r)
 		case "slow":
 			d, _ := time.ParseDuration(r.URL.Query().Get("d"))
+			slowing.Add(1)
 			time.Sleep(d)
+			slowing.Add(-1)
 			jsonio.Write(w, http.StatusOK, map[string]string{"slept": d.String()})
 		case "job":
 			jobs.Add(1)
 			w.WriteHeader(http.StatusNoContent)
 		case "jobs":
 			jsonio.Write(w, http.StatusOK, map[string]int64{"count": jobs.Load()})
+		case "slowing":
+			jsonio.Write(w, http.StatusOK, map[string]int64{"count": slowing.Load()})
 		default:
 			jsonio.Write(w, http.StatusOK, Echo{
 				Name:           os.Getenv("TESTFN_NAME"),

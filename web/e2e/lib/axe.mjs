@@ -12,7 +12,6 @@ export async function checkA11y(page, label) {
   // be loosened for the audit, and it would block an inline tag.
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(`${axeSource};0`);
   const results = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
     const r = await window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
       resultTypes: ['violations'],

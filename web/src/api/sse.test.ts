@@ -78,6 +78,29 @@ describe('SSEParser', () => {
       want: [{ data: '' }],
     },
     {
+      name: 'an empty id resets the last event id',
+      chunks: ['id: 5\ndata: a\n\nid\ndata: b\n\n'],
+      want: [
+        { id: '5', data: 'a' },
+        { id: '', data: 'b' },
+      ],
+    },
+    {
+      name: 'an id in a block without data still counts for later events',
+      chunks: ['id: 9\n\ndata: a\n\n'],
+      want: [{ id: '9', data: 'a' }],
+    },
+    {
+      name: 'a comment split across chunks is skipped to its line end',
+      chunks: [': keep', '-alive\ndata: k\n', '\n'],
+      want: [{ data: 'k' }],
+    },
+    {
+      name: 'a leading byte order mark is dropped',
+      chunks: ['\uFEFFdata: bom\n\n'],
+      want: [{ data: 'bom' }],
+    },
+    {
       name: 'only the first space after the colon is stripped',
       chunks: ['data:  two spaces\n\n'],
       want: [{ data: ' two spaces' }],
@@ -90,6 +113,21 @@ describe('SSEParser', () => {
       tc.want.forEach((w, i) => expect(got[i]).toMatchObject(w));
     });
   }
+
+  it('gives the same events whatever the chunk boundaries (one character at a time)', () => {
+    const stream =
+      ': hello\r\nretry: 250\nid: 1\nevent: delta\ndata: {"text":"a"}\n\n' +
+      'id: 2\r\nevent: artifact_delta\r\ndata: line one\r\ndata: line two\r\n\r\n' +
+      'data: no id of its own\r\rid: 3\nevent: done\ndata: {}\n\n';
+    const whole = parseChunks([stream]);
+    expect(whole).toEqual([
+      { id: '1', event: 'delta', data: '{"text":"a"}', retry: 250 },
+      { id: '2', event: 'artifact_delta', data: 'line one\nline two', retry: 250 },
+      { id: '2', event: 'message', data: 'no id of its own', retry: 250 },
+      { id: '3', event: 'done', data: '{}', retry: 250 },
+    ]);
+    expect(parseChunks([...stream])).toEqual(whole);
+  });
 
   it('keeps an unfinished event pending until its blank line', () => {
     const p = new SSEParser();

@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LiveArtifact } from '../chat/chatState';
+import type { LiveArtifact } from './liveArtifact';
 import { FakeApi, json } from '../test/fakeApi';
 import ArtifactPanel from './ArtifactPanel';
 

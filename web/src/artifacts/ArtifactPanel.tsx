@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { artifactsApi } from '../api/endpoints';
 import type { Artifact } from '../api/types';
-import type { LiveArtifact } from '../chat/chatState';
+import type { LiveArtifact } from './liveArtifact';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { IconCheck, IconClose, IconCopy, IconDownload } from '../components/icons';
 import { artifactTypeLabel, downloadName, hasPreview } from './artifactTags';
@@ -42,11 +42,15 @@ export default function ArtifactPanel({ chatId, artifact, all, onSelect, onClose
   const versionId = useId();
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
 
-  // Another artifact, or a new version streaming in, shows the newest.
-  useEffect(() => {
+  // Another artifact, or a new version streaming in, shows the newest: the
+  // choices are reset in the same render that sees the change.
+  const shownKey = `${artifact.identifier}@${artifact.version}`;
+  const [choicesFor, setChoicesFor] = useState(shownKey);
+  if (choicesFor !== shownKey) {
+    setChoicesFor(shownKey);
     setPickedVersion(null);
     setUserMode(null);
-  }, [artifact.identifier, artifact.version]);
+  }
 
   useEffect(() => {
     if (!artifact.id || artifact.streaming) return;

@@ -1,16 +1,20 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, onUnauthenticated } from '../api/client';
 import { authApi } from '../api/endpoints';
 import type { User } from '../api/types';
-import { AuthContext, SESSION_ENDED, SIGNED_OUT, type AuthContextValue, type AuthStatus } from './AuthContext';
+import {
+  AuthContext,
+  SESSION_ENDED,
+  SIGNED_OUT,
+  type AuthContextValue,
+  type AuthStatus,
+} from '../components/AuthContext';
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus>('loading');
   const [user, setUser] = useState<User | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [probe, setProbe] = useState(0);
-  const statusRef = useRef(status);
-  statusRef.current = status;
 
   useEffect(() => {
     let cancelled = false;
@@ -33,15 +37,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   // Any 401 from any call means the session is gone (expired, or ended from
   // another device): drop the user so the protected routes send them to sign-in.
-  useEffect(
-    () =>
-      onUnauthenticated(() => {
-        if (statusRef.current === 'signedIn' || statusRef.current === 'loading') setNotice(SESSION_ENDED);
-        setUser(null);
-        setStatus('signedOut');
-      }),
-    [],
-  );
+  // The notice depends on the status at that moment, read without
+  // resubscribing on every change.
+  const sessionGone = useEffectEvent(() => {
+    if (status === 'signedIn' || status === 'loading') setNotice(SESSION_ENDED);
+    setUser(null);
+    setStatus('signedOut');
+  });
+  useEffect(() => onUnauthenticated(() => sessionGone()), []);
 
   const signInDev = useCallback(async (username: string) => {
     const u = await authApi.devSignIn(username);

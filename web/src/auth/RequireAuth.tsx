@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { useAuth } from './AuthContext';
+import { useAuth } from '../components/AuthContext';
 import { Spinner } from '../components/Spinner';
 
 /** The path to come back to after sign-in: same-origin paths only. */

@@ -54,14 +54,11 @@ function ChatViewFor({ chatId }: { chatId: string }) {
   const streaming = isStreaming(state);
 
   // A chat made with "New chat" gets its title from its first message.
-  const stateRef = useRef(state);
-  stateRef.current = state;
-  const chatRefForTitle = useRef(chat);
-  chatRefForTitle.current = chat;
+  const needsTitle = state.messages.length === 0 && isUntitled(chat?.title);
   const sessionSend = session.send;
   const send = useCallback(
     (content: string) => {
-      if (stateRef.current.messages.length === 0 && isUntitled(chatRefForTitle.current?.title)) {
+      if (needsTitle) {
         chatsApi
           .rename(chatId, titleFrom(content))
           .then((c) => {
@@ -72,7 +69,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
       }
       return sessionSend(content);
     },
-    [chatId, sessionSend, upsert],
+    [chatId, needsTitle, sessionSend, upsert],
   );
 
   const voice = useVoice({ chatId, streaming, send, stop: session.stop });

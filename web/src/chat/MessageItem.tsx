@@ -3,7 +3,8 @@ import { artifactTypeLabel, stripArtifactTags } from '../artifacts/artifactTags'
 import { Markdown } from '../components/Markdown';
 import { IconCopy, IconEdit, IconFile, IconRefresh } from '../components/icons';
 import { formatNumber } from '../components/format';
-import type { LiveArtifact, UIMessage } from './chatState';
+import type { LiveArtifact } from '../artifacts/liveArtifact';
+import type { UIMessage } from './chatState';
 
 const statusLabels: Partial<Record<UIMessage['status'], string>> = {
   stopped: 'Stopped',

@@ -1,19 +1,7 @@
 // The state of one open conversation and how stream events change it. Pure,
 // so the streaming behaviour is unit-tested without a network.
 import type { Artifact, Message, MessageStatus, StreamEvent } from '../api/types';
-
-export interface LiveArtifact {
-  identifier: string;
-  type: string;
-  title: string;
-  language: string;
-  version: number;
-  content: string;
-  /** Set once stored (artifact_end, or loaded from the API). */
-  id: string | null;
-  messageId: string | null;
-  streaming: boolean;
-}
+import type { LiveArtifact } from '../artifacts/liveArtifact';
 
 export interface UIMessage extends Message {
   /** Not yet acknowledged by the server (optimistic). */

@@ -9,7 +9,10 @@ const byActivity = (a: Chat, b: Chat) => (a.updated_at < b.updated_at ? 1 : a.up
 export function useChatListState(): ChatListValue {
   const [chats, setChats] = useState<Chat[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  // The first page is loading until the list for the current query (and
+  // reload generation) has answered; "more" pages load on request.
+  const [answered, setAnswered] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [query, setQueryState] = useState('');
   const [debounced, setDebounced] = useState('');
@@ -21,11 +24,11 @@ export function useChatListState(): ChatListValue {
     return () => clearTimeout(t);
   }, [query]);
 
+  const listKey = `${generation}:${debounced}`;
   useEffect(() => {
     abortRef.current?.abort();
     const ctrl = new AbortController();
     abortRef.current = ctrl;
-    setLoading(true);
     chatsApi
       .list({ q: debounced || undefined }, ctrl.signal)
       .then((page) => {
@@ -39,16 +42,16 @@ export function useChatListState(): ChatListValue {
         if (!ctrl.signal.aborted) setError(describeError(e));
       })
       .finally(() => {
-        if (!ctrl.signal.aborted) setLoading(false);
+        if (!ctrl.signal.aborted) setAnswered(listKey);
       });
     return () => ctrl.abort();
-  }, [debounced, generation]);
+  }, [debounced, listKey]);
 
   const loadMore = useCallback(() => {
     if (!cursor) return;
     const ctrl = new AbortController();
     abortRef.current = ctrl;
-    setLoading(true);
+    setLoadingMore(true);
     chatsApi
       .list({ q: debounced || undefined, cursor }, ctrl.signal)
       .then((page) => {
@@ -59,8 +62,10 @@ export function useChatListState(): ChatListValue {
         });
         setCursor(page.next_cursor);
       })
-      .catch((e: unknown) => setError(describeError(e)))
-      .finally(() => setLoading(false));
+      .catch((e: unknown) => {
+        if (!ctrl.signal.aborted) setError(describeError(e));
+      })
+      .finally(() => setLoadingMore(false));
   }, [cursor, debounced]);
 
   const upsert = useCallback((chat: Chat) => {
@@ -74,7 +79,7 @@ export function useChatListState(): ChatListValue {
 
   return {
     chats,
-    loading,
+    loading: answered !== listKey || loadingMore,
     error,
     query,
     setQuery: setQueryState,

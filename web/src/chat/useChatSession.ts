@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
 import { ApiError, describeError } from '../api/client';
 import { artifactsApi, chatsApi } from '../api/endpoints';
 import { resumeEvents, sendMessage, type StreamOptions, type StreamResult } from '../api/stream';
@@ -46,20 +46,22 @@ interface Callbacks {
 
 export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatSession {
   const [state, dispatch] = useReducer(chatReducer, initialChatState);
-  const stateRef = useRef(state);
-  stateRef.current = state;
   const streamAbort = useRef<AbortController | null>(null);
-  const cbRef = useRef(callbacks);
-  cbRef.current = callbacks;
-  const chatRef = useRef(chatId);
-  chatRef.current = chatId;
+  // The handlers below check the latest state and call the latest callbacks
+  // without being made anew on every streamed token (MessageItem is memoised
+  // on them). The ref is written once React has committed, never in render.
+  const latest = useRef({ state, callbacks });
+  useLayoutEffect(() => {
+    latest.current = { state, callbacks };
+  });
 
-  const sync = useCallback(async (id: string, keepPanel: boolean, signal?: AbortSignal) => {
+  const sync = useCallback(async (id: string, keepPanel: boolean, signal: AbortSignal) => {
     const [messages, artifacts] = await Promise.all([
       chatsApi.allMessages(id, signal),
       artifactsApi.list(id, signal).then((r) => r.artifacts),
     ]);
-    if (chatRef.current !== id) return null;
+    // Aborted: this chat was left (or a newer stream took over) meanwhile.
+    if (signal.aborted) return null;
     dispatch({ type: 'loaded', messages, artifacts, keepPanel });
     return messages;
   }, []);
@@ -82,7 +84,7 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
       if (ctrl.signal.aborted) return;
       dispatch({ type: 'stream_ended', finished: result.finished });
       if (streamAbort.current === ctrl) streamAbort.current = null;
-      cbRef.current.onReplyFinished?.();
+      latest.current.callbacks.onReplyFinished?.();
       // Settle on the stored truth (final ids, token counts, artifact versions).
       await sync(id, true, ctrl.signal).catch(() => undefined);
     },
@@ -124,15 +126,15 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
   const send = useCallback(
     async (content: string): Promise<boolean> => {
       const text = content.trim();
-      if (!text || isStreaming(stateRef.current) || stateRef.current.phase === 'loading') return false;
-      const id = chatRef.current;
+      const current = latest.current.state;
+      if (!text || isStreaming(current) || current.phase === 'loading') return false;
       const userTempId = tempId('user');
       const assistantTempId = tempId('assistant');
       dispatch({ type: 'send_start', content: text, userTempId, assistantTempId, now: new Date().toISOString() });
       let started = false;
       try {
-        await follow(id, (opts) =>
-          sendMessage(id, text, {
+        await follow(chatId, (opts) =>
+          sendMessage(chatId, text, {
             ...opts,
             onEvent: (ev) => {
               started = true;
@@ -147,28 +149,28 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
         else dispatch({ type: 'stream_ended', finished: false });
         dispatch({ type: 'banner', banner: bannerFromError(e) });
         // Usage may have moved even though this failed (or it was the quota).
-        cbRef.current.onReplyFinished?.();
+        latest.current.callbacks.onReplyFinished?.();
         return started;
       }
     },
-    [follow],
+    [chatId, follow],
   );
 
   const stop = useCallback(async () => {
-    if (!isStreaming(stateRef.current)) return;
+    if (!isStreaming(latest.current.state)) return;
     dispatch({ type: 'stop_requested' });
     try {
-      await chatsApi.stop(chatRef.current);
+      await chatsApi.stop(chatId);
     } catch (e) {
       dispatch({ type: 'banner', banner: bannerFromError(e) });
     }
-  }, []);
+  }, [chatId]);
 
   const resendFrom = useCallback(
     async (messageId: string, content: string) => {
-      if (isStreaming(stateRef.current)) return;
+      if (isStreaming(latest.current.state)) return;
       try {
-        await chatsApi.deleteFrom(chatRef.current, messageId);
+        await chatsApi.deleteFrom(chatId, messageId);
       } catch (e) {
         dispatch({ type: 'banner', banner: bannerFromError(e) });
         return;
@@ -176,14 +178,14 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
       dispatch({ type: 'truncate_from', messageId });
       await send(content);
     },
-    [send],
+    [chatId, send],
   );
 
   // Regenerate deletes the last exchange from its user message (which takes
   // the last assistant reply with it) and sends the same words again, so the
   // history does not end up with the question twice.
   const regenerate = useCallback(async () => {
-    const msgs = stateRef.current.messages;
+    const msgs = latest.current.state.messages;
     const lastUser = [...msgs].reverse().find((m) => m.role === 'user' && !m.local);
     if (!lastUser) return;
     await resendFrom(lastUser.id, lastUser.content);

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { describeError } from '../api/client';
 import { preferencesApi, usageApi } from '../api/endpoints';
 import type { Preferences, Usage } from '../api/types';
-import { useAuth } from '../auth/AuthContext';
+import { useAuth } from './AuthContext';
 import { applyTheme } from '../theme/theme';
 import { PreferencesContext, UsageContext } from './AppContexts';
 import { UsageMeter } from './UsageMeter';
@@ -45,16 +45,17 @@ export function AppShell() {
   // Move focus to the new page's content on navigation between sections so
   // screen-reader and keyboard users land where the content changed.
   const section = location.pathname.split('/')[1];
-  const navState = useRef(location.state);
-  navState.current = location.state;
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    const state = navState.current as { keepFocus?: boolean } | null;
+  // A navigation may ask to keep focus where it is (state.keepFocus); that
+  // state is read when the section changes, not a reason to move focus.
+  const focusMain = useEffectEvent(() => {
+    const state = location.state as { keepFocus?: boolean } | null;
     if (!state?.keepFocus) mainRef.current?.focus({ preventScroll: true });
+  });
+  const focusedSection = useRef(section);
+  useEffect(() => {
+    if (focusedSection.current === section) return; // the first load (or StrictMode's second run)
+    focusedSection.current = section;
+    focusMain();
   }, [section]);
 
   const prefsValue = useMemo(() => ({ preferences, setPreferences }), [preferences, setPreferences]);

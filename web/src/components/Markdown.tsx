@@ -28,7 +28,7 @@ export function Markdown({ text, highlight = true, className }: Props) {
     });
     if (blocks.length === 0) return;
     let cancelled = false;
-    void import('../artifacts/highlight').then(({ highlightElement }) => {
+    void import('./highlight').then(({ highlightElement }) => {
       if (!cancelled) blocks.forEach(highlightElement);
     });
     return () => {

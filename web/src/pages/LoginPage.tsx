@@ -3,7 +3,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, describeError } from '../api/client';
 import { authApi } from '../api/endpoints';
 import type { Providers } from '../api/types';
-import { useAuth } from '../auth/AuthContext';
+import { useAuth } from '../components/AuthContext';
 import { safeNext } from '../auth/RequireAuth';
 import { Spinner } from '../components/Spinner';
 import { useDocumentTitle } from '../components/useDocumentTitle';

@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router';
 import { describeError } from '../api/client';
 import { authApi } from '../api/endpoints';
 import type { AuthSession } from '../api/types';
-import { useAuth } from '../auth/AuthContext';
+import { useAuth } from '../components/AuthContext';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatDateTime, formatRelative } from '../components/format';
 import { Spinner } from '../components/Spinner';

@@ -1,4 +1,4 @@
-import { useAuth } from '../auth/AuthContext';
+import { useAuth } from '../components/AuthContext';
 import { useUsage } from '../components/AppContexts';
 import { formatNumber, formatTime } from '../components/format';
 import { useDocumentTitle } from '../components/useDocumentTitle';

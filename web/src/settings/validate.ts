@@ -1,4 +1,4 @@
-// Client-side checks mirror the server's (notes/API.md): the server stays
+// Client-side checks mirror the server's (shared/apispec/openapi.yaml): the server stays
 // the authority and its 400s land on the same fields.
 import type { InputMode, Preferences, Theme, VoiceProvider } from '../api/types';
 

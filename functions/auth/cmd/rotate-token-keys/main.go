@@ -16,9 +16,9 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/db"
 	"github.com/archstudio/studio/shared/tokenvault"
 )
 
@@ -46,7 +46,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, err := backend.OpenPostgres(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}

@@ -21,12 +21,12 @@ import (
 type settings struct {
 	config.Postgres
 	config.Redis
-	quota.Settings
+	quota.LimitSettings
 }
 
 // Validate refuses negative default limits.
 func (s settings) Validate() error {
-	_, err := s.Settings.Limits()
+	_, err := s.LimitSettings.Limits()
 	return err
 }
 
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	defaults, err := cfg.Settings.Limits()
+	defaults, err := cfg.LimitSettings.Limits()
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ export function CodeView({ code, language, streaming, label }: Props) {
   useEffect(() => {
     if (streaming) return;
     let cancelled = false;
-    import('../highlight')
+    import('../../components/highlight')
       .then(({ highlight }) => {
         if (!cancelled) setHtml({ for: code, html: highlight(code, language || undefined).html });
       })

@@ -29,22 +29,24 @@ export async function renderMermaid(code: string): Promise<string> {
 }
 
 export function MermaidView({ code, title }: { code: string; title: string }) {
-  const [result, setResult] = useState<{ src: string } | { error: string } | null>(null);
+  // What was rendered is kept with the code it was rendered from: new code
+  // shows "Rendering…" until its own result arrives.
+  const [rendered, setRendered] = useState<{ code: string; result: { src: string } | { error: string } } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
-    setResult(null);
     renderMermaid(code)
       .then((svg) => {
-        if (!cancelled) setResult({ src: svgDataUrl(withIntrinsicSize(sanitizeSvg(svg))) });
+        if (!cancelled) setRendered({ code, result: { src: svgDataUrl(withIntrinsicSize(sanitizeSvg(svg))) } });
       })
       .catch((e: unknown) => {
-        if (!cancelled) setResult({ error: e instanceof Error ? e.message : String(e) });
+        if (!cancelled) setRendered({ code, result: { error: e instanceof Error ? e.message : String(e) } });
       });
     return () => {
       cancelled = true;
     };
   }, [code]);
+  const result = rendered?.code === code ? rendered.result : null;
 
   if (!result) {
     return (

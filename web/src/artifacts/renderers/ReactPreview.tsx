@@ -48,22 +48,24 @@ ${escapeScript(compiled)}
 }
 
 export function ReactPreview({ source, title }: { source: string; title: string }) {
-  const [state, setState] = useState<{ html: string } | { error: string } | null>(null);
+  // The build is kept with the source it was built from: a new source shows
+  // "Building…" until its own build arrives.
+  const [built, setBuilt] = useState<{ source: string; result: { html: string } | { error: string } } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
-    setState(null);
     Promise.all([loadRuntime(), compileComponent(source)])
       .then(([runtime, compiled]) => {
-        if (!cancelled) setState({ html: buildReactDocument(runtime, compiled) });
+        if (!cancelled) setBuilt({ source, result: { html: buildReactDocument(runtime, compiled) } });
       })
       .catch((e: unknown) => {
-        if (!cancelled) setState({ error: e instanceof Error ? e.message : String(e) });
+        if (!cancelled) setBuilt({ source, result: { error: e instanceof Error ? e.message : String(e) } });
       });
     return () => {
       cancelled = true;
     };
   }, [source]);
+  const state = built?.source === source ? built.result : null;
 
   if (!state) {
     return (

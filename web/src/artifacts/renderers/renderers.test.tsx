@@ -105,7 +105,14 @@ describe('React preview', () => {
     expect(frame.getAttribute('src')).toBe('/preview.html');
     expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
     const post = vi.spyOn(frame.contentWindow!, 'postMessage');
-    fromFrame(frame, { type: 'ready' });
+    // The frame is in the document a moment before its effect listens for
+    // "ready" (the build resolved outside act), and a "ready" said before
+    // that is lost: say it until the studio answers, which it does once.
+    await vi.waitFor(() => {
+      fromFrame(frame, { type: 'ready' });
+      expect(post).toHaveBeenCalled();
+    });
+    expect(post).toHaveBeenCalledOnce();
     const [message, target] = post.mock.calls[0] as [{ type: string; html: string }, string];
     expect(target).toBe('*');
     expect(message.type).toBe('render');

@@ -1,0 +1,161 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/archstudio/studio/functions/auth/github"
+	"github.com/archstudio/studio/functions/auth/loginstate"
+	"github.com/archstudio/studio/functions/auth/users"
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/session"
+)
+
+// startGitHub sends the browser to GitHub's authorize page with a fresh
+// single-use state bound to this browser and a PKCE challenge.
+func (h *handler) startGitHub(w http.ResponseWriter, r *http.Request) error {
+	returnTo, err := checkReturnTo(r.URL.Query().Get("return_to"))
+	if err != nil {
+		return err
+	}
+	st, err := h.States.Begin(r.Context(), returnTo)
+	if err != nil {
+		return unavailable(err)
+	}
+	http.SetCookie(w, h.States.Cookie(st.Binding))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, h.GitHub.AuthCodeURL(st.State, st.Verifier), http.StatusFound)
+	return nil
+}
+
+// Codes the callback sends the browser to /login?error=<code> with.
+const (
+	errAccessDenied      = "access_denied"      // the user declined at GitHub
+	errStateMissing      = "state_missing"      // no state in the callback
+	errStateInvalid      = "state_invalid"      // unknown, used or expired state
+	errStateMismatch     = "state_mismatch"     // state started by another browser
+	errCodeMissing       = "code_missing"       // no code in the callback
+	errGitHubRejected    = "github_rejected"    // GitHub refused the code exchange
+	errGitHubUnavailable = "github_unavailable" // GitHub unreachable or odd
+	errUnavailable       = "unavailable"        // our Redis or database failed
+)
+
+// githubCallback finishes GitHub sign-in. Every failure sends the browser
+// to the sign-in page with an error code and leaves no session behind, so
+// it never returns an error.
+func (h *handler) githubCallback(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	log := logging.FromContext(ctx)
+	q := r.URL.Query()
+	// The code is in this URL; keep it out of Referer headers.
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Cache-Control", "no-store")
+	http.SetCookie(w, loginstate.ClearCookie())
+	fail := func(code string, err error) {
+		log.WarnContext(ctx, "github sign-in failed", slog.String("reason", code), slog.Any("error", err))
+		http.Redirect(w, r, h.PublicURL+"/login?error="+url.QueryEscape(code), http.StatusFound)
+	}
+
+	state := q.Get("state")
+	if state == "" {
+		fail(errStateMissing, nil)
+		return nil
+	}
+	var binding string
+	if c, err := r.Cookie(loginstate.BindingCookie); err == nil {
+		binding = c.Value
+	}
+	pending, err := h.States.Consume(ctx, state, binding)
+	switch {
+	case errors.Is(err, loginstate.ErrUnknown):
+		fail(errStateInvalid, nil)
+		return nil
+	case errors.Is(err, loginstate.ErrMismatch):
+		fail(errStateMismatch, nil)
+		return nil
+	case err != nil:
+		fail(errUnavailable, err)
+		return nil
+	}
+	if e := q.Get("error"); e != "" {
+		code := errGitHubRejected
+		if e == "access_denied" {
+			code = errAccessDenied
+		}
+		fail(code, errors.New("github: "+e))
+		return nil
+	}
+	code := q.Get("code")
+	if code == "" {
+		fail(errCodeMissing, nil)
+		return nil
+	}
+	grant, err := h.GitHub.Exchange(ctx, code, pending.Verifier)
+	var refused *github.ExchangeError
+	switch {
+	case errors.As(err, &refused):
+		fail(errGitHubRejected, err)
+		return nil
+	case err != nil:
+		fail(errGitHubUnavailable, err)
+		return nil
+	}
+	profile, err := h.GitHub.Profile(ctx, grant.Token)
+	if err != nil {
+		fail(errGitHubUnavailable, err)
+		return nil
+	}
+	var u users.User
+	err = pgx.BeginFunc(ctx, h.Pool, func(tx pgx.Tx) error {
+		var err error
+		u, err = users.UpsertGitHub(ctx, tx, users.GitHubAccount{
+			ID: profile.ID, Login: profile.Login, Email: profile.Email, AvatarURL: profile.AvatarURL,
+		})
+		if err != nil {
+			return err
+		}
+		return h.Tokens.Save(ctx, tx, u.ID, grant.Token, grant.Scopes)
+	})
+	if err != nil {
+		fail(errUnavailable, err)
+		return nil
+	}
+	if err := h.startSession(ctx, w, r, u); err != nil {
+		fail(errUnavailable, err)
+		return nil
+	}
+	log.InfoContext(ctx, "signed in", slog.String("method", "github"), slog.String("user_id", u.ID),
+		slog.String("login", u.Login), slog.Any("scopes", grant.Scopes))
+	http.Redirect(w, r, h.PublicURL+pending.ReturnTo, http.StatusFound)
+	return nil
+}
+
+// startSession gives the browser a brand-new session for u. Whatever
+// session cookie it arrived with (an old session, or one planted by an
+// attacker) is ended and replaced, so session fixation cannot work.
+func (h *handler) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u users.User) error {
+	if old := session.RawID(r); old != "" {
+		if err := h.Sessions.Delete(ctx, old); err != nil {
+			return err
+		}
+	}
+	raw, err := h.Sessions.Create(ctx, session.User{ID: u.ID, Login: u.Login}, r.UserAgent())
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, session.Cookie(raw, h.Sessions.Config().AbsoluteTTL))
+	return nil
+}
+
+func unavailable(err error) error {
+	e := apperr.Wrap(err, apperr.Unavailable, "sign-in is unavailable; try again shortly")
+	e.RetryAfter = time.Second
+	return e
+}

@@ -1,0 +1,225 @@
+// Package api serves a user's chats and their messages under /api/chats:
+// create, list (cursor pages, title search), read, rename, delete, page
+// through messages, cut a conversation at a message, and export.
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/ids"
+	"github.com/archstudio/studio/shared/jsonio"
+	"github.com/archstudio/studio/shared/routing"
+	"github.com/archstudio/studio/shared/session"
+)
+
+// Deps are what the chats handler needs.
+type Deps struct {
+	Store *chatstore.Store
+	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
+	Authenticate session.Authenticate
+}
+
+// New returns the handler of the chats routes; each requires a signed-in
+// user (d.Authenticate).
+func New(d Deps) http.Handler {
+	h := &handler{store: d.Store}
+	mux := http.NewServeMux()
+	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, session.Require(d.Authenticate, f)) }
+	route("POST /api/chats", h.create)
+	route("GET /api/chats", h.list)
+	route("GET /api/chats/{id}", h.get)
+	route("PATCH /api/chats/{id}", h.rename)
+	route("DELETE /api/chats/{id}", h.delete)
+	route("GET /api/chats/{id}/messages", h.messages)
+	route("DELETE /api/chats/{id}/messages/{mid}", h.deleteFrom)
+	route("GET /api/chats/{id}/export", h.export)
+	return routing.JSONErrors(mux)
+}
+
+type handler struct {
+	store *chatstore.Store
+}
+
+// maxSearchLen bounds the title search: no title is longer.
+const maxSearchLen = chatstore.MaxTitleLen
+
+type createRequest struct {
+	Title *string `json:"title"`
+}
+
+func (h *handler) create(w http.ResponseWriter, r *http.Request, u session.User) error {
+	var req createRequest
+	// An empty body creates an untitled chat.
+	if r.ContentLength != 0 {
+		if err := jsonio.Decode(w, r, &req, 0); err != nil {
+			return err
+		}
+	}
+	title := ""
+	if req.Title != nil {
+		title = *req.Title
+	}
+	title, err := chatstore.ValidateTitle(title)
+	if err != nil {
+		return err
+	}
+	c, err := h.store.CreateChat(r.Context(), u.ID, title)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/chats/"+c.ID)
+	jsonio.Write(w, http.StatusCreated, c)
+	return nil
+}
+
+type chatList struct {
+	Chats      []chatstore.Chat `json:"chats"`
+	NextCursor *string          `json:"next_cursor"`
+}
+
+func (h *handler) list(w http.ResponseWriter, r *http.Request, u session.User) error {
+	q := r.URL.Query()
+	limit, err := parseLimit(q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	search := q.Get("q")
+	if len([]rune(search)) > maxSearchLen {
+		return apperr.InvalidField("q", "must be at most %d characters", maxSearchLen)
+	}
+	page, err := h.store.ListChats(r.Context(), u.ID, chatstore.ChatQuery{Limit: limit, Cursor: q.Get("cursor"), Search: search})
+	if err != nil {
+		return err
+	}
+	jsonio.Write(w, http.StatusOK, chatList{Chats: nonNil(page.Chats), NextCursor: cursorOrNull(page.NextCursor)})
+	return nil
+}
+
+func (h *handler) get(w http.ResponseWriter, r *http.Request, u session.User) error {
+	id, err := ids.FromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := h.store.GetChat(r.Context(), u.ID, id)
+	if err != nil {
+		return err
+	}
+	jsonio.Write(w, http.StatusOK, c)
+	return nil
+}
+
+type renameRequest struct {
+	Title *string `json:"title"`
+}
+
+func (h *handler) rename(w http.ResponseWriter, r *http.Request, u session.User) error {
+	id, err := ids.FromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	var req renameRequest
+	if err := jsonio.Decode(w, r, &req, 0); err != nil {
+		return err
+	}
+	if req.Title == nil {
+		// Nothing to change; still 404 for a chat that isn't the user's.
+		c, err := h.store.GetChat(r.Context(), u.ID, id)
+		if err != nil {
+			return err
+		}
+		jsonio.Write(w, http.StatusOK, c)
+		return nil
+	}
+	title, err := chatstore.ValidateTitle(*req.Title)
+	if err != nil {
+		return err
+	}
+	c, err := h.store.RenameChat(r.Context(), u.ID, id, title)
+	if err != nil {
+		return err
+	}
+	jsonio.Write(w, http.StatusOK, c)
+	return nil
+}
+
+func (h *handler) delete(w http.ResponseWriter, r *http.Request, u session.User) error {
+	id, err := ids.FromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.store.DeleteChat(r.Context(), u.ID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type messageList struct {
+	Messages   []chatstore.Message `json:"messages"`
+	NextCursor *string             `json:"next_cursor"`
+}
+
+func (h *handler) messages(w http.ResponseWriter, r *http.Request, u session.User) error {
+	id, err := ids.FromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	limit, err := parseLimit(q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	page, err := h.store.ListMessages(r.Context(), u.ID, id, chatstore.MessageQuery{Limit: limit, Cursor: q.Get("cursor")})
+	if err != nil {
+		return err
+	}
+	jsonio.Write(w, http.StatusOK, messageList{Messages: nonNil(page.Messages), NextCursor: cursorOrNull(page.NextCursor)})
+	return nil
+}
+
+func (h *handler) deleteFrom(w http.ResponseWriter, r *http.Request, u session.User) error {
+	id, err := ids.FromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	mid, err := ids.FromPath(r, "mid")
+	if err != nil {
+		return err
+	}
+	if _, err := h.store.DeleteMessagesFrom(r.Context(), u.ID, id, mid); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// parseLimit reads the limit query parameter: absent means the default,
+// else an integer in 1..MaxPageSize.
+func parseLimit(s string) (int, error) {
+	if s == "" {
+		return chatstore.DefaultPageSize, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > chatstore.MaxPageSize {
+		return 0, apperr.InvalidField("limit", "must be an integer from 1 to %d", chatstore.MaxPageSize)
+	}
+	return n, nil
+}
+
+func cursorOrNull(c string) *string {
+	if c == "" {
+		return nil
+	}
+	return &c
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,109 @@
+// Package api deletes chats whose owners' retention has passed. The
+// job runs on a schedule: the router's scheduler calls POST
+// /internal/retention/run, and on AWS an EventBridge rule invokes the
+// Lambda with a scheduled event.
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/jsonio"
+	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/prefs"
+	"github.com/archstudio/studio/shared/routing"
+)
+
+// Deps are what the retention job needs.
+type Deps struct {
+	Store *chatstore.Store
+	// DefaultDays is the retention of users who set none (at most
+	// prefs.MaxRetentionDays).
+	DefaultDays int
+	// BatchSize bounds the chats one statement deletes.
+	BatchSize int
+	// MaxDuration bounds one run; what is left waits for the next run.
+	MaxDuration time.Duration
+	// Token, when set, must come as "Authorization: Bearer <token>" on the
+	// HTTP route.
+	Token string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Result is what a run reports.
+type Result struct {
+	Deleted int64 `json:"deleted"`
+	// Complete is false when the run stopped at MaxDuration with chats left.
+	Complete bool `json:"complete"`
+}
+
+// Job runs retention once.
+type Job struct{ d Deps }
+
+// NewJob returns the retention job.
+func NewJob(d Deps) *Job {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.DefaultDays <= 0 {
+		d.DefaultDays = prefs.DefaultRetentionDays
+	}
+	if d.MaxDuration <= 0 {
+		d.MaxDuration = 25 * time.Second
+	}
+	return &Job{d: d}
+}
+
+// Run deletes expired chats and reports how many.
+func (j *Job) Run(ctx context.Context) (Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, j.d.MaxDuration)
+	defer cancel()
+	start := time.Now()
+	n, err := j.d.Store.ExpireChats(ctx, chatstore.Expiry{
+		Now:         j.d.Now(),
+		DefaultDays: j.d.DefaultDays,
+		MaxDays:     prefs.MaxRetentionDays,
+		BatchSize:   j.d.BatchSize,
+	})
+	res := Result{Deleted: n, Complete: err == nil}
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return res, err
+	}
+	logging.FromContext(ctx).InfoContext(ctx, "retention run",
+		slog.Int64("deleted", n), slog.Bool("complete", res.Complete), slog.Duration("took", time.Since(start)))
+	return res, nil
+}
+
+// Scheduled adapts Run to bootstrap.ScheduledJob.
+func (j *Job) Scheduled(ctx context.Context) (any, error) { return j.Run(ctx) }
+
+// New returns the HTTP handler: POST /internal/retention/run.
+func New(j *Job) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /internal/retention/run", apperr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if !j.authorized(r) {
+			return apperr.New(apperr.Unauthenticated, "a retention token is required")
+		}
+		res, err := j.Run(r.Context())
+		if err != nil {
+			return err
+		}
+		jsonio.Write(w, http.StatusOK, res)
+		return nil
+	}))
+	return routing.JSONErrors(mux)
+}
+
+func (j *Job) authorized(r *http.Request) bool {
+	if j.d.Token == "" {
+		return true
+	}
+	return subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+j.d.Token)) == 1
+}

@@ -1,0 +1,40 @@
+package backend
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// OpenPostgres returns a pool for url with bounded connect and statement
+// times.
+// It does not wait for the server: a function starts while the database is
+// still coming up, and its health check says so.
+func OpenPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("db: DATABASE_URL: %w", redact(err))
+	}
+	cfg.ConnConfig.ConnectTimeout = 3 * time.Second
+	if _, ok := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !ok {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = "15000"
+	}
+	if cfg.MaxConns < 4 {
+		cfg.MaxConns = 4
+	}
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	cfg.HealthCheckPeriod = 30 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("db: %w", redact(err))
+	}
+	return pool, nil
+}
+
+// redact drops the error text from pgx's parse errors, which can echo the
+// connection string and with it the password.
+func redact(err error) error {
+	return fmt.Errorf("invalid connection settings (%T)", err)
+}
