@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { chatsApi } from '../api/endpoints';
-import type { Chat, StreamEvent } from '../api/types';
+import type { Chat } from '../api/types';
 import { useUsage } from '../components/AppContexts';
 import { IconFile } from '../components/icons';
 import { Spinner } from '../components/Spinner';
@@ -14,7 +14,7 @@ import { MessageItem } from './MessageItem';
 import { takePendingMessage } from './pendingSend';
 import { isUntitled, titleFrom } from './title';
 import { useChatSession } from './useChatSession';
-import { useVoice } from '../voice/useVoice';
+import { useVoice, useVoiceController } from '../voice/useVoice';
 import { VoiceControls } from '../voice/VoiceControls';
 
 const ArtifactPanel = lazy(() => import('../artifacts/ArtifactPanel'));
@@ -48,8 +48,8 @@ function ChatViewFor({ chatId }: { chatId: string }) {
       .catch(() => undefined);
   }, [chatId, refreshUsage, upsert]);
 
-  const voiceEvents = useRef<(ev: StreamEvent) => void>(() => undefined);
-  const session = useChatSession(chatId, { onReplyFinished, onStreamEvent: (ev) => voiceEvents.current(ev) });
+  const voiceController = useVoiceController();
+  const session = useChatSession(chatId, { onReplyFinished, onStreamEvent: voiceController.onStreamEvent });
   const { state } = session;
   const streaming = isStreaming(state);
 
@@ -72,8 +72,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
     [chatId, needsTitle, sessionSend, upsert],
   );
 
-  const voice = useVoice({ chatId, streaming, send, stop: session.stop });
-  voiceEvents.current = voice.onStreamEvent;
+  const voice = useVoice(voiceController, { chatId, streaming, send, stop: session.stop });
 
   useEffect(() => {
     const ctrl = new AbortController();

@@ -31,11 +31,16 @@ export function Composer({
   const [text, setText] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
 
-  useEffect(() => {
-    if (!draft) return;
+  // A new transcript joins the text while rendering (not in an effect, so
+  // there is no extra render); the box then takes focus for editing.
+  const [draftSeq, setDraftSeq] = useState(draft?.seq ?? 0);
+  if (draft && draft.seq !== draftSeq) {
+    setDraftSeq(draft.seq);
     setText((cur) => (cur.trim() ? `${cur.trimEnd()} ${draft.text}` : draft.text));
-    ref.current?.focus();
-  }, [draft]);
+  }
+  useEffect(() => {
+    if (draftSeq) ref.current?.focus();
+  }, [draftSeq]);
   const hintId = useId();
   const inputId = useId();
 

@@ -76,7 +76,7 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
         onEvent: (event: StreamEvent) => {
           if (ctrl.signal.aborted) return;
           dispatch({ type: 'event', event });
-          cbRef.current.onStreamEvent?.(event);
+          latest.current.callbacks.onStreamEvent?.(event);
         },
         onReconnecting: () => dispatch({ type: 'reconnecting' }),
         onReconnected: () => dispatch({ type: 'reconnected' }),

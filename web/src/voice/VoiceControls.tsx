@@ -36,27 +36,32 @@ export function VoiceControls({ voice }: { voice: Voice }) {
           // Captured, the press lasts until release even if the layout
           // moves the button from under the pointer.
           e.currentTarget.setPointerCapture?.(e.pointerId);
-          voice.pressStart();
+          voice.controller.pressStart();
         }}
-        onPointerUp={voice.pressEnd}
-        onPointerCancel={voice.pressEnd}
+        onPointerUp={voice.controller.pressEnd}
+        onPointerCancel={voice.controller.pressEnd}
         onKeyDown={(e) => {
           if ((e.key === 'Enter' || e.key === ' ') && !e.repeat) {
             e.preventDefault();
-            voice.pressStart();
+            voice.controller.pressStart();
           }
         }}
         onKeyUp={(e) => {
-          if (e.key === 'Enter' || e.key === ' ') voice.pressEnd();
+          if (e.key === 'Enter' || e.key === ' ') voice.controller.pressEnd();
         }}
       >
         <IconMic />
       </button>
-      <button type="button" className="btn ghost small" aria-pressed={voice.handsFree} onClick={voice.toggleHandsFree}>
+      <button
+        type="button"
+        className="btn ghost small"
+        aria-pressed={voice.handsFree}
+        onClick={voice.controller.toggleHandsFree}
+      >
         {voice.handsFree ? 'Hands-free on' : 'Hands-free'}
       </button>
       {voice.speaking && (
-        <button type="button" className="btn ghost small" onClick={voice.stopSpeaking}>
+        <button type="button" className="btn ghost small" onClick={voice.controller.stopSpeaking}>
           Stop speaking
         </button>
       )}
@@ -75,7 +80,7 @@ export function VoiceControls({ voice }: { voice: Voice }) {
       {voice.error && (
         <p className="field-error small voice-error" role="alert">
           {voice.error}{' '}
-          <button type="button" className="btn ghost small" onClick={voice.dismissError}>
+          <button type="button" className="btn ghost small" onClick={voice.controller.dismissError}>
             Dismiss
           </button>
         </p>

@@ -1,3 +1,4 @@
+/* global AudioWorkletProcessor, sampleRate, registerProcessor */
 // AudioWorklet processor: posts the microphone's loudness (RMS of the
 // last ~10 ms) to the main thread, where the voice-activity detector
 // decides when speech starts and ends. Runs on the audio thread, so it
