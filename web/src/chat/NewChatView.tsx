@@ -7,6 +7,8 @@ import { useChatList } from './ChatListContext';
 import { Composer } from './Composer';
 import { setPendingMessage } from './pendingSend';
 import { titleFrom } from './title';
+import { useVoice, useVoiceController } from '../voice/useVoice';
+import { VoiceControls } from '../voice/VoiceControls';
 
 const suggestions = [
   'Sketch a Mermaid diagram of an event-driven order pipeline',
@@ -14,12 +16,15 @@ const suggestions = [
   'Write an ADR for moving sessions from PostgreSQL to Redis',
 ];
 
+const noStop = async () => undefined;
+
 /** /chats with nothing open: the first message creates the chat. */
 export default function NewChatView() {
   useDocumentTitle('Chats');
   const navigate = useNavigate();
   const { upsert } = useChatList();
   const [error, setError] = useState<string | null>(null);
+  const voiceController = useVoiceController();
 
   const start = async (content: string): Promise<boolean> => {
     setError(null);
@@ -35,6 +40,8 @@ export default function NewChatView() {
     }
   };
 
+  const voice = useVoice(voiceController, { chatId: '', streaming: false, send: start, stop: noStop });
+
   return (
     <div className="new-chat">
       <div className="new-chat-inner">
@@ -48,7 +55,13 @@ export default function NewChatView() {
             {error}
           </p>
         )}
-        <Composer onSend={start} streaming={false} autoFocus />
+        <Composer
+          onSend={start}
+          streaming={false}
+          autoFocus
+          accessory={<VoiceControls voice={voice} compact />}
+          draft={voice.draft}
+        />
         <ul className="suggestions" aria-label="Suggestions">
           {suggestions.map((s) => (
             <li key={s}>

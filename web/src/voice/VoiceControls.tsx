@@ -15,7 +15,8 @@ const statusText: Record<string, string> = {
   transcribing: 'Transcribing…',
 };
 
-export function VoiceControls({ voice }: { voice: Voice }) {
+/** compact leaves out hands-free (the new-chat screen, which hands over to the chat once sent). */
+export function VoiceControls({ voice, compact = false }: { voice: Voice; compact?: boolean }) {
   const status = voice.speaking
     ? 'Speaking… (talk to interrupt)'
     : (statusText[voice.state] ?? (voice.handsFree ? 'Hands-free: just talk' : ''));
@@ -52,14 +53,16 @@ export function VoiceControls({ voice }: { voice: Voice }) {
       >
         <IconMic />
       </button>
-      <button
-        type="button"
-        className="btn ghost small"
-        aria-pressed={voice.handsFree}
-        onClick={voice.controller.toggleHandsFree}
-      >
-        {voice.handsFree ? 'Hands-free on' : 'Hands-free'}
-      </button>
+      {!compact && (
+        <button
+          type="button"
+          className="btn ghost small"
+          aria-pressed={voice.handsFree}
+          onClick={voice.controller.toggleHandsFree}
+        >
+          {voice.handsFree ? 'Hands-free on' : 'Hands-free'}
+        </button>
+      )}
       {voice.speaking && (
         <button type="button" className="btn ghost small" onClick={voice.controller.stopSpeaking}>
           Stop speaking

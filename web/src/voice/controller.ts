@@ -104,7 +104,11 @@ export class VoiceController {
   /** The chat view's latest state and actions. */
   update(ctx: VoiceContext) {
     this.ctx = ctx;
-    this.set({}, true);
+    // Only a change of provider is news to React (else every render would
+    // cause another).
+    const input = resolveInput(ctx.prefs.inputProvider, this.snap.caps);
+    const output = resolveOutput(ctx.prefs.outputProvider, this.snap.caps);
+    if (input !== this.snap.input || output !== this.snap.output) this.set({ input, output });
   }
 
   close() {
