@@ -164,6 +164,21 @@ start_redis() {
 	export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 }
 
+# ensure_espeak installs espeak-ng, the local text-to-speech default used
+# when TTS_BASE_URL is unset; without it speech falls back to the browser.
+ensure_espeak() {
+	command -v espeak-ng >/dev/null 2>&1 && return
+	if [[ $EUID -ne 0 ]]; then
+		say "espeak-ng not found: server speech is off (sudo apt-get install espeak-ng, or set TTS_BASE_URL)"
+		return
+	fi
+	say "installing espeak-ng with apt-get"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -q espeak-ng >/dev/null ||
+		{ apt-get update -q >/dev/null && apt-get install -y -q espeak-ng >/dev/null; } ||
+		say "could not install espeak-ng; server speech is off"
+}
+
 migrate() {
 	say "applying migrations"
 	if [[ -x $BIN/migrate ]]; then
@@ -177,6 +192,7 @@ migrate() {
 mkdir -p "$DATA_DIR"
 if [[ -n ${DATABASE_URL:-} ]]; then say "using DATABASE_URL"; else start_postgres; fi
 if [[ -n ${REDIS_URL:-} ]]; then say "using REDIS_URL"; else start_redis; fi
+[[ -n ${TTS_BASE_URL:-} ]] || ensure_espeak
 migrate
 
 export ROUTER_ADDR="${ROUTER_ADDR:-:8080}"

@@ -20,6 +20,7 @@ import (
 	"github.com/archstudio/studio/functions/stream/hub"
 	"github.com/archstudio/studio/functions/stream/model"
 	"github.com/archstudio/studio/functions/stream/runs"
+	"github.com/archstudio/studio/functions/stream/voice"
 	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
@@ -37,6 +38,7 @@ type settings struct {
 	config.Redis
 	quota.LimitSettings
 	config.Models
+	voice.Config
 
 	AnthropicAPIKey      string        `envconfig:"ANTHROPIC_API_KEY" secret:"true"`
 	AnthropicBaseURL     string        `envconfig:"ANTHROPIC_BASE_URL"`
@@ -76,6 +78,9 @@ func (s settings) Validate() error {
 		return err
 	}
 	if _, err := s.LimitSettings.Limits(); err != nil {
+		return err
+	}
+	if err := s.Config.Check(); err != nil {
 		return err
 	}
 	if s.Production() && s.AnthropicAPIKey == "" {
@@ -136,12 +141,15 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	store := chatstore.New(pool)
 	events := hub.New(rdb, hub.Options{TTL: cfg.EventsTTL, MaxLen: cfg.EventsMaxLen, Readers: readers, Logger: logger})
 	defer events.Close()
+	quotas := quota.New(pool, rdb, quota.Options{Defaults: limits})
+	prefStore := prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: cfg.DefaultModel, Models: cfg.AllowedModels})
+	stt, tts := cfg.Config.Build(cfg.Production(), logger)
 	gens := generation.New(generation.Deps{
 		Store:  store,
-		Quota:  quota.New(pool, rdb, quota.Options{Defaults: limits}),
+		Quota:  quotas,
 		Hub:    events,
 		Model:  chooseModel(cfg, logger),
-		Prefs:  prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: cfg.DefaultModel, Models: cfg.AllowedModels}),
+		Prefs:  prefStore,
 		Logger: logger,
 		Config: generation.Config{
 			MaxTokens:     cfg.AnthropicMaxTokens,
@@ -175,9 +183,11 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		Authenticate: sessions.Middleware,
 	})
 	chat := api.New(api.Deps{
-		Generations:  gens,
-		Hub:          events,
-		Store:        store,
+		Generations: gens,
+		Hub:         events,
+		Store:       store,
+		Voice: voice.New(voice.Deps{STT: stt, TTS: tts, Usage: quotas, Prefs: prefStore, Logger: logger,
+			MaxUtterance: cfg.MaxUtterance, MaxBytes: cfg.MaxUtteranceBytes}),
 		Authenticate: sessions.Middleware,
 		Logger:       logger,
 		Config: api.Config{

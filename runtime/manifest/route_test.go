@@ -40,6 +40,7 @@ func TestStudioManifestRoutes(t *testing.T) {
 		{"HEAD", "/api/chats/" + id + "/events", "stream"},
 		{"POST", "/api/chats/" + id + "/stop", "stream"},
 		{"GET", "/api/ws", "stream"},
+		{"GET", "/api/voice", "stream"},
 		{"GET", "/api/chats/" + id + "/artifacts", "artifacts"},
 		{"GET", "/api/chats/" + id + "/artifacts/diagram/versions", "artifacts"},
 		{"GET", "/api/artifacts/" + id, "artifacts"},

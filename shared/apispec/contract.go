@@ -156,14 +156,26 @@ func (c *Contract) ValidateStreamEvent(typ string, data []byte) error {
 	return c.ValidateSchema(name, data)
 }
 
+// voiceFrames are the schemas of the server's voice frames by type.
+var voiceFrames = map[string]string{
+	"transcript":  "WSTranscriptFrame",
+	"speech":      "WSSpeechFrame",
+	"speech_end":  "WSSpeechEndFrame",
+	"voice_error": "WSVoiceErrorFrame",
+}
+
 // ValidateWSFrame checks one frame the server sent on /api/ws: an event
-// (WSEventFrame) or an error (WSErrorFrame).
+// (WSEventFrame), an error (WSErrorFrame) or a voice frame.
 func (c *Contract) ValidateWSFrame(frame []byte) error {
 	var head struct {
+		Type string          `json:"type"`
 		Data json.RawMessage `json:"data"`
 	}
 	if err := json.Unmarshal(frame, &head); err != nil {
 		return fmt.Errorf("frame %s is not a JSON object: %w", frame, err)
+	}
+	if name, ok := voiceFrames[head.Type]; ok {
+		return c.ValidateSchema(name, frame)
 	}
 	if head.Data != nil {
 		return c.ValidateSchema("WSEventFrame", frame)

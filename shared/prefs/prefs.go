@@ -39,6 +39,12 @@ type Voice struct {
 	Voice        string  `json:"voice"`
 	SpeakingRate float64 `json:"speaking_rate"`
 	AutoSpeak    bool    `json:"auto_speak"`
+	// InputProvider and OutputProvider choose who listens and speaks:
+	// "browser" (Web Speech API, speechSynthesis), "server" (the
+	// configured speech services) or "auto" (the server when it offers a
+	// real service, else the browser).
+	InputProvider  string `json:"input_provider"`
+	OutputProvider string `json:"output_provider"`
 }
 
 // GitHub holds the GitHub integration settings.
@@ -58,10 +64,12 @@ func Defaults(model string) Document {
 		"theme": "system",
 		"model": model,
 		"voice": map[string]any{
-			"input_mode":    "keyboard",
-			"voice":         "",
-			"speaking_rate": json.Number("1"),
-			"auto_speak":    false,
+			"input_mode":      "keyboard",
+			"voice":           "",
+			"speaking_rate":   json.Number("1"),
+			"auto_speak":      false,
+			"input_provider":  "auto",
+			"output_provider": "auto",
 		},
 		"github": map[string]any{
 			"default_repo":   "",

@@ -50,10 +50,12 @@ func schema(models []string) *node {
 		"theme":          {kind: "string", enum: []string{"system", "light", "dark"}},
 		"model":          model,
 		"voice": {kind: "object", members: map[string]*node{
-			"input_mode":    {kind: "string", enum: []string{"keyboard", "push_to_talk", "hands_free"}},
-			"voice":         {kind: "string", maxLen: 100},
-			"speaking_rate": {kind: "number", min: 0.5, max: 2.0},
-			"auto_speak":    {kind: "boolean"},
+			"input_mode":      {kind: "string", enum: []string{"keyboard", "push_to_talk", "hands_free"}},
+			"voice":           {kind: "string", maxLen: 100},
+			"speaking_rate":   {kind: "number", min: 0.5, max: 2.0},
+			"auto_speak":      {kind: "boolean"},
+			"input_provider":  {kind: "string", enum: []string{"auto", "browser", "server"}},
+			"output_provider": {kind: "string", enum: []string{"auto", "browser", "server"}},
 		}},
 		"github": {kind: "object", members: map[string]*node{
 			"default_repo":   {kind: "string", pattern: repoPattern, maxLen: 140},

@@ -47,7 +47,7 @@ func TestStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Preferences{SchemaVersion: 2, Theme: "system", Model: "claude-default",
-		Voice:         Voice{InputMode: "keyboard", SpeakingRate: 1},
+		Voice:         Voice{InputMode: "keyboard", SpeakingRate: 1, InputProvider: "auto", OutputProvider: "auto"},
 		RetentionDays: 30}
 	if p != want {
 		t.Fatalf("defaults = %+v", p)
@@ -134,7 +134,7 @@ func TestStoreUpgradesV1(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Preferences{SchemaVersion: 2, Theme: "light", Model: "claude-default",
-		Voice:         Voice{InputMode: "push_to_talk", SpeakingRate: 0.75, AutoSpeak: true},
+		Voice:         Voice{InputMode: "push_to_talk", SpeakingRate: 0.75, AutoSpeak: true, InputProvider: "auto", OutputProvider: "auto"},
 		GitHub:        GitHub{DefaultRepo: "octo/app"},
 		RetentionDays: 10}
 	if p != want {

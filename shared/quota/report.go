@@ -19,6 +19,9 @@ type DayUsage struct {
 	Date       string `json:"date"`
 	APICalls   int64  `json:"api_calls"`
 	TokensUsed int64  `json:"tokens_used"`
+	// Audio seconds transcribed and spoken by the server (see AddAudio).
+	AudioInSeconds  float64 `json:"audio_in_seconds"`
+	AudioOutSeconds float64 `json:"audio_out_seconds"`
 }
 
 // Report is a user's usage as GET /api/usage shows it.
@@ -88,7 +91,7 @@ func (q *Quota) History(ctx context.Context, userID string, days int) ([]DayUsag
 func (q *Quota) history(ctx context.Context, uid string, today time.Time, days int) ([]DayUsage, error) {
 	from := today.AddDate(0, 0, -(days - 1))
 	rows, err := q.pool.Query(ctx, `
-		SELECT day, api_calls, tokens_used FROM usage_daily
+		SELECT day, api_calls, tokens_used, audio_in_ms, audio_out_ms FROM usage_daily
 		 WHERE user_id = $1 AND day BETWEEN $2 AND $3`, uid, from, today)
 	if err != nil {
 		return nil, unavailable(fmt.Errorf("quota: history: %w", err))
@@ -96,8 +99,10 @@ func (q *Quota) history(ctx context.Context, uid string, today time.Time, days i
 	byDate := map[string]DayUsage{}
 	var day time.Time
 	var u DayUsage
-	_, err = pgx.ForEachRow(rows, []any{&day, &u.APICalls, &u.TokensUsed}, func() error {
+	var inMS, outMS int64
+	_, err = pgx.ForEachRow(rows, []any{&day, &u.APICalls, &u.TokensUsed, &inMS, &outMS}, func() error {
 		u.Date = day.Format(DateLayout)
+		u.AudioInSeconds, u.AudioOutSeconds = float64(inMS)/1000, float64(outMS)/1000
 		byDate[u.Date] = u
 		return nil
 	})

@@ -111,7 +111,7 @@ func TestDefaultsPutPatch(t *testing.T) {
 	resp := e.do(alice, "GET", "", "")
 	var raw map[string]any
 	_ = json.Unmarshal([]byte(resp.Body), &raw)
-	want := `{"github":{"default_repo":"","mention_claude":false},"model":"claude-default","retention_days":30,"schema_version":2,"theme":"system","voice":{"auto_speak":false,"input_mode":"keyboard","speaking_rate":1,"voice":""}}`
+	want := `{"github":{"default_repo":"","mention_claude":false},"model":"claude-default","retention_days":30,"schema_version":2,"theme":"system","voice":{"auto_speak":false,"input_mode":"keyboard","input_provider":"auto","output_provider":"auto","speaking_rate":1,"voice":""}}`
 	if got, _ := json.Marshal(raw); string(got) != want {
 		t.Fatalf("defaults = %s\nwant       %s", got, want)
 	}
@@ -192,7 +192,7 @@ func TestUpgradesV1Row(t *testing.T) {
 	}
 	p := e.do(alice, "GET", "", "").prefs(t)
 	want := prefs.Preferences{SchemaVersion: 2, Theme: "dark", Model: "claude-default",
-		Voice:         prefs.Voice{InputMode: "push_to_talk", SpeakingRate: 1.5, AutoSpeak: true},
+		Voice:         prefs.Voice{InputMode: "push_to_talk", SpeakingRate: 1.5, AutoSpeak: true, InputProvider: "auto", OutputProvider: "auto"},
 		GitHub:        prefs.GitHub{DefaultRepo: "octo/app"},
 		RetentionDays: 7}
 	if p != want {

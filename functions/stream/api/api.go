@@ -12,6 +12,7 @@ import (
 
 	"github.com/archstudio/studio/functions/stream/generation"
 	"github.com/archstudio/studio/functions/stream/hub"
+	"github.com/archstudio/studio/functions/stream/voice"
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/ids"
@@ -65,6 +66,8 @@ type Deps struct {
 	Generations *generation.Manager
 	Hub         *hub.Hub
 	Store       *chatstore.Store
+	// Voice speaks and listens over the WebSocket; nil offers neither.
+	Voice *voice.Service
 	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
 	Authenticate session.Authenticate
 	Logger       *slog.Logger
@@ -98,6 +101,7 @@ func New(d Deps) http.Handler {
 	// The Origin is checked before the session, so a cross-site page
 	// learns nothing, not even whether its visitor is signed in.
 	mux.Handle("GET /api/ws", h.checkOrigin(session.Require(d.Authenticate, h.websocket)))
+	mux.Handle("GET /api/voice", session.Require(d.Authenticate, h.voiceCapabilities))
 	return routing.JSONErrors(mux)
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/archstudio/studio/functions/stream/generation"
 	"github.com/archstudio/studio/functions/stream/hub"
+	"github.com/archstudio/studio/functions/stream/voice"
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/ids"
 	"github.com/archstudio/studio/shared/session"
@@ -44,6 +45,11 @@ type command struct {
 	ChatID      string  `json:"chat_id"`
 	Content     *string `json:"content"`
 	LastEventID string  `json:"last_event_id"`
+	// Voice (voice.go): speak a send's reply; audio_start's MIME type;
+	// speak's on/off.
+	Speak   bool   `json:"speak"`
+	MIME    string `json:"mime"`
+	Enabled *bool  `json:"enabled"`
 }
 
 // wsConn is one WebSocket. A reader loop runs commands; one writer
@@ -64,6 +70,9 @@ type wsConn struct {
 	wg    sync.WaitGroup
 
 	closeOnce sync.Once
+
+	// utt is the utterance being recorded (reader goroutine only).
+	utt *voice.Utterance
 }
 
 func (h *Handler) websocket(w http.ResponseWriter, r *http.Request, u session.User) error {
@@ -105,7 +114,7 @@ func (c *wsConn) serve() {
 			break
 		}
 		if typ != websocket.MessageText {
-			c.errorFrame("", apperr.New(apperr.Invalid, "frames must be JSON text"))
+			c.audioFrame(data)
 			continue
 		}
 		var cmd command
@@ -121,6 +130,9 @@ func (c *wsConn) serve() {
 }
 
 func (c *wsConn) run(cmd command) {
+	if c.voiceCommand(cmd) {
+		return
+	}
 	if cmd.Type != "send" && cmd.Type != "stop" && cmd.Type != "resume" {
 		c.errorFrame(cmd.ChatID, apperr.InvalidField("type", "must be send, stop or resume"))
 		return
@@ -141,7 +153,7 @@ func (c *wsConn) run(cmd command) {
 			c.errorFrame(cmd.ChatID, err)
 			return
 		}
-		c.follow(cmd.ChatID, "")
+		c.follow(cmd.ChatID, "", followMode{events: true, speech: cmd.Speak})
 	case "stop":
 		if err := c.h.d.Generations.Stop(ctx, c.user, cmd.ChatID); err != nil {
 			c.errorFrame(cmd.ChatID, err)
@@ -155,16 +167,23 @@ func (c *wsConn) run(cmd command) {
 			c.errorFrame(cmd.ChatID, err)
 			return
 		}
-		c.follow(cmd.ChatID, cmd.LastEventID)
+		c.follow(cmd.ChatID, cmd.LastEventID, followMode{events: true})
 	}
 }
 
-// followed is a chat a connection follows.
-type followed struct{ stop context.CancelFunc }
+// followed is a chat a connection follows; speaker speaks its reply.
+type followed struct {
+	stop    context.CancelFunc
+	speaker *voice.Speaker
+}
+
+// followMode says what following a chat sends: its events, the reply's
+// speech (voice.go), or both.
+type followMode struct{ events, speech bool }
 
 // follow queues chat's events after id, replacing an earlier follow of
 // the same chat.
-func (c *wsConn) follow(chatID, after string) {
+func (c *wsConn) follow(chatID, after string, m followMode) {
 	c.mu.Lock()
 	if f, ok := c.chats[chatID]; ok {
 		f.stop()
@@ -192,10 +211,27 @@ func (c *wsConn) follow(chatID, after string) {
 			}
 			c.mu.Unlock()
 		}()
+		var sp *voice.Speaker
+		if m.speech {
+			// Before subscribing: no event of the reply is missed.
+			sp = c.speaker(ctx, chatID)
+			c.mu.Lock()
+			f.speaker = sp
+			c.mu.Unlock()
+		}
+		if sp != nil {
+			// After done, the last sentences may still be on their way.
+			defer sp.Wait()
+		}
 		for n := range follow(ctx, c.h.d.Hub.Subscribe(chatID, after)) {
 			switch {
 			case n.err == nil:
-				c.enqueue(eventFrame(chatID, n.e))
+				if m.events {
+					c.enqueue(eventFrame(chatID, n.e))
+				}
+				if sp != nil {
+					sp.Event(n.e.Type, n.e.Data)
+				}
 			case errors.Is(n.err, hub.ErrAbandoned):
 				c.errorFrame(chatID, apperr.New(apperr.Unavailable, "the reply was interrupted"))
 				c.enqueue(eventFrame(chatID, hub.Entry{Type: generation.TypeDone, Data: []byte(`{"status":"interrupted"}`)}))
@@ -277,11 +313,16 @@ func (c *wsConn) close(code websocket.StatusCode, reason string) {
 }
 
 func (c *wsConn) errorFrame(chatID string, err error) {
+	c.typedErrorFrame(generation.TypeError, chatID, err)
+}
+
+// typedErrorFrame is an error frame of type typ (error, voice_error).
+func (c *wsConn) typedErrorFrame(typ, chatID string, err error) {
 	e, obj := apperr.Object(err)
 	if e.Code == apperr.Internal {
 		c.h.log.Error("stream: websocket command", slog.Any("error", err))
 	}
-	obj["type"] = generation.TypeError
+	obj["type"] = typ
 	if chatID != "" {
 		obj["chat_id"] = chatID
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/archstudio/studio/shared/testkit"
 	"github.com/archstudio/studio/shared/testkit/fakeanthropic"
 	"github.com/archstudio/studio/shared/testkit/fakegithub"
+	"github.com/archstudio/studio/shared/testkit/fakespeech"
 	"github.com/archstudio/studio/shared/tokenvault"
 )
 
@@ -53,8 +54,12 @@ type Stack struct {
 	GitHubURL    string
 	Anthropic    *fakeanthropic.Fake
 	AnthropicURL string
-	DatabaseURL  string
-	RedisURL     string
+	// Speech is the fake speech service (STT and TTS); its request log is
+	// at SpeechURL/_fake/requests.
+	Speech      *fakespeech.Fake
+	SpeechURL   string
+	DatabaseURL string
+	RedisURL    string
 
 	router  *exec.Cmd
 	exited  chan struct{}
@@ -119,6 +124,11 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	s.closers = append(s.closers, func() { s.Anthropic.Release(); an.CloseClientConnections(); an.Close() })
 	s.AnthropicURL = an.URL
 
+	s.Speech = fakespeech.New(fakespeech.Options{APIKey: "e2e-speech-key", Delay: 30 * time.Millisecond})
+	sp := httptest.NewServer(s.Speech)
+	s.closers = append(s.closers, func() { sp.CloseClientConnections(); sp.Close() })
+	s.SpeechURL = sp.URL
+
 	key, err := tokenvault.GenerateKey("e2e")
 	if err != nil {
 		return s, err
@@ -158,6 +168,10 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		"TOKEN_KEYS="+key,
 		"ANTHROPIC_API_KEY=e2e-anthropic-key",
 		"ANTHROPIC_BASE_URL="+an.URL,
+		"STT_BASE_URL="+sp.URL+"/v1",
+		"STT_API_KEY=e2e-speech-key",
+		"TTS_BASE_URL="+sp.URL+"/v1",
+		"TTS_API_KEY=e2e-speech-key",
 	), opts.Env...)
 	if err := s.router.Start(); err != nil {
 		return s, fmt.Errorf("start router: %w", err)

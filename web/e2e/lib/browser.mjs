@@ -30,11 +30,11 @@ const ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-export async function launch() {
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...extraArgs],
   });
 }
 

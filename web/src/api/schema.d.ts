@@ -393,9 +393,28 @@ export interface paths {
     /**
      * One WebSocket for sending, stopping and following every chat
      * @description Upgrades to a WebSocket (Origin must be an allowed origin). Client frames
-     *     are WSCommand; server frames are WSEventFrame or WSErrorFrame.
+     *     are WSCommand, plus binary frames of a recording between audio_start and
+     *     audio_end; server frames are WSEventFrame or WSErrorFrame, and for voice
+     *     WSTranscriptFrame, WSSpeechFrame, WSSpeechEndFrame or WSVoiceErrorFrame.
      */
     get: operations['openWebSocket'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/voice': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The speech providers the server offers, and the limits of one utterance */
+    get: operations['getVoiceCapabilities'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1033,6 +1052,30 @@ export interface components {
       voice: string;
       speaking_rate: number;
       auto_speak: boolean;
+      input_provider: components['schemas']['VoiceProvider'];
+      output_provider: components['schemas']['VoiceProvider'];
+    };
+    /**
+     * @description Who listens or speaks; auto is the server when it offers a real service, else the browser.
+     * @enum {string}
+     */
+    VoiceProvider: 'auto' | 'browser' | 'server';
+    VoiceCapabilities: {
+      /** @description Server speech-to-text is configured (STT_BASE_URL). */
+      stt: boolean;
+      /**
+       * @description Server speech, a configured service, the local espeak-ng (robotic), or none.
+       * @enum {string}
+       */
+      tts: '' | 'service' | 'local';
+      /** @description Server voices a preference may name. */
+      voices: string[];
+      /** @description Longest utterance. */
+      max_seconds: number;
+      /** @description Largest utterance. */
+      max_bytes: number;
+      /** @description Recording types audio_start accepts. */
+      accepted_formats: string[];
     };
     GitHubPreferences: {
       /** @description owner/name, or "". */
@@ -1050,6 +1093,8 @@ export interface components {
         voice?: string;
         speaking_rate?: number;
         auto_speak?: boolean;
+        input_provider?: components['schemas']['VoiceProvider'];
+        output_provider?: components['schemas']['VoiceProvider'];
       };
       github?: {
         default_repo?: string;
@@ -1068,6 +1113,8 @@ export interface components {
         voice?: string | null;
         speaking_rate?: number | null;
         auto_speak?: boolean | null;
+        input_provider?: components['schemas']['VoiceProvider'] | null;
+        output_provider?: components['schemas']['VoiceProvider'] | null;
       } | null;
       github?: {
         default_repo?: string | null;
@@ -1083,6 +1130,10 @@ export interface components {
       date: string;
       api_calls: number;
       tokens_used: number;
+      /** @description Seconds of the user's speech the server transcribed. */
+      audio_in_seconds: number;
+      /** @description Seconds of speech the server made. */
+      audio_out_seconds: number;
     };
     Usage: {
       today: components['schemas']['UsageDay'];
@@ -1160,16 +1211,73 @@ export interface components {
       code: components['schemas']['ErrorCode'];
       message: string;
     };
-    /** @description A client frame on /api/ws. */
+    /**
+     * @description A client frame on /api/ws. send, stop, resume and speak name a chat.
+     *     Voice: audio_start (mime) begins a recording sent as binary frames,
+     *     audio_end has it transcribed (WSTranscriptFrame), audio_cancel drops it;
+     *     send with speak also speaks the reply (WSSpeechFrame per sentence);
+     *     speak enabled=true speaks a reply followed over SSE from after
+     *     last_event_id (its message_start), enabled=false stops speaking it.
+     */
     WSCommand: {
       /** @enum {string} */
-      type: 'send' | 'stop' | 'resume';
+      type: 'send' | 'stop' | 'resume' | 'audio_start' | 'audio_end' | 'audio_cancel' | 'speak';
       /** Format: uuid */
-      chat_id: string;
+      chat_id?: string;
       /** @description send: the message (required). */
       content?: string;
-      /** @description resume: the last event seen. */
+      /** @description resume, speak: the last event seen. */
       last_event_id?: string;
+      /** @description send: speak the reply too. */
+      speak?: boolean;
+      /** @description audio_start: the recording's type, e.g. audio/webm;codecs=opus. */
+      mime?: string;
+      /** @description speak: start (true) or stop (false) speaking the chat's reply. */
+      enabled?: boolean;
+    };
+    /** @description What the speech service heard in a recording (answer to audio_end). */
+    WSTranscriptFrame: {
+      /** @constant */
+      type: 'transcript';
+      chat_id?: string;
+      text: string;
+      seconds: number;
+    };
+    /** @description One sentence of the reply, spoken; seq counts from 0 and frames come in order. */
+    WSSpeechFrame: {
+      /** @constant */
+      type: 'speech';
+      /** Format: uuid */
+      chat_id: string;
+      seq: number;
+      text: string;
+      mime: string;
+      seconds: number;
+      audio: string;
+    };
+    /** @description After the last sentence of a reply. */
+    WSSpeechEndFrame: {
+      /** @constant */
+      type: 'speech_end';
+      /** Format: uuid */
+      chat_id: string;
+      sentences: number;
+      failed: number;
+    };
+    /**
+     * @description A voice command or recording failed (over the limits: payload_too_large;
+     *     not audio, or refused by the speech service: invalid_argument; no
+     *     service: unavailable), or a sentence could not be spoken. The members
+     *     of WSErrorFrame.
+     */
+    WSVoiceErrorFrame: {
+      /** @constant */
+      type: 'voice_error';
+      chat_id?: string;
+      code: components['schemas']['ErrorCode'];
+      message: string;
+      field?: string;
+      retry_after?: number;
     };
     /**
      * @description A server frame carrying one stream event: its type, the chat, the
@@ -2050,6 +2158,27 @@ export interface operations {
         };
       };
       503: components['responses']['Unavailable'];
+    };
+  };
+  getVoiceCapabilities: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The capabilities. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VoiceCapabilities'];
+        };
+      };
+      401: components['responses']['Unauthenticated'];
     };
   };
   listArtifacts: {

@@ -23,6 +23,7 @@ export type ArtifactList = Schemas['ArtifactList'];
 export type ArtifactVersionList = Schemas['ArtifactVersionList'];
 export type Theme = Schemas['Theme'];
 export type InputMode = Schemas['InputMode'];
+export type VoiceProvider = Schemas['VoiceProvider'];
 export type Preferences = Schemas['Preferences'];
 export type PreferencesPatch = Schemas['PreferencesPatch'];
 export type UsageDay = Schemas['UsageDay'];

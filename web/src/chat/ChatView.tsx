@@ -14,6 +14,8 @@ import { MessageItem } from './MessageItem';
 import { takePendingMessage } from './pendingSend';
 import { isUntitled } from './title';
 import { useChatSession } from './useChatSession';
+import { useVoice, useVoiceController } from '../voice/useVoice';
+import { VoiceControls } from '../voice/VoiceControls';
 
 const ArtifactPanel = lazy(() => import('../artifacts/ArtifactPanel'));
 
@@ -55,10 +57,17 @@ function ChatViewFor({ chatId }: { chatId: string }) {
     if (untitled) refreshChat();
   }, [refreshChat, untitled]);
 
-  const session = useChatSession(chatId, { onReplyFinished, onReplyStarted });
+  const voiceController = useVoiceController();
+  const session = useChatSession(chatId, {
+    onReplyFinished,
+    onReplyStarted,
+    onStreamEvent: voiceController.onStreamEvent,
+  });
   const { state } = session;
   const streaming = isStreaming(state);
   const send = session.send;
+
+  const voice = useVoice(voiceController, { chatId, streaming, send, stop: session.stop });
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -181,6 +190,8 @@ function ChatViewFor({ chatId }: { chatId: string }) {
             stopping={state.phase === 'stopping'}
             disabled={state.phase === 'loading'}
             autoFocus
+            accessory={<VoiceControls voice={voice} />}
+            draft={voice.draft}
           />
           <div className="visually-hidden" role="status" aria-live="polite">
             {phaseAnnouncements[state.phase] ?? ''}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { IconSend, IconStop } from '../components/icons';
 
 export const MAX_MESSAGE = 32_000;
@@ -11,11 +11,36 @@ interface Props {
   disabled?: boolean;
   autoFocus?: boolean;
   placeholder?: string;
+  /** Extra controls beside Send (voice). */
+  accessory?: ReactNode;
+  /** Text to put in the box for editing (a transcript); a new seq puts it again. */
+  draft?: { text: string; seq: number } | null;
 }
 
-export function Composer({ onSend, onStop, streaming, stopping, disabled, autoFocus, placeholder }: Props) {
+export function Composer({
+  onSend,
+  onStop,
+  streaming,
+  stopping,
+  disabled,
+  autoFocus,
+  placeholder,
+  accessory,
+  draft,
+}: Props) {
   const [text, setText] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
+
+  // A new transcript joins the text while rendering (not in an effect, so
+  // there is no extra render); the box then takes focus for editing.
+  const [draftSeq, setDraftSeq] = useState(draft?.seq ?? 0);
+  if (draft && draft.seq !== draftSeq) {
+    setDraftSeq(draft.seq);
+    setText((cur) => (cur.trim() ? `${cur.trimEnd()} ${draft.text}` : draft.text));
+  }
+  useEffect(() => {
+    if (draftSeq) ref.current?.focus();
+  }, [draftSeq]);
   const hintId = useId();
   const inputId = useId();
 
@@ -72,6 +97,7 @@ export function Composer({ onSend, onStop, streaming, stopping, disabled, autoFo
             ? `Too long: ${text.length.toLocaleString()} of ${MAX_MESSAGE.toLocaleString()} characters.`
             : 'Enter to send, Shift+Enter for a new line'}
         </span>
+        {accessory}
         {streaming ? (
           <button type="button" className="btn danger" onClick={onStop} disabled={stopping}>
             <IconStop /> {stopping ? 'Stopping…' : 'Stop'}

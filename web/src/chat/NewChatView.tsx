@@ -6,6 +6,8 @@ import { useDocumentTitle } from '../components/useDocumentTitle';
 import { useChatList } from './ChatListContext';
 import { Composer } from './Composer';
 import { setPendingMessage } from './pendingSend';
+import { useVoice, useVoiceController } from '../voice/useVoice';
+import { VoiceControls } from '../voice/VoiceControls';
 
 const suggestions = [
   'Sketch a Mermaid diagram of an event-driven order pipeline',
@@ -13,12 +15,15 @@ const suggestions = [
   'Write an ADR for moving sessions from PostgreSQL to Redis',
 ];
 
+const noStop = async () => undefined;
+
 /** /chats with nothing open: the first message creates the chat. */
 export default function NewChatView() {
   useDocumentTitle('Chats');
   const navigate = useNavigate();
   const { upsert } = useChatList();
   const [error, setError] = useState<string | null>(null);
+  const voiceController = useVoiceController();
 
   const start = async (content: string): Promise<boolean> => {
     setError(null);
@@ -34,6 +39,8 @@ export default function NewChatView() {
     }
   };
 
+  const voice = useVoice(voiceController, { chatId: '', streaming: false, send: start, stop: noStop });
+
   return (
     <div className="new-chat">
       <div className="new-chat-inner">
@@ -47,7 +54,13 @@ export default function NewChatView() {
             {error}
           </p>
         )}
-        <Composer onSend={start} streaming={false} autoFocus />
+        <Composer
+          onSend={start}
+          streaming={false}
+          autoFocus
+          accessory={<VoiceControls voice={voice} compact />}
+          draft={voice.draft}
+        />
         <ul className="suggestions" aria-label="Suggestions">
           {suggestions.map((s) => (
             <li key={s}>

@@ -42,6 +42,8 @@ interface Callbacks {
   onReplyFinished?: () => void;
   /** The server accepted a message (its first event arrived): the chat may have just been titled. */
   onReplyStarted?: () => void;
+  /** Sees every event of a reply as it streams (voice speaks it). */
+  onStreamEvent?: (event: StreamEvent) => void;
 }
 
 export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatSession {
@@ -74,7 +76,9 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
       const result = await start({
         signal: ctrl.signal,
         onEvent: (event: StreamEvent) => {
-          if (!ctrl.signal.aborted) dispatch({ type: 'event', event });
+          if (ctrl.signal.aborted) return;
+          dispatch({ type: 'event', event });
+          latest.current.callbacks.onStreamEvent?.(event);
         },
         onReconnecting: () => dispatch({ type: 'reconnecting' }),
         onReconnected: () => dispatch({ type: 'reconnected' }),

@@ -1,12 +1,18 @@
 import { useUsage } from './AppContexts';
 import { formatCompact, formatNumber, formatTime } from './format';
 
+/** 75 → "1:15". */
+function formatSeconds(s: number): string {
+  const total = Math.round(s);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
 function pct(used: number, limit: number): number {
   if (!limit || limit <= 0) return 0;
   return Math.min(100, Math.round((used / limit) * 100));
 }
 
-/** Today's calls and tokens against the daily limits. */
+/** Today's calls and tokens against the daily limits, and the audio heard and spoken. */
 export function UsageMeter() {
   const { usage, error } = useUsage();
   if (!usage) {
@@ -56,6 +62,12 @@ export function UsageMeter() {
         />
         <span className="usage-value">
           {formatCompact(today.tokens_used)}/{formatCompact(limits.daily_tokens)}
+        </span>
+      </div>
+      <div className="usage-row">
+        <span className="usage-label">Audio</span>
+        <span className="usage-value" title="Speech the studio heard and spoke today">
+          {formatSeconds(today.audio_in_seconds ?? 0)} in · {formatSeconds(today.audio_out_seconds ?? 0)} out
         </span>
       </div>
     </section>

@@ -4,6 +4,7 @@ import { preferencesApi } from '../api/endpoints';
 import type { Preferences, PreferencesPatch } from '../api/types';
 import { usePreferences } from '../components/AppContexts';
 import { Spinner } from '../components/Spinner';
+import { VoiceProviderFields } from '../voice/VoiceProviderFields';
 import {
   fromForm,
   INPUT_MODES,
@@ -22,6 +23,8 @@ const fieldIds: Record<FieldPath, string> = {
   'voice.voice': 'pref-voice',
   'voice.speaking_rate': 'pref-rate',
   'voice.auto_speak': 'pref-auto-speak',
+  'voice.input_provider': 'pref-input-provider',
+  'voice.output_provider': 'pref-output-provider',
   'github.default_repo': 'pref-repo',
   'github.mention_claude': 'pref-mention',
   retention_days: 'pref-retention',
@@ -252,6 +255,14 @@ export function PreferencesForm() {
           <label htmlFor={fieldIds['voice.auto_speak']}>Read replies aloud automatically</label>
           <FieldError field="voice.auto_speak" errors={errors} />
         </div>
+        <VoiceProviderFields
+          inputProvider={form.input_provider}
+          outputProvider={form.output_provider}
+          onInput={(v) => set('input_provider', v)}
+          onOutput={(v) => set('output_provider', v)}
+          inputId={fieldIds['voice.input_provider']}
+          outputId={fieldIds['voice.output_provider']}
+        />
       </div>
 
       <h3 className="h3 section-title">GitHub</h3>

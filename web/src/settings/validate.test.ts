@@ -6,7 +6,14 @@ const prefs: Preferences = {
   schema_version: 2,
   theme: 'system',
   model: 'claude-sonnet-5-5',
-  voice: { input_mode: 'keyboard', voice: 'alloy', speaking_rate: 1, auto_speak: false },
+  voice: {
+    input_mode: 'keyboard',
+    voice: 'alloy',
+    speaking_rate: 1,
+    auto_speak: false,
+    input_provider: 'auto',
+    output_provider: 'auto',
+  },
   github: { default_repo: '', mention_claude: false },
   retention_days: 30,
 };

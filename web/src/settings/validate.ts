@@ -1,6 +1,6 @@
 // Client-side checks mirror the server's (shared/apispec/openapi.yaml): the server stays
 // the authority and its 400s land on the same fields.
-import type { InputMode, Preferences, Theme } from '../api/types';
+import type { InputMode, Preferences, Theme, VoiceProvider } from '../api/types';
 
 export type FieldPath =
   | 'theme'
@@ -9,6 +9,8 @@ export type FieldPath =
   | 'voice.voice'
   | 'voice.speaking_rate'
   | 'voice.auto_speak'
+  | 'voice.input_provider'
+  | 'voice.output_provider'
   | 'github.default_repo'
   | 'github.mention_claude'
   | 'retention_days';
@@ -23,6 +25,8 @@ export interface PreferencesForm {
   voice: string;
   speaking_rate: string;
   auto_speak: boolean;
+  input_provider: VoiceProvider;
+  output_provider: VoiceProvider;
   default_repo: string;
   mention_claude: boolean;
   retention_days: string;
@@ -30,6 +34,7 @@ export interface PreferencesForm {
 
 export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 export const INPUT_MODES: readonly InputMode[] = ['keyboard', 'push_to_talk', 'hands_free'];
+export const VOICE_PROVIDERS: readonly VoiceProvider[] = ['auto', 'browser', 'server'];
 export const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,99}$/;
 
@@ -41,6 +46,8 @@ export function toForm(p: Preferences): PreferencesForm {
     voice: p.voice.voice,
     speaking_rate: String(p.voice.speaking_rate),
     auto_speak: p.voice.auto_speak,
+    input_provider: p.voice.input_provider ?? 'auto',
+    output_provider: p.voice.output_provider ?? 'auto',
     default_repo: p.github.default_repo,
     mention_claude: p.github.mention_claude,
     retention_days: String(p.retention_days),
@@ -77,6 +84,9 @@ export function fromForm(base: Preferences, f: PreferencesForm): Preferences {
       voice: f.voice.trim(),
       speaking_rate: Number(f.speaking_rate),
       auto_speak: f.auto_speak,
+      // Unchanged defaults stay out of the document (and the patch).
+      ...(f.input_provider !== (base.voice.input_provider ?? 'auto') && { input_provider: f.input_provider }),
+      ...(f.output_provider !== (base.voice.output_provider ?? 'auto') && { output_provider: f.output_provider }),
     },
     github: { ...base.github, default_repo: f.default_repo.trim(), mention_claude: f.mention_claude },
     retention_days: Number(f.retention_days),

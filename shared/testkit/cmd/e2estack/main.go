@@ -46,6 +46,7 @@ func run(ctx context.Context, args []string) (int, error) {
 		"E2E_BASE_URL="+s.URL,
 		"E2E_GITHUB_LOGIN="+stack.Login,
 		"E2E_FAKE_GITHUB_URL="+s.GitHubURL,
+		"E2E_FAKE_SPEECH_URL="+s.SpeechURL,
 	)
 	return testkit.ExitCode(cmd.Run())
 }
