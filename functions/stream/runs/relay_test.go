@@ -83,18 +83,6 @@ func runsRequests(gh *fakegithub.Server, token string) int {
 	return n
 }
 
-// waitFor polls cond (never a fixed sleep).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // TestRelay: two instances (two relays on one Redis), one subscriber each;
 // only one instance polls GitHub, a run started on GitHub reaches both
 // subscribers within a poll, and unchanged polls cost no rate limit.
@@ -138,9 +126,9 @@ func TestRelay(t *testing.T) {
 	// its polls are 304s that leave the rate limit alone.
 	usedA, usedB := gh.RateUsed(aliceToken), gh.RateUsed(bobToken)
 	startA, startB := runsRequests(gh, aliceToken), runsRequests(gh, bobToken)
-	waitFor(t, "ten polls", func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		return runsRequests(gh, aliceToken)+runsRequests(gh, bobToken) >= startA+startB+10
-	})
+	}, "ten polls")
 	if pa, pb := runsRequests(gh, aliceToken)-startA, runsRequests(gh, bobToken)-startB; pa > 0 && pb > 0 {
 		t.Fatalf("both instances polled: %d and %d polls", pa, pb)
 	}
