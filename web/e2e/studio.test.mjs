@@ -147,7 +147,12 @@ describe('ArchStudio studio', { concurrency: false }, () => {
     await screenshot(page, 'chat-with-artifact');
     // The dark theme (system preference) must meet contrast too.
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForTimeout(300);
+    // Wait until the page has taken the dark palette and finished any transition.
+    await page.waitForFunction(
+      () =>
+        document.documentElement.dataset.theme === 'dark' &&
+        document.getAnimations().every((a) => !(a instanceof CSSTransition)),
+    );
     await checkA11y(page, 'chat with artifact, dark theme');
     await page.emulateMedia({ colorScheme: 'light' });
   });
