@@ -71,12 +71,12 @@ bench:
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench Memory -benchtime 1x ./functions/stream/
 
 ## lint: gofmt, go vet and staticcheck; the SPA's ESLint; the API contract linted by Redocly
-## (redocly.yaml), and the SPA's generated wire types (web/src/api/schema.d.ts) what the contract generates
+## (redocly.yaml)
 lint:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@go vet $(PACKAGES)
 	@go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PACKAGES)
-	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run --silent lint:eslint && npm run --silent lint:api && npm run --silent check:api
+	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run --silent gen:api && npm run --silent lint:eslint && npm run --silent lint:api
 
 clean:
 	rm -rf $(BIN) web/dist

@@ -5,9 +5,12 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/functions/artifacts/api"
-	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
@@ -23,12 +26,8 @@ type settings struct {
 func main() { bootstrap.Function("artifacts", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
-	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
-	if err != nil {
-		return err
-	}
-	defer closeBackend()
-	sessions := session.NewStore(rdb, session.Config{})
-	h := api.New(api.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
-	return bootstrap.Serve(ctx, logger, cfg.Base, h)
+	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
+		sessions := session.NewStore(rdb, session.Config{})
+		return api.New(api.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
+	})
 }

@@ -14,24 +14,21 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 
 const pkg = "github.com/archstudio/studio/functions/artifacts"
 
-// TestLambda runs the built binary under a local Lambda Runtime API and
-// drives it with API Gateway v2 events carrying a real session cookie.
+// TestLambda reads a saved artifact through the Lambda adapter, as JSON and
+// as a sandboxed download, and checks the errors a client can cause.
 func TestLambda(t *testing.T) {
-	bin := testkit.BuildFunction(t, pkg)
-	b := testkit.NewBackend(t)
-	alice, cookie := testkit.SignIn(t, b.Pool, b.Redis, "alice")
+	fn := testkit.StartSignedInLambda(t, pkg)
 	ctx := context.Background()
-	store := chatstore.New(b.Pool)
-	chat, err := store.CreateChat(ctx, alice, "")
+	store := chatstore.New(fn.Pool)
+	chat, err := store.CreateChat(ctx, fn.UserID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	art, err := store.SaveArtifact(ctx, alice, chat.ID, "", "page", chatstore.TypeHTML, "", "Landing", "<h1>hi</h1>")
+	art, err := store.SaveArtifact(ctx, fn.UserID, chat.ID, "", "page", chatstore.TypeHTML, "", "Landing", "<h1>hi</h1>")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fn := testkit.StartLambda(t, bin, b.Env()...)
-	auth := map[string]string{"Cookie": cookie.String()}
+	auth := fn.Headers()
 
 	resp := fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/api/chats/"+chat.ID+"/artifacts", "", auth, ""))
 	if resp.StatusCode != 200 || !strings.Contains(resp.Body, art.ID) {
@@ -56,7 +53,7 @@ func TestLambda(t *testing.T) {
 // TestBadConfigStopsStartup checks missing settings stop the binary with a
 // message naming them.
 func TestBadConfigStopsStartup(t *testing.T) {
-	testkit.RefusesToStart(t, testkit.BuildFunction(t, pkg), []testkit.BadConfig{
+	testkit.FunctionRefusesToStart(t, pkg, []testkit.BadConfig{
 		{Env: []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL="}, Want: "REDIS_URL"},
 	})
 }

@@ -13,14 +13,11 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 
 const pkg = "github.com/archstudio/studio/functions/chats"
 
-// TestLambda runs the built binary under a local Lambda Runtime API and
-// drives it with API Gateway v2 events carrying a real session cookie.
+// TestLambda creates, finds and exports a chat through the Lambda adapter,
+// and checks the errors a client can cause.
 func TestLambda(t *testing.T) {
-	bin := testkit.BuildFunction(t, pkg)
-	b := testkit.NewBackend(t)
-	_, cookie := testkit.SignIn(t, b.Pool, b.Redis, "alice")
-	fn := testkit.StartLambda(t, bin, b.Env()...)
-	auth := map[string]string{"Cookie": cookie.String(), "Content-Type": "application/json"}
+	fn := testkit.StartSignedInLambda(t, pkg)
+	auth := fn.Headers("Content-Type", "application/json")
 
 	resp := fn.Invoke(t, testkit.HTTPEvent(http.MethodPost, "/api/chats", "", auth, `{"title":"From Lambda"}`))
 	if resp.StatusCode != http.StatusCreated {
@@ -51,7 +48,7 @@ func TestLambda(t *testing.T) {
 // TestBadConfigStopsStartup checks missing settings stop the binary with a
 // message naming them.
 func TestBadConfigStopsStartup(t *testing.T) {
-	testkit.RefusesToStart(t, testkit.BuildFunction(t, pkg), []testkit.BadConfig{
+	testkit.FunctionRefusesToStart(t, pkg, []testkit.BadConfig{
 		{Env: []string{"DATABASE_URL=", "REDIS_URL=redis://127.0.0.1:1/0"}, Want: "DATABASE_URL"},
 		{Env: []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0", "APP_ENV=staging"}, Want: "APP_ENV"},
 	})

@@ -8,13 +8,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/archstudio/studio/functions/github/api"
 	"github.com/archstudio/studio/functions/github/publications"
-	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
@@ -60,18 +63,14 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	if devKeys {
 		logger.Warn("TOKEN_KEYS is unset: GitHub tokens are opened with the public development key")
 	}
-	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
-	if err != nil {
-		return err
-	}
-	defer closeBackend()
-	sessions := session.NewStore(rdb, session.Config{})
-	h := api.New(api.Deps{
-		Chats:        chatstore.New(pool),
-		Tokens:       tokenvault.NewRepository(pool, keys),
-		Publications: publications.New(pool),
-		GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout},
-		Authenticate: sessions.Middleware,
+	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
+		sessions := session.NewStore(rdb, session.Config{})
+		return api.New(api.Deps{
+			Chats:        chatstore.New(pool),
+			Tokens:       tokenvault.NewRepository(pool, keys),
+			Publications: publications.New(pool),
+			GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout},
+			Authenticate: sessions.Middleware,
+		})
 	})
-	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

@@ -22,29 +22,26 @@ const token = "gho_lambdaToken0123456789abcdefABCDEF"
 // publishes a roadmap through API Gateway v2 events carrying a real
 // session cookie, against the fake GitHub.
 func TestLambda(t *testing.T) {
-	bin := testkit.BuildFunction(t, pkg)
-	b := testkit.NewBackend(t)
 	gh := fakegithub.NewServer(t, "http://app.test/cb")
 	gh.AddUser(fakegithub.User{Login: "alice"})
 	gh.AddToken(token, "alice", []string{"read:user", "user:email", "public_repo"})
 	gh.AddRepo(fakegithub.Repo{Owner: "alice", Name: "app"})
-	userID, cookie := testkit.SignIn(t, b.Pool, b.Redis, "alice")
+	fn := testkit.StartSignedInLambda(t, pkg, "GITHUB_API_URL="+gh.URL)
 	ctx := context.Background()
-	if err := tokenvault.NewRepository(b.Pool, tokenvault.DevelopmentKeys()).Save(ctx, b.Pool, userID, tokenvault.NewSecret(token), []string{"public_repo"}); err != nil {
+	if err := tokenvault.NewRepository(fn.Pool, tokenvault.DevelopmentKeys()).Save(ctx, fn.Pool, fn.UserID, tokenvault.NewSecret(token), []string{"public_repo"}); err != nil {
 		t.Fatal(err)
 	}
-	store := chatstore.New(b.Pool)
-	chat, err := store.CreateChat(ctx, userID, "plans")
+	store := chatstore.New(fn.Pool)
+	chat, err := store.CreateChat(ctx, fn.UserID, "plans")
 	if err != nil {
 		t.Fatal(err)
 	}
-	art, err := store.SaveArtifact(ctx, userID, chat.ID, "", "roadmap", chatstore.TypeMarkdown, "", "Roadmap",
+	art, err := store.SaveArtifact(ctx, fn.UserID, chat.ID, "", "roadmap", chatstore.TypeMarkdown, "", "Roadmap",
 		"## Issue: First\n**Priority:** High\nDo it.\n\n## Issue: Second\n**Dependencies:** First\nThen this.\n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fn := testkit.StartLambda(t, bin, append(b.Env(), "GITHUB_API_URL="+gh.URL)...)
-	auth := map[string]string{"Cookie": cookie.String(), "Content-Type": "application/json"}
+	auth := fn.Headers("Content-Type", "application/json")
 	body := `{"artifact_id":"` + art.ID + `","version":1,"repo":"alice/app","mention_claude":true,"labels":[],"dry_run":false}`
 
 	resp := fn.Invoke(t, testkit.HTTPEvent(http.MethodPost, "/api/github/publish", "", auth, body))
@@ -73,7 +70,7 @@ func TestLambda(t *testing.T) {
 // message naming the variable.
 func TestBadConfigStopsStartup(t *testing.T) {
 	base := []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0"}
-	testkit.RefusesToStart(t, testkit.BuildFunction(t, pkg), []testkit.BadConfig{
+	testkit.FunctionRefusesToStart(t, pkg, []testkit.BadConfig{
 		{Env: append(base, "GITHUB_API_URL=ftp://x"), Want: "GITHUB_API_URL"},
 		{Env: append(base, "GITHUB_TIMEOUT=soon"), Want: "GITHUB_TIMEOUT"},
 		{Env: append(base, "TOKEN_KEYS=nonsense"), Want: "TOKEN_KEYS"},

@@ -7,12 +7,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/functions/health/api"
 	"github.com/archstudio/studio/functions/health/business"
-	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
 )
@@ -30,25 +31,21 @@ type settings struct {
 func main() { bootstrap.Function("health", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
-	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
-	if err != nil {
-		return err
-	}
-	defer closeBackend()
-	var metrics http.Handler
-	if cfg.MetricsToken != "" || !cfg.Production() {
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(business.New(pool, time.Now))
-		metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
-	}
-	h := api.New(api.Deps{
-		Metrics:      metrics,
-		MetricsToken: cfg.MetricsToken,
-		Timeout:      cfg.CheckTimeout,
-		Checks: []api.Check{
-			{Name: "postgres", Probe: pool.Ping},
-			{Name: "redis", Probe: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-		},
+	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
+		var metrics http.Handler
+		if cfg.MetricsToken != "" || !cfg.Production() {
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(business.New(pool, time.Now))
+			metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+		}
+		return api.New(api.Deps{
+			Metrics:      metrics,
+			MetricsToken: cfg.MetricsToken,
+			Timeout:      cfg.CheckTimeout,
+			Checks: []api.Check{
+				{Name: "postgres", Probe: pool.Ping},
+				{Name: "redis", Probe: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+			},
+		})
 	})
-	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

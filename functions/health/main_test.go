@@ -46,7 +46,7 @@ func TestLambda(t *testing.T) {
 // TestBadConfigStopsStartup checks a malformed variable stops the binary
 // with a message naming it.
 func TestBadConfigStopsStartup(t *testing.T) {
-	testkit.RefusesToStart(t, testkit.BuildFunction(t, "github.com/archstudio/studio/functions/health"), []testkit.BadConfig{
+	testkit.FunctionRefusesToStart(t, "github.com/archstudio/studio/functions/health", []testkit.BadConfig{
 		{Name: "missing database", Env: []string{"DATABASE_URL=", "REDIS_URL=redis://127.0.0.1:1/0"}, Want: "DATABASE_URL"},
 		{Name: "bad timeout", Env: []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0", "HEALTH_CHECK_TIMEOUT=soon"}, Want: "HEALTH_CHECK_TIMEOUT"},
 		{Name: "bad env", Env: []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0", "APP_ENV=staging"}, Want: "APP_ENV"},

@@ -5,10 +5,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/archstudio/studio/functions/preferences/api"
-	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/prefs"
@@ -39,17 +42,13 @@ func (s settings) Validate() error {
 func main() { bootstrap.Function("preferences", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
-	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
-	if err != nil {
-		return err
-	}
-	defer closeBackend()
-	store := prefs.NewStore(pool, rdb, prefs.Options{
-		DefaultModel: cfg.DefaultModel,
-		Models:       cfg.AllowedModels,
-		CacheTTL:     cfg.CacheTTL,
+	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
+		store := prefs.NewStore(pool, rdb, prefs.Options{
+			DefaultModel: cfg.DefaultModel,
+			Models:       cfg.AllowedModels,
+			CacheTTL:     cfg.CacheTTL,
+		})
+		sessions := session.NewStore(rdb, session.Config{})
+		return api.New(api.Deps{Store: store, Authenticate: sessions.Middleware})
 	})
-	sessions := session.NewStore(rdb, session.Config{})
-	h := api.New(api.Deps{Store: store, Authenticate: sessions.Middleware})
-	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

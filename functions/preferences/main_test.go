@@ -13,15 +13,12 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 
 const pkg = "github.com/archstudio/studio/functions/preferences"
 
-// TestLambda runs the built binary under a local Lambda Runtime API and
-// drives it with API Gateway v2 events carrying a real session cookie.
+// TestLambda merges a preferences patch through the Lambda adapter and
+// reads it back with the configured default model.
 func TestLambda(t *testing.T) {
-	bin := testkit.BuildFunction(t, pkg)
-	b := testkit.NewBackend(t)
-	_, cookie := testkit.SignIn(t, b.Pool, b.Redis, "alice")
-	fn := testkit.StartLambda(t, bin, append(b.Env(), "ANTHROPIC_MODEL=claude-lambda")...)
-	auth := map[string]string{"Cookie": cookie.String()}
-	patch := map[string]string{"Cookie": cookie.String(), "Content-Type": "application/merge-patch+json"}
+	fn := testkit.StartSignedInLambda(t, pkg, "ANTHROPIC_MODEL=claude-lambda")
+	auth := fn.Headers()
+	patch := fn.Headers("Content-Type", "application/merge-patch+json")
 
 	resp := fn.Invoke(t, testkit.HTTPEvent(http.MethodPatch, "/api/preferences", "", patch, `{"theme":"dark","voice":{"speaking_rate":1.5}}`))
 	if resp.StatusCode != 200 {
@@ -55,7 +52,7 @@ func TestLambda(t *testing.T) {
 // message naming the variable.
 func TestBadConfigStopsStartup(t *testing.T) {
 	base := []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0"}
-	testkit.RefusesToStart(t, testkit.BuildFunction(t, pkg), []testkit.BadConfig{
+	testkit.FunctionRefusesToStart(t, pkg, []testkit.BadConfig{
 		{Env: append(base, "ALLOWED_MODELS=a,b", "ANTHROPIC_MODEL=c"), Want: "ALLOWED_MODELS"},
 		{Env: append(base, "PREFERENCES_CACHE_TTL=forever"), Want: "PREFERENCES_CACHE_TTL"},
 		{Env: append(base, "DATABASE_URL="), Want: "DATABASE_URL"},

@@ -4,9 +4,12 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/functions/usage/api"
-	"github.com/archstudio/studio/shared/backend"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/quota"
@@ -33,15 +36,11 @@ func main() { bootstrap.Function("usage", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	limits, _ := cfg.LimitSettings.Limits() // checked by Validate
-	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
-	if err != nil {
-		return err
-	}
-	defer closeBackend()
-	sessions := session.NewStore(rdb, session.Config{})
-	h := api.New(api.Deps{
-		Usage:        quota.New(pool, rdb, quota.Options{Defaults: limits}),
-		Authenticate: sessions.Middleware,
+	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
+		sessions := session.NewStore(rdb, session.Config{})
+		return api.New(api.Deps{
+			Usage:        quota.New(pool, rdb, quota.Options{Defaults: limits}),
+			Authenticate: sessions.Middleware,
+		})
 	})
-	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

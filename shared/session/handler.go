@@ -38,3 +38,14 @@ func Require(authenticate Authenticate, f HandlerFunc) http.Handler {
 	}
 	return authenticate(f)
 }
+
+// NewMux returns a ServeMux serving each of routes (ServeMux patterns such
+// as "GET /api/chats/{id}") with its handler behind authenticate, through
+// Require: how a function mounts its signed-in routes.
+func NewMux(authenticate Authenticate, routes map[string]HandlerFunc) *http.ServeMux {
+	mux := http.NewServeMux()
+	for pattern, f := range routes {
+		mux.Handle(pattern, Require(authenticate, f))
+	}
+	return mux
+}

@@ -32,15 +32,24 @@ func TestRequire(t *testing.T) {
 		{"no user in context", passThrough, http.StatusUnauthorized, session.User{}},
 		{"signed in", asAda, http.StatusNoContent, session.User{ID: "u1", Login: "ada"}},
 	}
+	// NewMux mounts each route through Require, so it must answer alike.
+	mounts := map[string]func(session.Authenticate) http.Handler{
+		"Require": func(a session.Authenticate) http.Handler { return session.Require(a, f) },
+		"NewMux": func(a session.Authenticate) http.Handler {
+			return session.NewMux(a, map[string]session.HandlerFunc{"GET /": f})
+		},
+	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got = session.User{}
-			rec := httptest.NewRecorder()
-			session.Require(tt.authenticate, f).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-			if rec.Code != tt.want || got != tt.wantUser {
-				t.Fatalf("status %d user %+v, want %d %+v", rec.Code, got, tt.want, tt.wantUser)
-			}
-		})
+		for mount, handler := range mounts {
+			t.Run(mount+"/"+tt.name, func(t *testing.T) {
+				got = session.User{}
+				rec := httptest.NewRecorder()
+				handler(tt.authenticate).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+				if rec.Code != tt.want || got != tt.wantUser {
+					t.Fatalf("status %d user %+v, want %d %+v", rec.Code, got, tt.want, tt.wantUser)
+				}
+			})
+		}
 	}
 }
 

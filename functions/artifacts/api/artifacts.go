@@ -25,13 +25,12 @@ type Deps struct {
 // user (d.Authenticate).
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
-	mux := http.NewServeMux()
-	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, session.Require(d.Authenticate, f)) }
-	route("GET /api/chats/{id}/artifacts", h.latest)
-	route("GET /api/chats/{id}/artifacts/{identifier}/versions", h.versions)
-	route("GET /api/artifacts/{id}", h.get)
-	route("GET /api/artifacts/{id}/raw", h.raw)
-	return routing.JSONErrors(mux)
+	return routing.JSONErrors(session.NewMux(d.Authenticate, map[string]session.HandlerFunc{
+		"GET /api/chats/{id}/artifacts":                       h.latest,
+		"GET /api/chats/{id}/artifacts/{identifier}/versions": h.versions,
+		"GET /api/artifacts/{id}":                             h.get,
+		"GET /api/artifacts/{id}/raw":                         h.raw,
+	}))
 }
 
 type handler struct {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/archstudio/studio/shared/chatstore"
+	"github.com/archstudio/studio/shared/slug"
 )
 
 // format is how an artifact's content is served: its media type and file
@@ -101,23 +102,8 @@ func filename(a chatstore.Artifact, ext string) string {
 
 const maxNameLen = 80
 
+// safeName keeps dots (not first) and underscores, for names such as
+// "landing.v2".
 func safeName(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if b.Len() >= maxNameLen {
-			break
-		}
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '.' && b.Len() > 0:
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		default:
-			dash = true
-		}
-	}
-	return strings.Trim(b.String(), ".-_")
+	return slug.Make(s, maxNameLen, func(r rune, atStart bool) bool { return r == '_' || r == '.' && !atStart })
 }

@@ -26,17 +26,16 @@ type Deps struct {
 // user (d.Authenticate).
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
-	mux := http.NewServeMux()
-	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, session.Require(d.Authenticate, f)) }
-	route("POST /api/chats", h.create)
-	route("GET /api/chats", h.list)
-	route("GET /api/chats/{id}", h.get)
-	route("PATCH /api/chats/{id}", h.rename)
-	route("DELETE /api/chats/{id}", h.delete)
-	route("GET /api/chats/{id}/messages", h.messages)
-	route("DELETE /api/chats/{id}/messages/{mid}", h.deleteFrom)
-	route("GET /api/chats/{id}/export", h.export)
-	return routing.JSONErrors(mux)
+	return routing.JSONErrors(session.NewMux(d.Authenticate, map[string]session.HandlerFunc{
+		"POST /api/chats":                       h.create,
+		"GET /api/chats":                        h.list,
+		"GET /api/chats/{id}":                   h.get,
+		"PATCH /api/chats/{id}":                 h.rename,
+		"DELETE /api/chats/{id}":                h.delete,
+		"GET /api/chats/{id}/messages":          h.messages,
+		"DELETE /api/chats/{id}/messages/{mid}": h.deleteFrom,
+		"GET /api/chats/{id}/export":            h.export,
+	}))
 }
 
 type handler struct {

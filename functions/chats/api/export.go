@@ -11,6 +11,7 @@ import (
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/ids"
 	"github.com/archstudio/studio/shared/session"
+	"github.com/archstudio/studio/shared/slug"
 )
 
 // exportFormat names the JSON export's shape, so an importer can tell
@@ -147,25 +148,8 @@ func fenceLanguage(a chatstore.Artifact) string {
 // exportName is a file name for the chat: its title reduced to lower-case
 // ASCII letters, digits and dashes, or "chat-" and the start of its id.
 func exportName(c chatstore.Chat) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(c.Title) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		default:
-			dash = true
-		}
-		if b.Len() >= 60 {
-			break
-		}
+	if name := slug.Make(c.Title, 60, nil); name != "" {
+		return name
 	}
-	if b.Len() == 0 {
-		return "chat-" + c.ID[:8]
-	}
-	return b.String()
+	return "chat-" + c.ID[:8]
 }

@@ -43,14 +43,13 @@ type handler struct{ Deps }
 // (d.Authenticate).
 func New(d Deps) http.Handler {
 	h := &handler{Deps: d}
-	mux := http.NewServeMux()
-	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, session.Require(d.Authenticate, f)) }
-	route("GET /api/github/account", h.account)
-	route("GET /api/github/repos", h.repos)
-	route("POST /api/github/publish", h.publish)
-	route("GET /api/github/repos/{owner}/{repo}/runs", h.runs)
-	route("POST /api/github/repos/{owner}/{repo}/workflows/{id}/dispatches", h.dispatch)
-	return routing.JSONErrors(mux)
+	return routing.JSONErrors(session.NewMux(d.Authenticate, map[string]session.HandlerFunc{
+		"GET /api/github/account":                                         h.account,
+		"GET /api/github/repos":                                           h.repos,
+		"POST /api/github/publish":                                        h.publish,
+		"GET /api/github/repos/{owner}/{repo}/runs":                       h.runs,
+		"POST /api/github/repos/{owner}/{repo}/workflows/{id}/dispatches": h.dispatch,
+	}))
 }
 
 // Scopes each action needs: any one of the list.

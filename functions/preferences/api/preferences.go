@@ -35,12 +35,11 @@ const MergePatchType = "application/merge-patch+json"
 // user (d.Authenticate).
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
-	mux := http.NewServeMux()
-	route := func(pattern string, f session.HandlerFunc) { mux.Handle(pattern, session.Require(d.Authenticate, f)) }
-	route("GET /api/preferences", h.get)
-	route("PUT /api/preferences", h.put)
-	route("PATCH /api/preferences", h.patch)
-	return routing.JSONErrors(mux)
+	return routing.JSONErrors(session.NewMux(d.Authenticate, map[string]session.HandlerFunc{
+		"GET /api/preferences":   h.get,
+		"PUT /api/preferences":   h.put,
+		"PATCH /api/preferences": h.patch,
+	}))
 }
 
 type handler struct {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/archstudio/studio/runtime/internal/testfn/answer"
 	"github.com/archstudio/studio/shared/testkit"
 )
 
@@ -140,17 +141,7 @@ func startStack(tb testing.TB, env ...string) *stack {
 }
 
 // echo is testfn's default answer.
-type echo struct {
-	Name           string `json:"name"`
-	PID            int    `json:"pid"`
-	Method         string `json:"method"`
-	Path           string `json:"path"`
-	Host           string `json:"host"`
-	RequestID      string `json:"request_id"`
-	ForwardedFor   string `json:"forwarded_for"`
-	ForwardedProto string `json:"forwarded_proto"`
-	ForwardedHost  string `json:"forwarded_host"`
-}
+type echo = answer.Echo
 
 type errorBody struct {
 	Error struct {

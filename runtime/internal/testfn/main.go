@@ -24,6 +24,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/archstudio/studio/runtime/internal/testfn/answer"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/jsonio"
@@ -60,7 +61,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		case "slowing":
 			jsonio.Write(w, http.StatusOK, map[string]int64{"count": slowing.Load()})
 		default:
-			jsonio.Write(w, http.StatusOK, Echo{
+			jsonio.Write(w, http.StatusOK, answer.Echo{
 				Name:           os.Getenv("TESTFN_NAME"),
 				PID:            os.Getpid(),
 				Method:         r.Method,
@@ -74,19 +75,6 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		}
 	})
 	return bootstrap.Serve(ctx, logger, base, h, bootstrap.LongLived())
-}
-
-// Echo is what testfn answers by default.
-type Echo struct {
-	Name           string `json:"name"`
-	PID            int    `json:"pid"`
-	Method         string `json:"method"`
-	Path           string `json:"path"`
-	Host           string `json:"host"`
-	RequestID      string `json:"request_id"`
-	ForwardedFor   string `json:"forwarded_for"`
-	ForwardedProto string `json:"forwarded_proto"`
-	ForwardedHost  string `json:"forwarded_host"`
 }
 
 func sse(w http.ResponseWriter, r *http.Request) {

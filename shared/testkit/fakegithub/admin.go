@@ -18,48 +18,26 @@ import (
 //	GET  /_fake/runs?repo=owner/name            its workflow runs
 //	POST /_fake/runs       {"repo","id","status","conclusion"}  move a run
 func (f *Fake) registerAdmin(mux *http.ServeMux) {
-	mux.HandleFunc("POST /_fake/repos", func(w http.ResponseWriter, r *http.Request) {
-		var v Repo
-		if !decodeAdmin(w, r, &v) {
-			return
-		}
+	mux.HandleFunc("POST /_fake/repos", adminCommand(func(v Repo) error {
 		if v.Owner == "" || v.Name == "" {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "owner and name are required"})
-			return
+			return adminError{http.StatusBadRequest, "owner and name are required"}
 		}
 		f.AddRepo(v)
-		w.WriteHeader(http.StatusNoContent)
-	})
-	mux.HandleFunc("GET /_fake/issues", func(w http.ResponseWriter, r *http.Request) {
-		out := f.Issues(r.URL.Query().Get("repo"))
-		if out == nil {
-			out = []Issue{}
-		}
-		writeJSON(w, http.StatusOK, out)
-	})
-	mux.HandleFunc("GET /_fake/runs", func(w http.ResponseWriter, r *http.Request) {
-		out := f.Runs(r.URL.Query().Get("repo"))
-		if out == nil {
-			out = []Run{}
-		}
-		writeJSON(w, http.StatusOK, out)
-	})
-	mux.HandleFunc("POST /_fake/runs", func(w http.ResponseWriter, r *http.Request) {
-		var v struct {
-			Repo       string `json:"repo"`
-			ID         int64  `json:"id"`
-			Status     string `json:"status"`
-			Conclusion string `json:"conclusion"`
-		}
-		if !decodeAdmin(w, r, &v) {
-			return
-		}
+		return nil
+	}))
+	mux.HandleFunc("GET /_fake/issues", adminList(f.Issues))
+	mux.HandleFunc("GET /_fake/runs", adminList(f.Runs))
+	mux.HandleFunc("POST /_fake/runs", adminCommand(func(v struct {
+		Repo       string `json:"repo"`
+		ID         int64  `json:"id"`
+		Status     string `json:"status"`
+		Conclusion string `json:"conclusion"`
+	}) error {
 		if !f.SetRunStatus(v.Repo, v.ID, v.Status, v.Conclusion) {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such run"})
-			return
+			return adminError{http.StatusNotFound, "no such run"}
 		}
-		w.WriteHeader(http.StatusNoContent)
-	})
+		return nil
+	}))
 	mux.HandleFunc("POST /_fake/users", func(w http.ResponseWriter, r *http.Request) {
 		var u User
 		if !decodeAdmin(w, r, &u) {
@@ -71,46 +49,74 @@ func (f *Fake) registerAdmin(mux *http.ServeMux) {
 		}
 		writeJSON(w, http.StatusOK, f.AddUser(u))
 	})
-	mux.HandleFunc("POST /_fake/signed-in", func(w http.ResponseWriter, r *http.Request) {
-		var v struct {
-			Login string `json:"login"`
+	mux.HandleFunc("POST /_fake/signed-in", adminCommand(func(v struct {
+		Login string `json:"login"`
+	}) error {
+		f.SignInAs(v.Login)
+		return nil
+	}))
+	mux.HandleFunc("POST /_fake/deny", adminCommand(func(v struct {
+		Deny bool `json:"deny"`
+	}) error {
+		f.Deny(v.Deny)
+		return nil
+	}))
+	mux.HandleFunc("POST /_fake/tokens", adminCommand(func(v struct {
+		Token  string   `json:"token"`
+		Login  string   `json:"login"`
+		Scopes []string `json:"scopes"`
+	}) error {
+		f.AddToken(v.Token, v.Login, v.Scopes)
+		return nil
+	}))
+	mux.HandleFunc("POST /_fake/apps", adminCommand(func(v struct {
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+		CallbackURL  string `json:"callback_url"`
+	}) error {
+		f.AddApp(App{ClientID: v.ClientID, ClientSecret: v.ClientSecret, CallbackURL: v.CallbackURL})
+		return nil
+	}))
+}
+
+// adminError is an /_fake/… route's refusal: its status and message.
+type adminError struct {
+	status  int
+	message string
+}
+
+func (e adminError) Error() string { return e.message }
+
+// adminCommand is a POST /_fake/… route: it decodes a T and applies it,
+// answering 204, 400 on a bad body, or the adminError apply returns.
+func adminCommand[T any](apply func(T) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var v T
+		if !decodeAdmin(w, r, &v) {
+			return
 		}
-		if decodeAdmin(w, r, &v) {
-			f.SignInAs(v.Login)
-			w.WriteHeader(http.StatusNoContent)
+		if err := apply(v); err != nil {
+			status := http.StatusBadRequest
+			if e, ok := err.(adminError); ok {
+				status = e.status
+			}
+			writeJSON(w, status, map[string]string{"error": err.Error()})
+			return
 		}
-	})
-	mux.HandleFunc("POST /_fake/deny", func(w http.ResponseWriter, r *http.Request) {
-		var v struct {
-			Deny bool `json:"deny"`
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// adminList is a GET /_fake/…?repo=owner/name route answering what list
+// returns for the repository, [] for none.
+func adminList[T any](list func(fullName string) []T) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		out := list(r.URL.Query().Get("repo"))
+		if out == nil {
+			out = []T{}
 		}
-		if decodeAdmin(w, r, &v) {
-			f.Deny(v.Deny)
-			w.WriteHeader(http.StatusNoContent)
-		}
-	})
-	mux.HandleFunc("POST /_fake/tokens", func(w http.ResponseWriter, r *http.Request) {
-		var v struct {
-			Token  string   `json:"token"`
-			Login  string   `json:"login"`
-			Scopes []string `json:"scopes"`
-		}
-		if decodeAdmin(w, r, &v) {
-			f.AddToken(v.Token, v.Login, v.Scopes)
-			w.WriteHeader(http.StatusNoContent)
-		}
-	})
-	mux.HandleFunc("POST /_fake/apps", func(w http.ResponseWriter, r *http.Request) {
-		var v struct {
-			ClientID     string `json:"client_id"`
-			ClientSecret string `json:"client_secret"`
-			CallbackURL  string `json:"callback_url"`
-		}
-		if decodeAdmin(w, r, &v) {
-			f.AddApp(App{ClientID: v.ClientID, ClientSecret: v.ClientSecret, CallbackURL: v.CallbackURL})
-			w.WriteHeader(http.StatusNoContent)
-		}
-	})
+		writeJSON(w, http.StatusOK, out)
+	}
 }
 
 func decodeAdmin(w http.ResponseWriter, r *http.Request, v any) bool {

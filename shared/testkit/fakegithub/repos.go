@@ -183,32 +183,37 @@ func canUse(r *Repo, scopes []string, write bool) bool {
 	return !write || slices.Contains(scopes, "repo") || slices.Contains(scopes, "public_repo")
 }
 
-// repoFor finds the path's repository as u sees it, or answers 404.
-func (f *Fake) repoFor(w http.ResponseWriter, r *http.Request, login string, scopes []string, write bool, docs string) (*Repo, access, bool) {
+// repoFor authenticates the request and finds the path's repository as
+// its user sees it, or answers 401 (see authenticate) or 404.
+func (f *Fake) repoFor(w http.ResponseWriter, r *http.Request, write bool, docs string) (*User, *Repo, access, bool) {
+	u, info, ok := f.authenticate(w, r, docs)
+	if !ok {
+		return nil, nil, access{}, false
+	}
 	f.mu.Lock()
 	repo := f.repos[strings.ToLower(r.PathValue("owner")+"/"+r.PathValue("repo"))]
 	f.mu.Unlock()
-	notFound := func(accepted string) (*Repo, access, bool) {
+	notFound := func(accepted string) (*User, *Repo, access, bool) {
 		if accepted != "" {
 			w.Header().Set("X-Accepted-OAuth-Scopes", accepted)
 		}
 		writeJSON(w, http.StatusNotFound, apiError{Message: "Not Found", DocumentationURL: docs, Status: "404"})
-		return nil, access{}, false
+		return nil, nil, access{}, false
 	}
 	if repo == nil {
 		return notFound("")
 	}
-	a := repo.accessOf(login)
+	a := repo.accessOf(u.Login)
 	if !a.see {
 		return notFound("")
 	}
-	if !canUse(repo, scopes, false) {
+	if !canUse(repo, info.scopes, false) {
 		return notFound("repo")
 	}
-	if write && !canUse(repo, scopes, true) {
+	if write && !canUse(repo, info.scopes, true) {
 		return notFound("public_repo, repo")
 	}
-	return repo, a, true
+	return u, repo, a, true
 }
 
 func (f *Fake) listRepos(w http.ResponseWriter, r *http.Request) {
@@ -239,11 +244,7 @@ func (f *Fake) listRepos(w http.ResponseWriter, r *http.Request) {
 
 func (f *Fake) getRepo(w http.ResponseWriter, r *http.Request) {
 	const docs = "https://docs.github.com/rest/repos/repos#get-a-repository"
-	u, info, ok := f.authenticate(w, r, docs)
-	if !ok {
-		return
-	}
-	repo, a, ok := f.repoFor(w, r, u.Login, info.scopes, false, docs)
+	_, repo, a, ok := f.repoFor(w, r, false, docs)
 	if !ok {
 		return
 	}
@@ -255,11 +256,7 @@ func (f *Fake) getRepo(w http.ResponseWriter, r *http.Request) {
 
 func (f *Fake) listIssues(w http.ResponseWriter, r *http.Request) {
 	const docs = "https://docs.github.com/rest/issues/issues#list-repository-issues"
-	u, info, ok := f.authenticate(w, r, docs)
-	if !ok {
-		return
-	}
-	repo, _, ok := f.repoFor(w, r, u.Login, info.scopes, false, docs)
+	_, repo, _, ok := f.repoFor(w, r, false, docs)
 	if !ok {
 		return
 	}
@@ -285,11 +282,7 @@ const MaxIssueBody = 65536
 
 func (f *Fake) createIssue(w http.ResponseWriter, r *http.Request) {
 	const docs = "https://docs.github.com/rest/issues/issues#create-an-issue"
-	u, info, ok := f.authenticate(w, r, docs)
-	if !ok {
-		return
-	}
-	repo, a, ok := f.repoFor(w, r, u.Login, info.scopes, true, docs)
+	u, repo, a, ok := f.repoFor(w, r, true, docs)
 	if !ok {
 		return
 	}
@@ -340,11 +333,7 @@ func (f *Fake) listRuns(w http.ResponseWriter, r *http.Request) {
 	const docs = "https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository"
 	auth := r.Header.Get("Authorization")
 	_, token, _ := strings.Cut(auth, " ")
-	u, info, ok := f.authenticate(w, r, docs)
-	if !ok {
-		return
-	}
-	repo, _, ok := f.repoFor(w, r, u.Login, info.scopes, false, docs)
+	_, repo, _, ok := f.repoFor(w, r, false, docs)
 	if !ok {
 		return
 	}
@@ -379,11 +368,7 @@ func (f *Fake) listRuns(w http.ResponseWriter, r *http.Request) {
 
 func (f *Fake) dispatch(w http.ResponseWriter, r *http.Request) {
 	const docs = "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event"
-	u, info, ok := f.authenticate(w, r, docs)
-	if !ok {
-		return
-	}
-	repo, a, ok := f.repoFor(w, r, u.Login, info.scopes, true, docs)
+	u, repo, a, ok := f.repoFor(w, r, true, docs)
 	if !ok {
 		return
 	}

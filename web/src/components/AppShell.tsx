@@ -7,6 +7,7 @@ import { useAuth } from './AuthContext';
 import { applyTheme } from '../theme/theme';
 import { PreferencesContext, UsageContext } from './AppContexts';
 import { UsageMeter } from './UsageMeter';
+import { Logo } from './icons';
 
 /** The signed-in frame: header, skip link, shared preferences and usage. */
 export function AppShell() {
@@ -82,17 +83,7 @@ export function AppShell() {
           </a>
           <header className="topbar">
             <NavLink to="/chats" className="brand" aria-label="ArchStudio home">
-              <svg viewBox="0 0 32 32" width="26" height="26" aria-hidden="true">
-                <rect width="32" height="32" rx="7" fill="var(--accent)" />
-                <path
-                  d="M9 23 16 8l7 15M12 17h8"
-                  fill="none"
-                  stroke="#fff"
-                  strokeWidth="2.6"
-                  strokeLinecap="round"
-                  strokeLinejoin="round"
-                />
-              </svg>
+              <Logo size={26} />
               <span>ArchStudio</span>
             </NavLink>
             <nav aria-label="Main" className="topnav">

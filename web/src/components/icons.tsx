@@ -75,3 +75,18 @@ export const IconCheck = () => (
     <path d="m5 12 5 5 9-10" />
   </svg>
 );
+
+/** The ArchStudio mark, in the accent colour; `size` in pixels. */
+export const Logo = ({ size }: { size: number }) => (
+  <svg viewBox="0 0 32 32" width={size} height={size} aria-hidden="true">
+    <rect width="32" height="32" rx="7" fill="var(--accent)" />
+    <path
+      d="M9 23 16 8l7 15M12 17h8"
+      fill="none"
+      stroke="#fff"
+      strokeWidth="2.6"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    />
+  </svg>
+);

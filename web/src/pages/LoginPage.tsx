@@ -7,6 +7,7 @@ import { useAuth } from '../components/AuthContext';
 import { safeNext } from '../auth/RequireAuth';
 import { Spinner } from '../components/Spinner';
 import { useDocumentTitle } from '../components/useDocumentTitle';
+import { Logo } from '../components/icons';
 
 const callbackErrors: Record<string, string> = {
   access_denied: 'GitHub sign-in was cancelled.',
@@ -76,17 +77,7 @@ export default function LoginPage() {
     <main id="main" className="login-page">
       <div className="login-card card">
         <div className="login-brand">
-          <svg viewBox="0 0 32 32" width="40" height="40" aria-hidden="true">
-            <rect width="32" height="32" rx="7" fill="var(--accent)" />
-            <path
-              d="M9 23 16 8l7 15M12 17h8"
-              fill="none"
-              stroke="#fff"
-              strokeWidth="2.6"
-              strokeLinecap="round"
-              strokeLinejoin="round"
-            />
-          </svg>
+          <Logo size={40} />
         </div>
         <h1 ref={headingRef} tabIndex={-1} className="login-title">
           Sign in to ArchStudio
