@@ -394,8 +394,9 @@ export interface paths {
      * One WebSocket for sending, stopping and following every chat
      * @description Upgrades to a WebSocket (Origin must be an allowed origin). Client frames
      *     are WSCommand, plus binary frames of a recording between audio_start and
-     *     audio_end; server frames are WSEventFrame or WSErrorFrame, and for voice
-     *     WSTranscriptFrame, WSSpeechFrame, WSSpeechEndFrame or WSVoiceErrorFrame.
+     *     audio_end; server frames are WSEventFrame or WSErrorFrame, for voice
+     *     WSTranscriptFrame, WSSpeechFrame, WSSpeechEndFrame or WSVoiceErrorFrame,
+     *     and for repositories watched with watch_runs WSRunsFrame.
      */
     get: operations['openWebSocket'];
     put?: never;
@@ -879,7 +880,7 @@ export interface components {
     WorkflowRuns: {
       runs: components['schemas']['WorkflowRun'][];
     };
-    /** @description The data of a `runs` event of GET /api/github/repos/{owner}/{repo}/runs/events. */
+    /** @description The data of a `runs` event of GET /api/github/repos/{owner}/{repo}/runs/events (and of a WSRunsFrame). */
     RunsSnapshot: {
       repo: string;
       runs: components['schemas']['WorkflowRun'][];
@@ -1218,10 +1219,25 @@ export interface components {
      *     send with speak also speaks the reply (WSSpeechFrame per sentence);
      *     speak enabled=true speaks a reply followed over SSE from after
      *     last_event_id (its message_start), enabled=false stops speaking it.
+     *     Runs: watch_runs follows a repository's workflow runs (WSRunsFrame now
+     *     and at every change; watching it again restarts with a fresh snapshot;
+     *     at most 10 repositories per connection, beyond that an error frame
+     *     payload_too_large), unwatch_runs stops (no runs frame of it follows
+     *     the answer to the next command). A refused watch is a WSErrorFrame with
+     *     repo and the code of GET /api/github/repos/{owner}/{repo}/runs/events.
      */
     WSCommand: {
       /** @enum {string} */
-      type: 'send' | 'stop' | 'resume' | 'audio_start' | 'audio_end' | 'audio_cancel' | 'speak';
+      type:
+        | 'send'
+        | 'stop'
+        | 'resume'
+        | 'audio_start'
+        | 'audio_end'
+        | 'audio_cancel'
+        | 'speak'
+        | 'watch_runs'
+        | 'unwatch_runs';
       /** Format: uuid */
       chat_id?: string;
       /** @description send: the message (required). */
@@ -1234,6 +1250,19 @@ export interface components {
       mime?: string;
       /** @description speak: start (true) or stop (false) speaking the chat's reply. */
       enabled?: boolean;
+      /** @description watch_runs, unwatch_runs: the repository, owner/name. */
+      repo?: string;
+    };
+    /**
+     * @description A watched repository's workflow runs (watch_runs), when watching and
+     *     at every change: repo as the command named it, data as the data of a
+     *     `runs` event of GET /api/github/repos/{owner}/{repo}/runs/events.
+     */
+    WSRunsFrame: {
+      /** @constant */
+      type: 'runs';
+      repo: string;
+      data: components['schemas']['RunsSnapshot'];
     };
     /** @description What the speech service heard in a recording (answer to audio_end). */
     WSTranscriptFrame: {
@@ -1335,7 +1364,8 @@ export interface components {
     );
     /**
      * @description A server frame reporting that a command failed or that following a
-     *     chat broke off: chat_id when the command named one, field for
+     *     chat broke off: chat_id when the command named one (repo when it named
+     *     a repository, watch_runs), field for
      *     invalid_argument, retry_after in seconds, and quota_exceeded's members.
      *     (A reply's own error event comes as a WSEventFrame of type error.)
      */
@@ -1343,6 +1373,7 @@ export interface components {
       /** @constant */
       type: 'error';
       chat_id?: string;
+      repo?: string;
       code: components['schemas']['ErrorCode'];
       message: string;
       field?: string;
