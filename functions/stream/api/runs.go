@@ -83,8 +83,9 @@ func (c *wsConn) watchRuns(repo string) {
 		sub, err := c.h.d.Runs.Subscribe(sctx, c.user.ID, owner, name)
 		cancel()
 		if err != nil {
+			unwatched := ctx.Err() != nil
 			release()
-			if ctx.Err() == nil {
+			if !unwatched {
 				c.repoErrorFrame(repo, err)
 			}
 			return

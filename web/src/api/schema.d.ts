@@ -1365,8 +1365,8 @@ export interface components {
     /**
      * @description A server frame reporting that a command failed or that following a
      *     chat broke off: chat_id when the command named one (repo when it named
-     *     a repository, watch_runs), field for
-     *     invalid_argument, retry_after in seconds, and quota_exceeded's members.
+     *     a repository, watch_runs), field for invalid_argument, retry_after in
+     *     seconds, and quota_exceeded's and github_scope_required's members.
      *     (A reply's own error event comes as a WSEventFrame of type error.)
      */
     WSErrorFrame: {
@@ -1384,6 +1384,8 @@ export interface components {
       used?: number;
       /** Format: date-time */
       resets_at?: string;
+      scope?: string;
+      accepted?: string[];
     };
   };
   responses: {
