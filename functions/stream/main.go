@@ -188,6 +188,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		Store:       store,
 		Voice: voice.New(voice.Deps{STT: stt, TTS: tts, Usage: quotas, Prefs: prefStore, Logger: logger,
 			MaxUtterance: cfg.MaxUtterance, MaxBytes: cfg.MaxUtteranceBytes}),
+		Runs:         relay,
 		Authenticate: sessions.Middleware,
 		Logger:       logger,
 		Config: api.Config{

@@ -156,16 +156,18 @@ func (c *Contract) ValidateStreamEvent(typ string, data []byte) error {
 	return c.ValidateSchema(name, data)
 }
 
-// voiceFrames are the schemas of the server's voice frames by type.
-var voiceFrames = map[string]string{
+// typedFrames are the schemas of the server's voice and runs frames by
+// type.
+var typedFrames = map[string]string{
 	"transcript":  "WSTranscriptFrame",
 	"speech":      "WSSpeechFrame",
 	"speech_end":  "WSSpeechEndFrame",
 	"voice_error": "WSVoiceErrorFrame",
+	"runs":        "WSRunsFrame",
 }
 
 // ValidateWSFrame checks one frame the server sent on /api/ws: an event
-// (WSEventFrame), an error (WSErrorFrame) or a voice frame.
+// (WSEventFrame), an error (WSErrorFrame), a voice or a runs frame.
 func (c *Contract) ValidateWSFrame(frame []byte) error {
 	var head struct {
 		Type string          `json:"type"`
@@ -174,7 +176,7 @@ func (c *Contract) ValidateWSFrame(frame []byte) error {
 	if err := json.Unmarshal(frame, &head); err != nil {
 		return fmt.Errorf("frame %s is not a JSON object: %w", frame, err)
 	}
-	if name, ok := voiceFrames[head.Type]; ok {
+	if name, ok := typedFrames[head.Type]; ok {
 		return c.ValidateSchema(name, frame)
 	}
 	if head.Data != nil {

@@ -1,8 +1,9 @@
 // Package api is the stream function's HTTP surface: sending a message
 // answers with the reply as server-sent events; a dropped client resumes
 // with Last-Event-ID; a WebSocket carries the same events plus send, stop
-// and resume commands; stop ends a generation on whichever instance runs
-// it. Every event a client receives is read from the chat's Redis Stream.
+// and resume commands (and voice, and repositories' workflow runs); stop
+// ends a generation on whichever instance runs it. Every chat event a
+// client receives is read from the chat's Redis Stream.
 package api
 
 import (
@@ -12,6 +13,7 @@ import (
 
 	"github.com/archstudio/studio/functions/stream/generation"
 	"github.com/archstudio/studio/functions/stream/hub"
+	"github.com/archstudio/studio/functions/stream/runs"
 	"github.com/archstudio/studio/functions/stream/voice"
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/chatstore"
@@ -40,6 +42,9 @@ type Config struct {
 	WSPingInterval time.Duration
 	// WSMaxChats bounds the chats one WebSocket follows at once; default 16.
 	WSMaxChats int
+	// WSMaxRepos bounds the repositories whose runs one WebSocket watches
+	// at once; default 10.
+	WSMaxRepos int
 }
 
 func (c Config) withDefaults() Config {
@@ -58,6 +63,9 @@ func (c Config) withDefaults() Config {
 	if c.WSMaxChats <= 0 {
 		c.WSMaxChats = 16
 	}
+	if c.WSMaxRepos <= 0 {
+		c.WSMaxRepos = 10
+	}
 	return c
 }
 
@@ -68,6 +76,9 @@ type Deps struct {
 	Store       *chatstore.Store
 	// Voice speaks and listens over the WebSocket; nil offers neither.
 	Voice *voice.Service
+	// Runs relays workflow runs over the WebSocket (watch_runs); nil
+	// refuses them.
+	Runs *runs.Relay
 	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
 	Authenticate session.Authenticate
 	Logger       *slog.Logger

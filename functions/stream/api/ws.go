@@ -50,6 +50,8 @@ type command struct {
 	Speak   bool   `json:"speak"`
 	MIME    string `json:"mime"`
 	Enabled *bool  `json:"enabled"`
+	// Runs (runs.go): the repository to watch or unwatch, owner/name.
+	Repo string `json:"repo"`
 }
 
 // wsConn is one WebSocket. A reader loop runs commands; one writer
@@ -67,6 +69,7 @@ type wsConn struct {
 
 	mu    sync.Mutex
 	chats map[string]*followed
+	repos map[string]*watchedRepo
 	wg    sync.WaitGroup
 
 	closeOnce sync.Once
@@ -88,7 +91,7 @@ func (h *Handler) websocket(w http.ResponseWriter, r *http.Request, u session.Us
 	// connection lives on its own context.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	conn := &wsConn{h: h, c: c, user: u, send: make(chan []byte, h.cfg.WSSendBuffer),
-		ctx: ctx, cancel: cancel, chats: map[string]*followed{}}
+		ctx: ctx, cancel: cancel, chats: map[string]*followed{}, repos: map[string]*watchedRepo{}}
 	// The connection is served on a fresh goroutine and the handler
 	// returns: the handler's stack, grown deep by the middleware, is then
 	// freed instead of held for the connection's life (a third of an
@@ -130,11 +133,11 @@ func (c *wsConn) serve() {
 }
 
 func (c *wsConn) run(cmd command) {
-	if c.voiceCommand(cmd) {
+	if c.voiceCommand(cmd) || c.runsCommand(cmd) {
 		return
 	}
 	if cmd.Type != "send" && cmd.Type != "stop" && cmd.Type != "resume" {
-		c.errorFrame(cmd.ChatID, apperr.InvalidField("type", "must be send, stop or resume"))
+		c.errorFrame(cmd.ChatID, apperr.InvalidField("type", "must be send, stop, resume, watch_runs or unwatch_runs"))
 		return
 	}
 	if !ids.Valid(cmd.ChatID) {
@@ -318,13 +321,19 @@ func (c *wsConn) errorFrame(chatID string, err error) {
 
 // typedErrorFrame is an error frame of type typ (error, voice_error).
 func (c *wsConn) typedErrorFrame(typ, chatID string, err error) {
+	c.scopedErrorFrame(typ, "chat_id", chatID, err)
+}
+
+// scopedErrorFrame is an error frame of type typ naming, under key
+// (chat_id, repo), what failed.
+func (c *wsConn) scopedErrorFrame(typ, key, value string, err error) {
 	e, obj := apperr.Object(err)
 	if e.Code == apperr.Internal {
 		c.h.log.Error("stream: websocket command", slog.Any("error", err))
 	}
 	obj["type"] = typ
-	if chatID != "" {
-		obj["chat_id"] = chatID
+	if value != "" {
+		obj[key] = value
 	}
 	if s := e.RetryAfterSeconds(); s > 0 {
 		obj["retry_after"] = s

@@ -1,5 +1,6 @@
 // Package runs relays a repository's GitHub Actions workflow runs to the
-// studio's clients over server-sent events. One poller per repository is
+// studio's clients (server-sent events here, the WebSocket through
+// Subscribe). One poller per repository is
 // shared by every subscriber on every instance: the instance holding the
 // repository's Redis lease polls GitHub with conditional requests (ETag /
 // If-None-Match, so an unchanged poll costs no rate limit), stores the

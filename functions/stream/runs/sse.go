@@ -1,21 +1,12 @@
 package runs
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"time"
 
-	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/routing"
 	"github.com/archstudio/studio/shared/session"
-	"github.com/archstudio/studio/shared/tokenvault"
-)
-
-var (
-	ownerPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$`)
-	namePattern  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
 )
 
 // Handler serves GET /api/github/repos/{owner}/{repo}/runs/events: the
@@ -28,33 +19,12 @@ func (r *Relay) Handler() http.Handler {
 }
 
 func (r *Relay) events(w http.ResponseWriter, req *http.Request, u session.User) error {
-	owner, name := req.PathValue("owner"), req.PathValue("repo")
-	if !ownerPattern.MatchString(owner) || !namePattern.MatchString(name) || name == "." || name == ".." {
-		return apperr.InvalidField("repo", "must be a GitHub repository as owner/name")
-	}
 	ctx := req.Context()
-	// The subscriber's own token proves they can see the repository (and
-	// refreshes the shared snapshot; with its ETag that is free when
-	// nothing changed).
-	if _, err := r.fetch(ctx, owner, name, u.ID); err != nil {
-		switch {
-		case errors.Is(err, tokenvault.ErrNoToken):
-			return apperr.New(apperr.GitHubSignInRequired, "sign in with GitHub to follow workflow runs")
-		case errors.Is(err, tokenvault.ErrRevoked):
-			return apperr.New(apperr.GitHubReauthRequired, "GitHub no longer accepts your sign-in; sign in with GitHub again")
-		}
-		var ae *apperr.Error
-		if errors.As(err, &ae) {
-			return err
-		}
-		return apperr.Wrap(err, apperr.Unavailable, "workflow runs are unavailable; try again shortly")
-	}
-	sub, unsubscribe := r.subscribe(owner, name, u.ID)
-	defer unsubscribe()
-	snap, err := r.d.Redis.HGet(ctx, stateKey(keyOf(owner, name)), "snapshot").Bytes()
+	sub, err := r.Subscribe(ctx, u.ID, req.PathValue("owner"), req.PathValue("repo"))
 	if err != nil {
-		return apperr.Wrap(err, apperr.Unavailable, "workflow runs are unavailable; try again shortly")
+		return err
 	}
+	defer sub.Close()
 
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -68,7 +38,7 @@ func (r *Relay) events(w http.ResponseWriter, req *http.Request, u session.User)
 		}
 		return rc.Flush()
 	}
-	if err := send(snap); err != nil {
+	if err := send(sub.Snapshot); err != nil {
 		return nil
 	}
 	beat := time.NewTicker(r.cfg.Heartbeat)
@@ -77,7 +47,7 @@ func (r *Relay) events(w http.ResponseWriter, req *http.Request, u session.User)
 		select {
 		case <-ctx.Done():
 			return nil
-		case msg := <-sub.ch:
+		case msg := <-sub.Changes():
 			if err := send(msg); err != nil {
 				return nil
 			}
