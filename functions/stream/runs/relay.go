@@ -35,6 +35,10 @@ type Config struct {
 	MinInterval time.Duration
 	// Heartbeat is the interval of SSE comment pings; default 15s.
 	Heartbeat time.Duration
+	// MinLease is the shortest time a poller's lease outlives its last
+	// renewal (it is at least three poll intervals): a holder that stalls
+	// longer loses the repository to another instance.
+	MinLease time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -86,11 +90,10 @@ type Snapshot struct {
 
 func keyOf(owner, name string) string { return strings.ToLower(owner + "/" + name) }
 
-func leaseKey(repo string) string    { return "ghruns:{" + repo + "}:lease" }
-func stateKey(repo string) string    { return "ghruns:{" + repo + "}:state" }
-func channelOf(repo string) string   { return "ghruns:{" + repo + "}:changes" }
-func snapshotTTL() time.Duration     { return time.Hour }
-func leaseTTL(d time.Duration) int64 { return (3 * d).Milliseconds() }
+func leaseKey(repo string) string  { return "ghruns:{" + repo + "}:lease" }
+func stateKey(repo string) string  { return "ghruns:{" + repo + "}:state" }
+func channelOf(repo string) string { return "ghruns:{" + repo + "}:changes" }
+func snapshotTTL() time.Duration   { return time.Hour }
 
 // subscriber is one client's queue of snapshots: only the newest matters,
 // so a slow client skips to it.
@@ -177,6 +180,12 @@ end
 if redis.call("SET", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return 1 end
 return 0`)
 
+// leaseTTL is the lease's lifetime in milliseconds while polling every
+// interval.
+func (r *Relay) leaseTTL(interval time.Duration) int64 {
+	return max(3*interval, r.cfg.MinLease).Milliseconds()
+}
+
 // releaseLease gives the lease up if this instance holds it.
 var releaseLease = redis.NewScript(`
 if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
@@ -199,7 +208,7 @@ func (r *Relay) watch(ctx context.Context, w *watcher) {
 		_ = releaseLease.Run(context.WithoutCancel(ctx), r.d.Redis, []string{leaseKey(w.repo)}, r.instance).Err()
 	}()
 	for {
-		held, err := renewLease.Run(ctx, r.d.Redis, []string{leaseKey(w.repo)}, r.instance, leaseTTL(interval)).Int()
+		held, err := renewLease.Run(ctx, r.d.Redis, []string{leaseKey(w.repo)}, r.instance, r.leaseTTL(interval)).Int()
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.WarnContext(ctx, "runs: lease unavailable", slog.Any("error", err))

@@ -109,7 +109,9 @@ func TestRelay(t *testing.T) {
 	instance := func() string {
 		r := runs.New(runs.Deps{
 			Redis: rdb, Tokens: tokens, GitHub: githubapi.Config{APIURL: gh.URL},
-			Config:       runs.Config{MinInterval: 20 * time.Millisecond, Heartbeat: time.Second},
+			// Polls are fast, but a holder stalled by a loaded machine must not
+			// lose its lease to the other instance mid-test.
+			Config:       runs.Config{MinInterval: 20 * time.Millisecond, Heartbeat: time.Second, MinLease: time.Minute},
 			Authenticate: sessions.Middleware,
 		})
 		srv := httptest.NewServer(r.Handler())
