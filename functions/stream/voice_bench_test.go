@@ -29,7 +29,7 @@ func BenchmarkVoiceFirstAudio(b *testing.B) {
 	direct := claude.New(claude.Config{APIKey: s.fake.APIKey, BaseURL: s.fake.URL, Model: "claude-test"})
 	req := model.Request{MaxTokens: 100, Turns: []model.Turn{{Role: model.User, Text: "hi"}}}
 	w := connectTB(b, fn, cookie)
-	audio := testWAV(1)
+	audio := fakespeech.SilentWAV(1)
 
 	var added []time.Duration
 	for b.Loop() {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"net/http"
 	"os/exec"
@@ -27,25 +26,6 @@ func speechEnv(f *fakespeech.Server) []string {
 		"STT_BASE_URL=" + f.URL + "/v1", "STT_API_KEY=" + f.APIKey, "STT_MODEL=whisper-test",
 		"TTS_BASE_URL=" + f.URL + "/v1", "TTS_API_KEY=" + f.APIKey, "TTS_MODEL=tts-test", "TTS_VOICE=alloy",
 	}
-}
-
-// testWAV is seconds of 16 kHz 16-bit mono silence.
-func testWAV(seconds float64) []byte {
-	n := int(seconds*16000) * 2
-	h := make([]byte, 44, 44+n)
-	copy(h, "RIFF")
-	binary.LittleEndian.PutUint32(h[4:], uint32(36+n))
-	copy(h[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(h[16:], 16)
-	binary.LittleEndian.PutUint16(h[20:], 1)
-	binary.LittleEndian.PutUint16(h[22:], 1)
-	binary.LittleEndian.PutUint32(h[24:], 16000)
-	binary.LittleEndian.PutUint32(h[28:], 32000)
-	binary.LittleEndian.PutUint16(h[32:], 2)
-	binary.LittleEndian.PutUint16(h[34:], 16)
-	copy(h[36:], "data")
-	binary.LittleEndian.PutUint32(h[40:], uint32(n))
-	return append(h, make([]byte, n)...)
 }
 
 // connectTB opens a WebSocket for a test or benchmark.
@@ -144,13 +124,13 @@ func TestVoiceTranscript(t *testing.T) {
 	userID, _, cookie := s.user("alice")
 	w := connect(t, fn, cookie)
 
-	w.speak(t, "audio/wav", testWAV(2), 16<<10)
+	w.speak(t, "audio/wav", fakespeech.SilentWAV(2), 16<<10)
 	f := w.nextOf(t, "transcript", "voice_error")
 	if f["type"] != "transcript" || f["text"] != "Draw the request path." || f["seconds"].(float64) < 1.99 {
 		t.Fatalf("frame %v", f)
 	}
 	reqs := speechFake.Requests()
-	if len(reqs) != 1 || reqs[0].Model != "whisper-test" || reqs[0].AudioBytes != len(testWAV(2)) || reqs[0].Filename != "speech.wav" {
+	if len(reqs) != 1 || reqs[0].Model != "whisper-test" || reqs[0].AudioBytes != len(fakespeech.SilentWAV(2)) || reqs[0].Filename != "speech.wav" {
 		t.Fatalf("the service saw %+v", reqs)
 	}
 	// Two seconds heard are counted in the user's usage.
@@ -175,8 +155,8 @@ func TestVoiceLimitsAndBadAudio(t *testing.T) {
 		wantCode string
 		wantMsg  string
 	}{
-		{"over the byte limit", fn, "audio/wav", testWAV(1.3), "payload_too_large", "over 0 MB"},
-		{"longer than the time limit", fn, "audio/wav", testWAV(1.2)[:38000], "payload_too_large", "over 1s"},
+		{"over the byte limit", fn, "audio/wav", fakespeech.SilentWAV(1.3), "payload_too_large", "over 0 MB"},
+		{"longer than the time limit", fn, "audio/wav", fakespeech.SilentWAV(1.2)[:38000], "payload_too_large", "over 1s"},
 		{"not audio", fn, "audio/webm", []byte("<html>not audio at all</html>"), "invalid_argument", "Invalid file format"},
 		{"a type that is not audio", fn, "text/plain", []byte("hello"), "invalid_argument", "must be an audio type"},
 		{"nothing recorded", fn, "audio/webm", nil, "invalid_argument", "no audio arrived"},

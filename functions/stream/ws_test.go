@@ -42,30 +42,7 @@ func dialWS(t *testing.T, fn *testkit.Function, originHeader string, cookie *htt
 // connect opens a WebSocket and reads its frames on a goroutine.
 func connect(t *testing.T, fn *testkit.Function, cookie *http.Cookie) *wsClient {
 	t.Helper()
-	c, _, err := dialWS(t, fn, origin, cookie)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.CloseNow() })
-	c.SetReadLimit(1 << 30)
-	w := &wsClient{c: c, frames: make(chan map[string]any, 4096)}
-	go func() {
-		defer close(w.frames)
-		for {
-			_, data, err := c.Read(context.Background())
-			if err != nil {
-				w.err = err
-				return
-			}
-			f, err := decodeFrame(data)
-			if err != nil {
-				w.err = err
-				return
-			}
-			w.frames <- f
-		}
-	}()
-	return w
+	return connectTB(t, fn, cookie)
 }
 
 // decodeFrame decodes a frame, refusing a key given twice: encoding/json

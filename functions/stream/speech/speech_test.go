@@ -12,25 +12,6 @@ import (
 	"github.com/archstudio/studio/shared/testkit/fakespeech"
 )
 
-// wav is seconds of 16 kHz 16-bit mono silence.
-func wav(seconds float64) []byte {
-	n := int(seconds*16000) * 2
-	h := make([]byte, 44, 44+n)
-	copy(h, "RIFF")
-	binary.LittleEndian.PutUint32(h[4:], uint32(36+n))
-	copy(h[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(h[16:], 16)
-	binary.LittleEndian.PutUint16(h[20:], 1)
-	binary.LittleEndian.PutUint16(h[22:], 1)
-	binary.LittleEndian.PutUint32(h[24:], 16000)
-	binary.LittleEndian.PutUint32(h[28:], 32000)
-	binary.LittleEndian.PutUint16(h[32:], 2)
-	binary.LittleEndian.PutUint16(h[34:], 16)
-	copy(h[36:], "data")
-	binary.LittleEndian.PutUint32(h[40:], uint32(n))
-	return append(h, make([]byte, n)...)
-}
-
 func TestTranscribe(t *testing.T) {
 	fake := fakespeech.Start(t, fakespeech.Options{Transcript: "Design a cache."})
 	webm := append([]byte{0x1A, 0x45, 0xDF, 0xA3}, bytes.Repeat([]byte{1}, 8000)...)
@@ -44,10 +25,10 @@ func TestTranscribe(t *testing.T) {
 		wantCode apperr.Code
 		wantMsg  string
 	}{
-		{"wav", fake.APIKey, wav(1.5), "audio/wav", "Design a cache.", 1.5, "", ""},
+		{"wav", fake.APIKey, fakespeech.SilentWAV(1.5), "audio/wav", "Design a cache.", 1.5, "", ""},
 		{"webm opus", fake.APIKey, webm, "audio/webm;codecs=opus", "Design a cache.", 2.001, "", ""},
 		{"not audio", fake.APIKey, []byte("%PDF-1.7 definitely not audio"), "audio/webm", "", 0, apperr.Invalid, "Invalid file format"},
-		{"wrong key", "nope", wav(1), "audio/wav", "", 0, apperr.Upstream, "the speech service failed"},
+		{"wrong key", "nope", fakespeech.SilentWAV(1), "audio/wav", "", 0, apperr.Upstream, "the speech service failed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,7 +61,7 @@ func TestTranscribe(t *testing.T) {
 // the user's fault.
 func TestTranscribeUnavailable(t *testing.T) {
 	c := &OpenAI{BaseURL: "http://127.0.0.1:1/v1", Model: "whisper-1"}
-	_, err := c.Transcribe(context.Background(), wav(1), "audio/wav")
+	_, err := c.Transcribe(context.Background(), fakespeech.SilentWAV(1), "audio/wav")
 	if apperr.CodeOf(err) != apperr.Unavailable {
 		t.Fatalf("err = %v, want unavailable", err)
 	}

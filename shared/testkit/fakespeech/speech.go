@@ -120,6 +120,13 @@ func tone(seconds float64) []byte {
 	return out
 }
 
+// SilentWAV is seconds of 16 kHz 16-bit mono silence as a WAV file: audio
+// for tests to send, whose length the fake's transcription reports.
+func SilentWAV(seconds float64) []byte {
+	n := int(seconds*sampleRate) * 2
+	return append(wavHeader(n), make([]byte, n)...)
+}
+
 // wavHeader is the 44-byte RIFF header of dataLen bytes of 16-bit mono PCM.
 func wavHeader(dataLen int) []byte {
 	h := make([]byte, 44)
