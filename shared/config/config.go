@@ -149,3 +149,33 @@ func checkRequired(v reflect.Value) error {
 	}
 	return nil
 }
+
+// Secrets returns the values of cfg's secret fields (tagged secret:"true")
+// that are set, so the log scrubber can redact them wherever they appear.
+func Secrets(cfg any) []string {
+	var out []string
+	secrets(reflect.Indirect(reflect.ValueOf(cfg)), &out)
+	return out
+}
+
+func secrets(v reflect.Value, out *[]string) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		fv := v.Field(i)
+		if f.Anonymous && fv.Kind() == reflect.Struct {
+			secrets(fv, out)
+			continue
+		}
+		if f.Tag.Get("secret") == "true" && fv.Kind() == reflect.String && fv.String() != "" {
+			*out = append(*out, fv.String())
+			// A key ring is several secrets: each one alone must go too.
+			for _, part := range strings.FieldsFunc(fv.String(), func(r rune) bool { return r == ',' || r == ':' }) {
+				*out = append(*out, part)
+			}
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/archstudio/studio/runtime/proxy"
 	"github.com/archstudio/studio/runtime/scheduler"
 	"github.com/archstudio/studio/runtime/supervisor"
+	fnmetrics "github.com/archstudio/studio/shared/metrics"
 )
 
 // functions is the manifest turned into running parts.
@@ -82,6 +83,7 @@ func buildFunctions(m *manifest.Manifest, cfg settings, runDir string, trust for
 			available = proc.Available
 		}
 		fns.handlers[f.Name] = px
+		met.AddSource(metrics.Source{Function: f.Name, URL: px.URL(fnmetrics.Path), Transport: px.RoundTripper()})
 		if f.Schedule != nil {
 			fns.jobs = append(fns.jobs, job(f, px, available))
 		}
