@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"reflect"
 	"strings"
 
@@ -171,11 +172,29 @@ func secrets(v reflect.Value, out *[]string) {
 			continue
 		}
 		if f.Tag.Get("secret") == "true" && fv.Kind() == reflect.String && fv.String() != "" {
-			*out = append(*out, fv.String())
-			// A key ring is several secrets: each one alone must go too.
-			for _, part := range strings.FieldsFunc(fv.String(), func(r rune) bool { return r == ',' || r == ':' }) {
-				*out = append(*out, part)
-			}
+			*out = append(*out, secretParts(fv.String())...)
+		}
+
+	}
+}
+
+// secretParts is what of a secret value must never be logged: a URL's
+// password (its host and user are not secret, and redacting them would
+// hide where a failing request went); otherwise the whole value, and
+// each element of a list like TOKEN_KEYS ("id:key,id:key") on its own.
+func secretParts(v string) []string {
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
+		if pw, ok := u.User.Password(); ok {
+			return []string{pw}
+		}
+		return nil
+	}
+	out := []string{v}
+	for _, item := range strings.Split(v, ",") {
+		out = append(out, item)
+		if _, key, ok := strings.Cut(item, ":"); ok {
+			out = append(out, key)
 		}
 	}
+	return out
 }
