@@ -6,6 +6,7 @@
 package router
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"path"
@@ -33,10 +34,13 @@ type Deps struct {
 	Private []string
 	SPA     http.Handler
 	// Metrics serves /metrics (nil: 404).
-	Metrics  http.Handler
-	Logger   *slog.Logger
-	Recorder accesslog.Recorder
-	Security secheaders.Policy
+	Metrics http.Handler
+	Logger  *slog.Logger
+	// AccessLog receives the access log (LOG_DIR/access.log); nil means
+	// Logger.
+	AccessLog *slog.Logger
+	Recorder  accesslog.Recorder
+	Security  secheaders.Policy
 }
 
 // MetricsPath is where the router serves its Prometheus metrics.
@@ -51,7 +55,7 @@ func New(d Deps) http.Handler {
 	var h http.Handler = &dispatcher{d}
 	h = apperr.Recover(h)
 	h = secheaders.Middleware(d.Security)(h)
-	h = accesslog.Middleware(d.Logger, d.Recorder)(h)
+	h = accesslog.Middleware(cmp.Or(d.AccessLog, d.Logger), d.Recorder)(h)
 	h = logging.Middleware(d.Logger)(h)
 	return requestid.Middleware(h)
 }

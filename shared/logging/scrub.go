@@ -54,17 +54,25 @@ var secretKeys = []string{"token", "secret", "password", "authorization", "cooki
 var contentKeys = []string{"content", "prompt", "text", "transcript", "reply", "body", "message_text", "messages"}
 
 // secretPatterns find secrets inside free text (error strings that quote
-// a URL, a header or an upstream body).
-var secretPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}`),
-	regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]+`),
-	regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{16,}`),
-	regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})`),
-	regexp.MustCompile(`(?i)([?&;](code|state|access_token|refresh_token|id_token|client_secret|token|api_key|key)=)[^&\s"';]+`),
-	regexp.MustCompile(`(?i)("(access_token|refresh_token|id_token|client_secret|api_key|token|password|secret)"\s*:\s*)"[^"]*"`),
-	regexp.MustCompile(`(?i)\b(cookie|set-cookie|authorization|x-api-key)\s*[:=]\s*[^\r\n,;]+`),
-	regexp.MustCompile(`(?i)(postgres(ql)?|redis|rediss)://[^:/\s@]+:[^@\s]+@`),
+// a URL, a header or an upstream body); repl keeps what labels them.
+var secretPatterns = []struct {
+	re   *regexp.Regexp
+	repl string
+}{
+	{regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}`), "${1} " + Redacted},
+	{regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]+`), Redacted},
+	{regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{16,}`), Redacted},
+	{regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})`), Redacted},
+	{regexp.MustCompile(`(?i)([?&;](?:code|state|access_token|refresh_token|id_token|client_secret|token|api_key|key)=)[^&\s"';]+`), "${1}" + Redacted},
+	{regexp.MustCompile(`(?i)("(?:access_token|refresh_token|id_token|client_secret|api_key|token|password|secret)"\s*:\s*)"[^"]*"`), `${1}"` + Redacted + `"`},
+	{regexp.MustCompile(`(?i)\b((?:cookie|set-cookie|authorization|x-api-key)\s*[:=]\s*)[^\r\n,;]+`), "${1}" + Redacted},
+	{regexp.MustCompile(`(?i)\b((?:postgres(?:ql)?|rediss?)://[^:/\s@]*:)[^@\s]+@`), "${1}" + Redacted + "@"},
 }
+
+// upstreamMessage is the free-text "message" of an error body quoted in
+// an error (Anthropic's and GitHub's both use it), which may echo the
+// user's prompt; its type, status and request id stay in the line.
+var upstreamMessage = regexp.MustCompile(`("message"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 
 // ReplaceAttr is the slog.HandlerOptions hook.
 func (s *Scrubber) ReplaceAttr(groups []string, a slog.Attr) slog.Attr {
@@ -127,24 +135,13 @@ func (s *Scrubber) Text(t string) string {
 		}
 	}
 	s.mu.RUnlock()
-	for _, re := range secretPatterns {
-		if re.MatchString(t) {
-			t = re.ReplaceAllStringFunc(t, func(m string) string { return keepLabel(re, m) })
+	for _, p := range secretPatterns {
+		if p.re.MatchString(t) {
+			t = p.re.ReplaceAllString(t, p.repl)
 		}
+	}
+	if !s.content && upstreamMessage.MatchString(t) {
+		t = upstreamMessage.ReplaceAllString(t, `${1}"`+Redacted+`"`)
 	}
 	return t
-}
-
-// keepLabel keeps the first group of a match (the "code=" or "Bearer"
-// part) so the log still says what was redacted.
-func keepLabel(re *regexp.Regexp, m string) string {
-	sub := re.FindStringSubmatch(m)
-	if len(sub) > 1 && sub[1] != "" && strings.HasPrefix(m, sub[1]) {
-		label := sub[1]
-		if !strings.ContainsAny(label[len(label)-1:], "=:@") {
-			label += " "
-		}
-		return label + Redacted
-	}
-	return Redacted
 }

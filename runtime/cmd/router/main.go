@@ -33,20 +33,36 @@ import (
 )
 
 func main() {
-	logger := logging.New(os.Stderr, os.Getenv("LOG_LEVEL"),
+	// With LOG_DIR set, the access log goes to LOG_DIR/access.log and the
+	// router's warnings and errors also to LOG_DIR/router.error.log.
+	logs, err := logging.Open(logging.ConfigFromEnv(), os.Stderr, "router",
 		slog.String("component", "router"), slog.String("version", buildinfo.Version))
-	if err := run(logger); err != nil {
-		logger.Error("exit", slog.Any("error", err))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "router: %v\n", err)
+		os.Exit(1)
+	}
+	err = run(logs)
+	if err != nil {
+		logs.Logger.Error("exit", slog.Any("error", err))
+	}
+	_ = logs.Close()
+	if err != nil {
 		os.Exit(1)
 	}
 }
 
-func run(logger *slog.Logger) error {
+func run(logs *logging.Logs) error {
+	logger := logs.Logger
 	var cfg settings
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
+	logs.Scrubber.AddSecrets(config.Secrets(&cfg)...)
 	logger.Info("config", config.Describe(&cfg)...)
+	access, err := logs.Access()
+	if err != nil {
+		return err
+	}
 	m, err := manifest.Load(cfg.Manifest, cfg.FunctionsDir)
 	if err != nil {
 		return err
@@ -105,6 +121,7 @@ func run(logger *slog.Logger) error {
 		SPA:       spa.New(cfg.WebDist),
 		Metrics:   met.Handler(metrics.Access{Token: cfg.MetricsToken, Loopback: cfg.MetricsLoopback}),
 		Logger:    logger,
+		AccessLog: access,
 		Recorder:  met,
 		Security: secheaders.Policy{
 			CSP:        cfg.CSP,
