@@ -141,4 +141,3 @@ func (u *user) newChat() string {
 	}
 	return chat.ID
 }
-
