@@ -33,6 +33,9 @@ import (
 // With LOG_DIR set, its warnings and errors also go to
 // LOG_DIR/<name>.error.log (see logging.Open).
 func Main(name string, run func(ctx context.Context, logger *slog.Logger) error) {
+	if len(os.Args) == 2 && os.Args[1] == HealthcheckFlag {
+		os.Exit(healthcheck())
+	}
 	logs, err := logging.Open(logging.ConfigFromEnv(), os.Stderr, name,
 		slog.String("function", name), slog.String("version", buildinfo.Version))
 	if err != nil {

@@ -33,6 +33,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "-healthcheck" {
+		os.Exit(healthcheck())
+	}
 	// With LOG_DIR set, the access log goes to LOG_DIR/access.log and the
 	// router's warnings and errors also to LOG_DIR/router.error.log.
 	logs, err := logging.Open(logging.ConfigFromEnv(), os.Stderr, "router",
