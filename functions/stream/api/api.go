@@ -133,6 +133,8 @@ func (b messageRequest) input() (generation.Input, error) {
 	}
 	in := generation.Input{EditOf: b.EditOf, RegenerateOf: b.RegenerateOf}
 	switch {
+	case b.RegenerateOf != "" && b.EditOf != "":
+		return in, apperr.InvalidField("regenerate_of", "cannot be combined with edit_of")
 	case b.RegenerateOf != "" && b.Content != nil:
 		return in, apperr.InvalidField("content", "must be left out when regenerating an answer")
 	case b.RegenerateOf == "" && b.Content == nil:
