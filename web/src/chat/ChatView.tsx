@@ -7,6 +7,7 @@ import { IconFile } from '../components/icons';
 import { Spinner } from '../components/Spinner';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { ChatBanner } from './ChatBanner';
+import { ExportMenu } from './ExportMenu';
 import { useChatList } from './ChatListContext';
 import { isStreaming } from './chatState';
 import { Composer } from './Composer';
@@ -139,9 +140,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
                 <IconFile /> Artifacts ({state.artifactOrder.length})
               </button>
             )}
-            <a className="btn ghost small" href={chatsApi.exportUrl(chatId, 'md')} download>
-              Export
-            </a>
+            <ExportMenu chatId={chatId} />
           </div>
         </header>
         <div className="messages-scroll" ref={scrollRef} onScroll={onScroll}>
@@ -165,6 +164,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
                   onEdit={session.editAndResend}
                   onRegenerate={session.regenerate}
                   onOpenArtifact={session.openArtifact}
+                  onSelectSibling={streaming ? undefined : session.selectBranch}
                 />
               ))}
             </div>
