@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { chatsApi } from '../api/endpoints';
 import type { Chat } from '../api/types';
 import { useUsage } from '../components/AppContexts';
@@ -29,7 +29,10 @@ const phaseAnnouncements: Record<string, string> = {
 
 export default function ChatView() {
   const { id = '' } = useParams();
-  return <ChatViewFor key={id} chatId={id} />;
+  // A search result opens its chat on the branch of the message it found:
+  // the branch is chosen server-side, and the view loads anew.
+  const branch = (useLocation().state as { branch?: string } | null)?.branch ?? '';
+  return <ChatViewFor key={`${id}:${branch}`} chatId={id} />;
 }
 
 function ChatViewFor({ chatId }: { chatId: string }) {
