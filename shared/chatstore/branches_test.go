@@ -5,6 +5,7 @@ import (
 	"github.com/archstudio/studio/shared/testkit"
 	"slices"
 	"testing"
+	"time"
 )
 
 // contents is the content of each message, in order.
@@ -144,5 +145,53 @@ func TestBranches(t *testing.T) {
 	mustNotFound(t, "path in another chat", err)
 	if got, _ := shown(t, s, alice, other.ID); !slices.Equal(got, []string{"o"}) {
 		t.Fatalf("other chat: %v", got)
+	}
+}
+
+// TestExpireBranchedChat: retention treats a chat as one: every branch
+// goes with it, switching branches is not activity, and a new answer on any
+// branch is.
+func TestExpireBranchedChat(t *testing.T) {
+	ctx := context.Background()
+	pool := testkit.Pool(t)
+	s := New(pool)
+	alice := newUser(t, pool, "alice")
+	makeChat := func() (string, Message) {
+		c, _ := s.CreateChat(ctx, alice, "")
+		q, _ := s.InsertMessage(ctx, alice, c.ID, RoleUser, "q", StatusComplete)
+		a, _ := s.InsertMessage(ctx, alice, c.ID, RoleAssistant, "a", StatusComplete)
+		b, _ := s.InsertMessageAfter(ctx, alice, c.ID, q.ID, RoleAssistant, "b", StatusComplete)
+		if _, err := s.SaveArtifact(ctx, alice, c.ID, b.ID, "doc", TypeMarkdown, "", "", "x"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `UPDATE chat_sessions SET updated_at = now() - interval '40 days' WHERE id = $1`, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID, a
+	}
+	idle, idleAnswer := makeChat()
+	// Looking at another branch keeps the chat idle.
+	if err := s.SelectBranch(ctx, alice, idle, idleAnswer.ID); err != nil {
+		t.Fatal(err)
+	}
+	active, activeAnswer := makeChat()
+	// A new answer on the hidden branch is activity.
+	if _, err := s.InsertMessageAfter(ctx, alice, active, *activeAnswer.ParentID, RoleAssistant, "c", StatusComplete); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.ExpireChats(ctx, Expiry{Now: time.Now(), DefaultDays: 30, MaxDays: 365})
+	if err != nil || n != 1 {
+		t.Fatalf("ExpireChats = %d, %v; want 1", n, err)
+	}
+	var msgs, arts int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM messages WHERE session_id = $1),
+		(SELECT count(*) FROM artifacts WHERE session_id = $1)`, idle).Scan(&msgs, &arts); err != nil {
+		t.Fatal(err)
+	}
+	if msgs != 0 || arts != 0 {
+		t.Fatalf("the expired chat left %d messages and %d artifacts", msgs, arts)
+	}
+	if all, _ := s.AllMessages(ctx, alice, active); len(all) != 4 {
+		t.Fatalf("the active chat has %d messages", len(all))
 	}
 }
