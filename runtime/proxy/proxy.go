@@ -79,8 +79,13 @@ func New(o Options) *Proxy {
 			o.Trust.Set(pr.Out.Header, pr.In)
 		},
 		Transport: p.transport,
-		// Negative: flush after every write, so SSE events leave at once.
-		FlushInterval: -1,
+		// Zero: a response of known length is written in one go, with no
+		// flush (a negative interval cost a timer, a goroutine and two
+		// extra write calls per response). Streams are flushed after every
+		// write all the same: ReverseProxy flushes at once whatever its
+		// interval for text/event-stream and for a body of unknown length
+		// (chunked), and upgraded connections are copied directly.
+		FlushInterval: 0,
 		BufferPool:    bufferPool{},
 		ModifyResponse: func(resp *http.Response) error {
 			// The router already set it (same value); a second copy would

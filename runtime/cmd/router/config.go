@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"net"
 	"time"
 
 	"github.com/archstudio/studio/shared/config"
@@ -33,6 +34,9 @@ type settings struct {
 	CSP             string `envconfig:"ROUTER_CSP"`
 	MetricsToken    string `envconfig:"METRICS_TOKEN" secret:"true"`
 	MetricsLoopback bool   `envconfig:"ROUTER_METRICS_LOOPBACK" default:"true"`
+	// PprofAddr, when set, serves net/http/pprof on a listener of its own
+	// (make bench -profile): never on the public port.
+	PprofAddr string `envconfig:"ROUTER_PPROF_ADDR"`
 }
 
 // Validate checks what envconfig cannot.
@@ -51,6 +55,12 @@ func (s settings) Validate() error {
 	}
 	if s.RestartMax < s.RestartMin {
 		return errors.New("ROUTER_RESTART_MAX: must not be less than ROUTER_RESTART_MIN")
+	}
+	if s.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(s.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return errors.New("ROUTER_PPROF_ADDR: must be a loopback host:port (the profiles show request internals)")
+		}
 	}
 	if s.ResponseHeaderTimeout < 0 {
 		return errors.New("ROUTER_RESPONSE_HEADER_TIMEOUT: must not be negative")
