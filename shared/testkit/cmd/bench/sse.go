@@ -78,6 +78,7 @@ func postMessage(ctx context.Context, t target, cookie *http.Cookie, origin, cha
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
 	req.Header.Set("Origin", origin)
 	req.AddCookie(cookie)
 	resp, err := t.c.Do(req)

@@ -302,6 +302,7 @@ func sseStreams(ctx context.Context, e *env, n int) ([]figure, error) {
 	open := func(ctx context.Context) (func(), error) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.router.base+"/api/chats/"+chat+"/events", nil)
 		req.AddCookie(e.cookie)
+		req.Header.Set("Accept", "text/event-stream") // as the studio's SPA asks
 		resp, err := client.Do(req)
 		if err != nil {
 			return nil, err
