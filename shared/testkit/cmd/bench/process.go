@@ -88,24 +88,24 @@ func childPID(parent int, name string) (int, error) {
 
 // raiseFileLimit lifts RLIMIT_NOFILE (soft and hard) to n so that this
 // process and the router and functions it starts, which inherit it, can
-// hold tens of thousands of connections: each proxied WebSocket costs the
-// router two descriptors.
-func raiseFileLimit(n uint64) error {
+// hold tens of thousands of connections. Where the hard limit cannot be
+// raised (a container without the privilege), it takes the hard limit and
+// returns it with the error.
+func raiseFileLimit(n uint64) (uint64, error) {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return err
+		return 0, err
 	}
 	if lim.Max >= n && lim.Cur >= n {
-		return nil
+		return n, nil
 	}
 	want := syscall.Rlimit{Cur: n, Max: max(n, lim.Max)}
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want); err != nil {
-		// Without the privilege to raise the hard limit, take what it allows.
 		lim.Cur = lim.Max
 		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-		return fmt.Errorf("RLIMIT_NOFILE stays at %d: %w", lim.Max, err)
+		return lim.Max, fmt.Errorf("RLIMIT_NOFILE stays at %d: %w", lim.Max, err)
 	}
-	return nil
+	return n, nil
 }
 
 // cpuTime is the user+system CPU time pid has used (clock ticks of 10 ms).

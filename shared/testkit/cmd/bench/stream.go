@@ -95,8 +95,8 @@ func firstDelta(ctx context.Context, e *env, n int) ([]figure, error) {
 	}, nil
 }
 
-// activeReplies runs n replies at once, each streaming one token every
-// 20 ms (50 tokens/s) for two seconds, and reports the longest wait
+// activeReplies runs n replies at once (started over 2 s), each streaming
+// one token every 20 ms (50 tokens/s) for two seconds, and reports the longest wait
 // between two deliveries of one reply at the client: with a token sent
 // upstream every 20 ms, a gap of g means a token waited about g-20 ms.
 func activeReplies(ctx context.Context, e *env, chats []string) ([]figure, error) {
@@ -115,7 +115,11 @@ func activeReplies(ctx context.Context, e *env, chats []string) ([]figure, error
 		wg       sync.WaitGroup
 	)
 	began := time.Now()
-	for _, chat := range chats {
+	// The replies start over rampUp, as users arriving do, not in one
+	// instant: the figure is about streaming them side by side.
+	const rampUp = 2 * time.Second
+	for i, chat := range chats {
+		time.Sleep(time.Until(began.Add(rampUp * time.Duration(i) / time.Duration(len(chats)))))
 		wg.Go(func() {
 			var mine []time.Duration
 			err := func() error {
