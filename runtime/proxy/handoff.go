@@ -30,7 +30,9 @@ import (
 // router's access log records the request with status 101, the moment it
 // was handed over.
 func (p *Proxy) handOff(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method != http.MethodGet || r.ContentLength > 0 || len(r.TransferEncoding) > 0 || r.ProtoMajor != 1 {
+	// A TLS connection's descriptor would carry the router's session
+	// state: only plain connections (TLS ends in front) are handed over.
+	if r.TLS != nil || r.Method != http.MethodGet || r.ContentLength > 0 || len(r.TransferEncoding) > 0 || r.ProtoMajor != 1 {
 		return false
 	}
 	upgrade := httpguts.HeaderValuesContainsToken(r.Header["Connection"], "upgrade") &&
