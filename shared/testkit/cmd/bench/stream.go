@@ -172,7 +172,7 @@ func activeReplies(ctx context.Context, e *env, chats []string) ([]figure, error
 	return []figure{
 		atMost(fmt.Sprintf("%d concurrent replies at 50 tokens/s: longest gap", len(chats)), millis(worst), "ms", 250,
 			fmt.Sprintf("gap between deliveries p50 %.0f ms, p99 %.0f ms; all done in %.1f s (ideal %.1f s)",
-				millis(percentile(gaps, .5)), millis(percentile(gaps, .99)), took.Seconds(), (rampUp + tokens*every).Seconds())),
+				millis(percentile(gaps, .5)), millis(percentile(gaps, .99)), took.Seconds(), (rampUp+tokens*every).Seconds())),
 	}, nil
 }
 
