@@ -3,6 +3,7 @@ import { ApiError, describeError } from '../api/client';
 import { artifactsApi, chatsApi } from '../api/endpoints';
 import { resumeEvents, sendMessage, type SendBody, type StreamOptions, type StreamResult } from '../api/stream';
 import type { StreamEvent } from '../api/types';
+import { branchArtifacts } from './branchArtifacts';
 import { chatReducer, initialChatState, isStreaming, type Banner, type ChatState } from './chatState';
 
 export interface ChatSession {
@@ -65,10 +66,11 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
   });
 
   const sync = useCallback(async (id: string, keepPanel: boolean, signal: AbortSignal) => {
-    const [messages, artifacts] = await Promise.all([
+    const [messages, latest] = await Promise.all([
       chatsApi.allMessages(id, signal),
       artifactsApi.list(id, signal).then((r) => r.artifacts),
     ]);
+    const artifacts = await branchArtifacts(id, messages, latest, signal);
     // Aborted: this chat was left (or a newer stream took over) meanwhile.
     if (signal.aborted) return null;
     dispatch({ type: 'loaded', messages, artifacts, keepPanel });
