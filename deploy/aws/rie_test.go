@@ -43,7 +43,9 @@ func (e *rieEnv) headers(pairs ...string) map[string]string {
 	return h
 }
 
-func (e *rieEnv) jsonHeaders() map[string]string { return e.headers("Content-Type", "application/json") }
+func (e *rieEnv) jsonHeaders() map[string]string {
+	return e.headers("Content-Type", "application/json")
+}
 
 // answers checks a buffered HTTP response: status and a fragment of body.
 func answers(status int, want string) func(*testing.T, *testkit.RIEFunction, *rieEnv, int, []byte) {
