@@ -12,6 +12,7 @@ require (
 	github.com/archstudio/studio/runtime v0.0.0
 	github.com/archstudio/studio/shared v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
+	github.com/jackc/pgx/v5 v5.12.0
 )
 
 require (
@@ -23,7 +24,6 @@ require (
 	github.com/go-openapi/jsonpointer v1.0.2 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
-	github.com/jackc/pgx/v5 v5.12.0 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/kelseyhightower/envconfig v1.4.0 // indirect
 	github.com/mfridman/interpolate v0.0.2 // indirect
