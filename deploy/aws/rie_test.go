@@ -79,6 +79,8 @@ var rieFunctions = map[string][]rieCase{
 	"health": {
 		{name: "HTTP API", event: func(*rieEnv) any { return testkit.HTTPEvent("GET", "/health", "", nil, "") }, check: answers(200, `"status":"ok"`)},
 		{name: "function URL", event: func(*rieEnv) any { return testkit.FunctionURLEvent("GET", "/health", "", nil, "") }, check: answers(200, `"postgres"`)},
+		// The template's $default route: what no function takes gets the JSON 404.
+		{name: "unrouted path", event: func(*rieEnv) any { return testkit.HTTPEvent("GET", "/api/nowhere", "", nil, "") }, check: answers(404, `"code":"not_found"`)},
 	},
 	"auth": {
 		{name: "me", event: func(e *rieEnv) any { return testkit.HTTPEvent("GET", "/api/auth/me", "", e.headers(), "") }, check: answers(200, `"login":"alice"`)},
