@@ -42,8 +42,7 @@ func RIEBinary(tb testing.TB) string {
 		}
 		cache, err := os.UserCacheDir()
 		if err != nil {
-			rieInstall.err = err
-			return
+			cache = os.TempDir() // no $HOME (some CI): still one install per machine
 		}
 		_, version, _ := strings.Cut(RIEModule, "@")
 		dir := filepath.Join(cache, "archstudio", "aws-lambda-rie@"+version)
