@@ -6,7 +6,6 @@
 package router
 
 import (
-	"cmp"
 	"log/slog"
 	"net/http"
 	"path"
@@ -36,11 +35,11 @@ type Deps struct {
 	// Metrics serves /metrics (nil: 404).
 	Metrics http.Handler
 	Logger  *slog.Logger
-	// AccessLog receives the access log (LOG_DIR/access.log); nil means
-	// Logger.
-	AccessLog *slog.Logger
-	Recorder  accesslog.Recorder
-	Security  secheaders.Policy
+	// AccessLogger writes the access log (one line per request); nil uses
+	// Logger. The router's is buffered (accesslog.Buffer).
+	AccessLogger *slog.Logger
+	Recorder     accesslog.Recorder
+	Security     secheaders.Policy
 }
 
 // MetricsPath is where the router serves its Prometheus metrics.
@@ -55,7 +54,11 @@ func New(d Deps) http.Handler {
 	var h http.Handler = &dispatcher{d}
 	h = apperr.Recover(h)
 	h = secheaders.Middleware(d.Security)(h)
-	h = accesslog.Middleware(cmp.Or(d.AccessLog, d.Logger), d.Recorder)(h)
+	access := d.AccessLogger
+	if access == nil {
+		access = d.Logger
+	}
+	h = accesslog.Middleware(access, d.Recorder)(h)
 	h = logging.Middleware(d.Logger)(h)
 	return requestid.Middleware(h)
 }

@@ -19,10 +19,11 @@ func TestLogDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	access, err := logs.Access()
+	w, err := logs.AccessWriter()
 	if err != nil {
 		t.Fatal(err)
 	}
+	access := logs.NewLogger(w)
 	logs.Logger.Info("just info")
 	logs.Logger.Error("it broke", slog.String("authorization", "Bearer zzzzzzzzzz"))
 	access.Info("request", slog.String("path", "/api/chats"))

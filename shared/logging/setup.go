@@ -43,15 +43,16 @@ type Logs struct {
 	// secret values with AddSecrets.
 	Scrubber *Scrubber
 
-	cfg   Config
-	attrs []slog.Attr
-	files []*File
+	cfg    Config
+	stderr io.Writer
+	attrs  []slog.Attr
+	files  []*File
 }
 
 // Open builds the loggers of the binary name (its error log's file name).
 func Open(cfg Config, stderr io.Writer, name string, attrs ...slog.Attr) (*Logs, error) {
 	lv := ParseLevel(cfg.Level)
-	l := &Logs{Scrubber: NewScrubber(cfg.Content && lv == slog.LevelDebug), cfg: cfg, attrs: attrs}
+	l := &Logs{Scrubber: NewScrubber(cfg.Content && lv == slog.LevelDebug), cfg: cfg, stderr: stderr, attrs: attrs}
 	var h slog.Handler = jsonHandler(stderr, lv, l.Scrubber)
 	if cfg.Dir != "" {
 		f, err := OpenFile(cfg.Dir, name+".error.log", cfg.File)
@@ -65,18 +66,24 @@ func Open(cfg Config, stderr io.Writer, name string, attrs ...slog.Attr) (*Logs,
 	return l, nil
 }
 
-// Access returns the router's access logger: Dir/access.log when a Dir is
-// set, else Logger.
-func (l *Logs) Access() (*slog.Logger, error) {
+// AccessWriter is where the router's access log goes: Dir/access.log
+// when a Dir is set, else the stderr writer Open was given.
+func (l *Logs) AccessWriter() (io.Writer, error) {
 	if l.cfg.Dir == "" {
-		return l.Logger, nil
+		return l.stderr, nil
 	}
 	f, err := OpenFile(l.cfg.Dir, "access.log", l.cfg.File)
 	if err != nil {
 		return nil, err
 	}
 	l.files = append(l.files, f)
-	return slog.New(contextHandler{jsonHandler(f, slog.LevelInfo, l.Scrubber)}).With(attrsToAny(l.attrs)...), nil
+	return f, nil
+}
+
+// NewLogger is a logger on w at Level with Open's attributes, scrubbed by
+// the same Scrubber (the access log's, over accesslog.Buffer).
+func (l *Logs) NewLogger(w io.Writer) *slog.Logger {
+	return slog.New(contextHandler{jsonHandler(w, ParseLevel(l.cfg.Level), l.Scrubber)}).With(attrsToAny(l.attrs)...)
 }
 
 // Close closes the log files.
