@@ -103,6 +103,10 @@ var (
 	errStopped     = errors.New("generation: stopped by the user")
 	errInterrupted = errors.New("generation: interrupted by shutdown")
 	errTimedOut    = errors.New("generation: took too long")
+	// errLeaseLost: the chat's lock expired under the generation (Redis
+	// was unreachable for longer than LockTTL); another instance may have
+	// ended it already.
+	errLeaseLost = errors.New("generation: lost the chat's lock")
 )
 
 // Manager starts generations and tracks those running on this instance.
@@ -270,7 +274,8 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 		}
 		return Started{}, nil, err
 	}
-	if err := m.d.Hub.Reset(ctx, chatID); err != nil {
+	events, err := m.d.Hub.Open(ctx, chatID, gen)
+	if err != nil {
 		return fail(apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly"))
 	}
 	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: modelName}
@@ -286,10 +291,10 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 		m: m, user: user, chatID: chatID, gen: gen, messageID: asst.ID, reservation: res,
 		ctx: rctx, cancel: cancel, cancelTimeout: cancelTimeout,
 		request:  model.Request{Model: modelName, System: m.cfg.SystemPrompt, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
-		pub:      newPublisher(m.d.Hub, chatID, m.cfg.Coalesce, m.log),
 		versions: versions,
 		log:      m.log.With(slog.String("chat_id", chatID), slog.String("message_id", asst.ID)),
 	}
+	r.pub = newPublisher(events, chatID, m.cfg.Coalesce, m.log, func() { r.cancel(errLeaseLost) })
 	r.pub.event(TypeMessageStart, MessageStart{UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: started.Model})
 	return started, r, nil
 }

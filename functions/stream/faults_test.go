@@ -1,0 +1,108 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/archstudio/studio/shared/testkit"
+	"github.com/archstudio/studio/shared/testkit/fakeanthropic"
+)
+
+// The tests named TestFault* reproduce faults that once lost or corrupted
+// what users saw (issue 16); `make test-faults` runs them beside the
+// whole-stack fault suite (faults/).
+
+// useRedis points the stack (and the stream processes it starts) at a
+// Redis server of the test's own, which the test may pause or restart.
+func (s *stack) useRedis(url string) {
+	s.t.Helper()
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.redisURL = url
+	s.rdb = redis.NewClient(opts)
+	s.t.Cleanup(func() { s.rdb.Close() })
+}
+
+// checkStream fails unless events are one clean reply: ids strictly
+// increasing, each artifact started once, exactly one done at the end.
+func checkStream(t *testing.T, name string, events []event) {
+	t.Helper()
+	starts := map[string]int{}
+	for i, e := range events {
+		if i > 0 && !after(e.ID, events[i-1].ID) {
+			t.Fatalf("%s: event %d (%s %s) does not come after %s: %v", name, i, e.Type, e.ID, events[i-1].ID, types(events))
+		}
+		if e.Type == "artifact_start" {
+			starts[e.str("identifier")]++
+		}
+		if e.Type == "done" && i != len(events)-1 {
+			t.Fatalf("%s: done before the end: %v", name, types(events))
+		}
+	}
+	for id, n := range starts {
+		if n != 1 {
+			t.Fatalf("%s: artifact_start %q sent %d times", name, id, n)
+		}
+	}
+}
+
+// TestFaultRedisStallMidReply pauses Redis (SIGSTOP) for longer than the
+// client's timeouts in the middle of a reply, then resumes it. Appends
+// that timed out were retried and landed twice or after later ones
+// ("# Roadm# Roadmap", artifact_start twice). Now every event carries the
+// generation's own id, so the live stream, a replay and the saved message
+// all hold the reply once, in order.
+func TestFaultRedisStallMidReply(t *testing.T) {
+	chunks := append(words(12), `Here is a first cut. <antArtifact identifier="roadmap" type="text/markdown" title="Roadmap">`)
+	chunks = append(chunks, "# Roadmap\n", "- step one\n", "- step two\n", "</antArtifact>")
+	chunks = append(chunks, words(12)...)
+	s := newStack(t, fakeanthropic.Script{Chunks: chunks, Delay: 60 * time.Millisecond})
+	rd := testkit.PrivateRedis(t)
+	s.useRedis(rd.URL)
+	fn := s.start()
+	userID, chatID, cookie := s.user("alice")
+
+	stream := send(t, fn.Client, chatID, cookie, "Plan it")
+	var live []event
+	for len(live) < 4 {
+		live = append(live, stream.next(t, 5*time.Second))
+	}
+	if err := rd.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	// Longer than go-redis's read timeout and retry (1 s each), so appends
+	// time out and are sent again while Redis holds the first copies.
+	stalled := time.Now()
+	time.Sleep(2500 * time.Millisecond)
+	if err := rd.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	live = append(live, stream.rest(t, 30*time.Second)...)
+	t.Logf("stalled Redis for %v; the live stream got %d events: %v", time.Since(stalled).Round(time.Millisecond), len(live), types(live))
+
+	msgs := s.messages(userID, chatID)
+	saved := msgs[len(msgs)-1]
+	if saved.Status != "complete" || saved.Content != strings.Join(chunks, "") {
+		t.Fatalf("saved %s %q", saved.Status, saved.Content)
+	}
+	wantText := strings.Join(words(12), "") + "Here is a first cut. " + strings.Join(words(12), "")
+	checkStream(t, "live", live)
+	if got := text(live); got != wantText || last(live).str("status") != "complete" {
+		t.Fatalf("live text %q\nwant      %q", got, wantText)
+	}
+
+	resp := do(t, fn.Client, http.MethodGet, "/api/chats/"+chatID+"/events", cookie, "")
+	replay := openSSE(resp)
+	defer replay.close()
+	resumed := replay.rest(t, 10*time.Second)
+	checkStream(t, "replay", resumed)
+	if strings.Join(types(resumed), " ") != strings.Join(types(live), " ") || text(resumed) != wantText {
+		t.Fatalf("replay differs from the live stream:\n%v\n%v", types(resumed), types(live))
+	}
+}
