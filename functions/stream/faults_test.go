@@ -106,3 +106,54 @@ func TestFaultRedisStallMidReply(t *testing.T) {
 		t.Fatalf("replay differs from the live stream:\n%v\n%v", types(resumed), types(live))
 	}
 }
+
+// TestFaultKillMidReply kills the generating process (kill -9) mid-reply.
+// The partial answer was lost (the message stayed streaming and empty),
+// followers got no end, and the chat answered 409 for ~33 s. Now the text
+// is checkpointed at least every second, the chat's lock is a 5 s lease,
+// and another instance ends the reply as interrupted with that text and
+// tells its followers.
+func TestFaultKillMidReply(t *testing.T) {
+	s := newStack(t, fakeanthropic.Script{Chunks: words(300), Delay: 40 * time.Millisecond})
+	a, b := s.start(), s.start("STREAM_SWEEP_INTERVAL=500ms")
+	userID, chatID, cookie := s.user("alice")
+
+	stream := send(t, a.Client, chatID, cookie, "Count")
+	var seen []event
+	for len(seen) < 2 {
+		seen = append(seen, stream.next(t, 5*time.Second))
+	}
+	resp := do(t, b.Client, http.MethodGet, "/api/chats/"+chatID+"/events", cookie, "")
+	follower := openSSE(resp)
+	defer follower.close()
+	// Past a checkpoint interval, so some text must survive.
+	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; {
+		seen = append(seen, stream.next(t, 5*time.Second))
+	}
+	if err := a.Cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+
+	events := follower.rest(t, 10*time.Second)
+	if e := last(events); e.Type != "done" || e.str("status") != "interrupted" {
+		t.Fatalf("the follower's stream ended with %v", types(events))
+	}
+	t.Logf("the follower got done {interrupted} %v after kill -9", time.Since(killed).Round(time.Millisecond))
+
+	msgs := s.messages(userID, chatID)
+	saved := msgs[len(msgs)-1]
+	streamed := text(seen)
+	if saved.Status != "interrupted" || saved.Content == "" || !strings.HasPrefix(streamed+text(events), saved.Content) {
+		t.Fatalf("saved %s %q; streamed %q", saved.Status, saved.Content, streamed)
+	}
+	t.Logf("saved %d of the %d characters streamed before the kill", len(saved.Content), len(streamed))
+
+	body := `{"content":"Again"}`
+	testkit.Eventually(t, 7*time.Second, func() bool {
+		resp := do(t, b.Client, http.MethodPost, "/api/chats/"+chatID+"/messages", cookie, body)
+		defer resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, "the chat takes a new message")
+	t.Logf("the chat took a new message %v after kill -9", time.Since(killed).Round(time.Millisecond))
+}

@@ -40,13 +40,17 @@ type Config struct {
 	HistoryLimit int
 	// Coalesce is the least time between two text events after the first.
 	Coalesce time.Duration
-	// LockTTL is how long a chat stays locked if this instance dies; the
-	// lock is refreshed (and stop requests polled) every LockTTL/3.
+	// LockTTL is the lease on the chat's lock: how long a chat stays locked
+	// if this instance dies. The generation renews it (and polls for stop
+	// requests) every LockTTL/3.
 	LockTTL time.Duration
 	// Timeout bounds one generation.
 	Timeout time.Duration
-	// Checkpoint is how often the partial reply is saved while streaming.
-	Checkpoint time.Duration
+	// Checkpoint and CheckpointBytes bound how much of the partial reply a
+	// crash can lose: it is saved once either much time or text has passed
+	// since the last save.
+	Checkpoint      time.Duration
+	CheckpointBytes int
 	// SystemPrompt defaults to DefaultSystemPrompt.
 	SystemPrompt string
 }
@@ -65,13 +69,16 @@ func (c Config) withDefaults() Config {
 		c.Coalesce = 30 * time.Millisecond
 	}
 	if c.LockTTL <= 0 {
-		c.LockTTL = 30 * time.Second
+		c.LockTTL = 5 * time.Second
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 10 * time.Minute
 	}
 	if c.Checkpoint <= 0 {
-		c.Checkpoint = 5 * time.Second
+		c.Checkpoint = time.Second
+	}
+	if c.CheckpointBytes <= 0 {
+		c.CheckpointBytes = 2048
 	}
 	if c.SystemPrompt == "" {
 		c.SystemPrompt = DefaultSystemPrompt
@@ -227,19 +234,26 @@ func (m *Manager) Start(ctx context.Context, user session.User, chatID, content 
 
 // opened is what open's transaction saved and read.
 type opened struct {
+	orphans       int64 // replies of dead generations it ended
 	history       []chatstore.Message
 	userMsg, asst chatstore.Message
 	versions      map[string]int
 }
 
-// save opens the generation in PostgreSQL, in one transaction: it reads the
-// history, saves the user's message, names an untitled chat after it,
-// creates the streaming assistant message and reads the artifacts'
-// versions. Either all of it is stored or none.
+// save opens the generation in PostgreSQL, in one transaction: it ends a
+// reply a dead generation left streaming, reads the history, saves the
+// user's message, names an untitled chat after it, creates the streaming
+// assistant message and reads the artifacts' versions. Either all of it is
+// stored or none.
 func (m *Manager) save(ctx context.Context, user session.User, chatID, content string) (opened, error) {
 	var o opened
 	err := m.d.Store.InTx(ctx, func(tx *chatstore.Store) error {
 		var err error
+		// This generation holds the chat's lock, so a reply still
+		// streaming here is a dead generation's.
+		if o.orphans, err = tx.InterruptChat(ctx, user.ID, chatID); err != nil {
+			return err
+		}
 		if o.history, err = tx.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
 			return err
 		}
@@ -273,6 +287,10 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 			m.log.ErrorContext(ctx, "stream: mark unstarted reply", slog.Any("error", ferr))
 		}
 		return Started{}, nil, err
+	}
+	if o.orphans > 0 {
+		// Tell the dead generation's followers, before its events go.
+		m.abandon(ctx, chatID, gen)
 	}
 	events, err := m.d.Hub.Open(ctx, chatID, gen)
 	if err != nil {

@@ -119,7 +119,7 @@ func (r *run) emit(text string) {
 	r.emitted = true
 	r.content.WriteString(text)
 	r.handle(r.parser.Feed(text))
-	if time.Since(r.lastCheckpoint) >= r.m.cfg.Checkpoint {
+	if time.Since(r.lastCheckpoint) >= r.m.cfg.Checkpoint || r.content.Len()-r.checkpointedContentBytes >= r.m.cfg.CheckpointBytes {
 		r.checkpoint()
 	}
 }
@@ -171,9 +171,15 @@ func (r *run) checkpoint() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := r.m.d.Store.UpdateMessage(ctx, r.user.ID, r.messageID, r.content.String(),
-		chatstore.StatusStreaming, r.request.Model, 0, 0); err != nil {
+	streaming, err := r.m.d.Store.CheckpointMessage(ctx, r.user.ID, r.messageID, r.content.String())
+	if err != nil {
 		r.log.Warn("stream: checkpoint", slog.Any("error", err))
+		return
+	}
+	if !streaming {
+		// A sweep took this generation for dead (its lease expired while
+		// Redis was out) and ended the message: stop.
+		r.cancel(errLeaseLost)
 		return
 	}
 	r.checkpointedContentBytes = r.content.Len()
