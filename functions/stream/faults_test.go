@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -156,4 +160,124 @@ func TestFaultKillMidReply(t *testing.T) {
 		return resp.StatusCode == http.StatusOK
 	}, "the chat takes a new message")
 	t.Logf("the chat took a new message %v after kill -9", time.Since(killed).Round(time.Millisecond))
+}
+
+// routedStream posts a message through the router at base and returns
+// the open event stream.
+func routedStream(t *testing.T, base, chatID string, cookie *http.Cookie) *sseStream {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/chats/"+chatID+"/messages", strings.NewReader(`{"content":"count"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", origin)
+	req.AddCookie(cookie)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	s := openSSE(resp)
+	t.Cleanup(s.close)
+	return s
+}
+
+// childPID returns the pid of the child of process parent running bin.
+func childPID(t *testing.T, parent int, bin string) int {
+	t.Helper()
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil || !strings.Contains(string(status), fmt.Sprintf("\nPPid:\t%d\n", parent)) {
+			continue
+		}
+		if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); exe == bin {
+			return pid
+		}
+	}
+	t.Fatalf("no child of %d runs %s", parent, bin)
+	return 0
+}
+
+// TestFaultRouterLosesFunction kills the stream function (kill -9) behind
+// the router mid-reply. The client's stream was cut bare; now the router
+// ends it with an error event, and the client, resuming from its last
+// event id on the restarted function, gets the reply's end.
+func TestFaultRouterLosesFunction(t *testing.T) {
+	s := newStack(t, fakeanthropic.Script{Chunks: words(300), Delay: 40 * time.Millisecond})
+	base, router := startRouterCmd(t, s, "STREAM_SWEEP_INTERVAL=500ms")
+	_, chatID, cookie := s.user("alice")
+	stream := routedStream(t, base, chatID, cookie)
+	var seen []event
+	for len(seen) < 5 {
+		seen = append(seen, stream.next(t, 5*time.Second))
+	}
+	if err := syscall.Kill(childPID(t, router.Process.Pid, s.bin), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	rest := stream.rest(t, 10*time.Second)
+	end := last(rest)
+	if end.Type != "error" || end.str("code") != "unavailable" {
+		t.Fatalf("the stream ended with %v, not an error event", types(rest))
+	}
+	t.Logf("the client got the error event %v after kill -9", time.Since(killed).Round(time.Millisecond))
+	seen = append(seen, rest...)
+	lastID := ""
+	for _, e := range seen {
+		if e.ID != "" {
+			lastID = e.ID
+		}
+	}
+
+	var resumed []event
+	testkit.Eventually(t, 15*time.Second, func() bool {
+		req, _ := http.NewRequest(http.MethodGet, base+"/api/chats/"+chatID+"/events", nil)
+		req.Header.Set("Last-Event-ID", lastID)
+		req.AddCookie(cookie)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		if resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			return false
+		}
+		r := openSSE(resp)
+		defer r.close()
+		resumed = r.rest(t, 15*time.Second)
+		return last(resumed).Type == "done"
+	}, "the resumed stream ends with done")
+	if last(resumed).str("status") != "interrupted" {
+		t.Fatalf("resumed %v", types(resumed))
+	}
+	t.Logf("the resumed stream got done {interrupted} %v after kill -9", time.Since(killed).Round(time.Millisecond))
+}
+
+// TestFaultRouterSIGTERMMidStream stops the router (SIGTERM) mid-reply.
+// The router's drain ran out before the stream function's drain had
+// begun, so the client's stream was cut with no done. Now the router tells
+// the stream function to drain at once and keeps the connection open
+// until its done {interrupted} has gone through.
+func TestFaultRouterSIGTERMMidStream(t *testing.T) {
+	s := newStack(t, fakeanthropic.Script{Chunks: words(1000), Delay: 40 * time.Millisecond})
+	base, router := startRouterCmd(t, s, "ROUTER_DRAIN_TIMEOUT=6s", "STREAM_DRAIN_TIMEOUT=1s")
+	_, chatID, cookie := s.user("alice")
+	stream := routedStream(t, base, chatID, cookie)
+	for range 5 {
+		stream.next(t, 5*time.Second)
+	}
+	if err := router.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	signalled := time.Now()
+	rest := stream.rest(t, 10*time.Second)
+	if end := last(rest); end.Type != "done" || end.str("status") != "interrupted" {
+		t.Fatalf("the stream ended with %v", types(rest))
+	}
+	t.Logf("done {interrupted} arrived %v after SIGTERM", time.Since(signalled).Round(time.Millisecond))
 }
