@@ -53,6 +53,12 @@ func Object(err error) (*Error, map[string]any) {
 	if e.Code == Internal && Outage(err) {
 		e = outage(err)
 	}
+	if e.Code == Unavailable && e.RetryAfter <= 0 {
+		// Every 503 says when to try again.
+		c := *e
+		c.RetryAfter = OutageRetryAfter
+		e = &c
+	}
 	obj := make(map[string]any, len(e.Details)+5)
 	for k, v := range e.Details {
 		obj[k] = v
