@@ -17,7 +17,7 @@ COMMANDS  := $(wildcard functions/*/cmd/*/main.go)
 MODULES    = $(shell go list -m -f '{{.Dir}}')
 PACKAGES   = $(shell go list $(addsuffix /...,$(MODULES)) 2>/dev/null)
 
-.PHONY: run build functions commands lambda web test test-go test-web bench lint migrate clean
+.PHONY: run build functions commands lambda web test test-go test-web bench bench-go lint migrate clean
 
 ## build: every function binary, the router and the tools, static, into bin/
 build: functions commands
@@ -78,8 +78,14 @@ test-faults: build
 test-faults-stack: build
 	cd faults && go test -tags faults -count=1 -v -timeout 10m .
 
-## bench: speed and memory figures (router latency, start-up, quotas, streaming)
-bench:
+## bench: the performance targets (README: make bench) against the whole stack built in bin/:
+## one table of figure, target, pass or SHORT; bench/results.json. BENCH_FLAGS passes options
+## (-only ws,sse,latency,throughput,chats,firstdelta,replies; -profile bench/profiles; -ws-conns N).
+bench: build
+	@go run ./shared/testkit/cmd/bench -out bench/results.json $(BENCH_FLAGS)
+
+## bench-go: the packages' own Go benchmarks (router latency, start-up, quotas, streaming)
+bench-go:
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench . -skip Memory -benchmem -benchtime 2s $(PACKAGES)
 	@# RSS never shrinks, so memory benchmarks measure one fresh round each.
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench Memory -benchtime 1x ./functions/stream/

@@ -121,6 +121,12 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, base config.Base, h htt
 	for _, f := range o.onShutdown {
 		srv.RegisterOnShutdown(f)
 	}
+	if o.longLived {
+		if err := serveHandoffs(srv, logger); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("listening", slog.String("addr", base.ListenAddr))
