@@ -32,9 +32,12 @@ functions:
 commands:
 	@for c in $(COMMANDS); do d=$$(dirname $$c); echo "build $$d"; $(GOBUILD) -o $(BIN)/$$(basename $$d) ./$$d || exit 1; done
 
-## lambda: each function as bin/lambda/<name>/bootstrap for deploy/lambda/<name>.yaml
+## lambda: each function (and migrate) as bin/lambda/<name>/bootstrap for linux/arm64, the CodeUri of
+## deploy/aws/template.yaml, zipped to bin/lambda/<name>.zip with each archive's size (fails over 10 MB)
 lambda:
-	@for f in $(FUNCTIONS); do echo "lambda functions/$$f"; GOOS=linux $(GOBUILD) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
+	@for f in $(FUNCTIONS); do echo "lambda functions/$$f"; GOOS=linux GOARCH=arm64 $(GOBUILD) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
+	@echo "lambda migrations/cmd/migrate"; GOOS=linux GOARCH=arm64 $(GOBUILD) -o $(BIN)/lambda/migrate/bootstrap ./migrations/cmd/migrate
+	@go run ./deploy/aws/cmd/lambdazip -dir $(BIN)/lambda -max 10485760
 
 ## web: the SPA into web/dist (skipped until web/ has a package.json)
 web:
