@@ -23,6 +23,7 @@ import (
 type functions struct {
 	handlers  map[string]http.Handler
 	processes []*supervisor.Process
+	longLived map[*supervisor.Process]bool
 	jobs      []scheduler.Job
 	private   []string
 }
@@ -31,7 +32,7 @@ type functions struct {
 const maxSocketPath = 103
 
 func buildFunctions(m *manifest.Manifest, cfg settings, runDir string, trust forwarded.Trust, met *metrics.Metrics, logger *slog.Logger) (*functions, error) {
-	fns := &functions{handlers: map[string]http.Handler{}}
+	fns := &functions{handlers: map[string]http.Handler{}, longLived: map[*supervisor.Process]bool{}}
 	env := os.Environ()
 	for _, f := range m.Functions {
 		met.Declare(f.Name)
@@ -94,6 +95,7 @@ func buildFunctions(m *manifest.Manifest, cfg settings, runDir string, trust for
 			px = proxy.New(opts)
 			closer.px = px
 			fns.processes = append(fns.processes, proc)
+			fns.longLived[proc] = f.LongLived
 			available = proc.Available
 		}
 		fns.handlers[f.Name] = px

@@ -110,10 +110,18 @@ func run(logs *logging.Logs, access *slog.Logger) error {
 
 	procCtx, stopProcs := context.WithCancel(context.Background())
 	defer stopProcs()
+	// Long-lived functions are told to drain as soon as the router does
+	// (see drain), the others once in-flight requests have finished.
+	longCtx, stopLongLived := context.WithCancel(procCtx)
+	defer stopLongLived()
 	var procs sync.WaitGroup
 	for _, f := range fns.processes {
+		ctx := procCtx
+		if fns.longLived[f] {
+			ctx = longCtx
+		}
 		procs.Add(1)
-		go func() { defer procs.Done(); f.Run(procCtx) }()
+		go func() { defer procs.Done(); f.Run(ctx) }()
 	}
 	early, err := startUp(fns.processes, cfg.StartTimeout, signals, logger)
 	if early != nil || err != nil {
@@ -174,7 +182,7 @@ func run(logs *logging.Logs, access *slog.Logger) error {
 
 	logger.Info("draining", slog.String("signal", sig.String()), slog.Duration("timeout", cfg.DrainTimeout))
 	stopSched()
-	drain(srv, cfg.DrainTimeout, signals, logger)
+	drain(srv, cfg.DrainTimeout, signals, logger, stopLongLived)
 	<-schedDone
 	logger.Info("stopping functions", slog.Duration("timeout", cfg.StopTimeout))
 	stopProcs()
@@ -185,7 +193,13 @@ func run(logs *logging.Logs, access *slog.Logger) error {
 
 // drain stops accepting and lets in-flight requests finish, for at most
 // timeout; a second signal cuts it short. What remains is closed.
-func drain(srv *http.Server, timeout time.Duration, signals <-chan os.Signal, logger *slog.Logger) {
+//
+// Streams never finish by themselves, so at once the long-lived functions
+// are told to drain too (stopLongLived: SIGTERM): each ends its replies
+// and sends their final events (done {interrupted}) through the client
+// connections the router keeps open until then, rather than having them
+// cut when the router's drain runs out before the function's began.
+func drain(srv *http.Server, timeout time.Duration, signals <-chan os.Signal, logger *slog.Logger, stopLongLived func()) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	go func() {
@@ -196,7 +210,10 @@ func drain(srv *http.Server, timeout time.Duration, signals <-chan os.Signal, lo
 		case <-ctx.Done():
 		}
 	}()
-	if err := srv.Shutdown(ctx); err != nil {
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- srv.Shutdown(ctx) }()
+	stopLongLived()
+	if err := <-shutdown; err != nil {
 		logger.Warn("drain incomplete; closing remaining connections", slog.Any("error", err))
 		_ = srv.Close()
 	}
