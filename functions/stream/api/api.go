@@ -118,6 +118,9 @@ func New(d Deps) http.Handler {
 
 type messageRequest struct {
 	Content *string `json:"content"`
+	// AttachmentIDs are files uploaded to the chat (the attachments
+	// function), sent with this message.
+	AttachmentIDs []string `json:"attachment_ids"`
 }
 
 // postMessage starts a reply and streams it as server-sent events.
@@ -134,7 +137,8 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, u session.
 	if body.Content == nil {
 		return apperr.InvalidField("content", "is required")
 	}
-	if _, err := h.d.Generations.Start(r.Context(), u, chatID, *body.Content); err != nil {
+	send := generation.Send{Content: *body.Content, AttachmentIDs: body.AttachmentIDs}
+	if _, err := h.d.Generations.StartWith(r.Context(), u, chatID, send); err != nil {
 		return err
 	}
 	h.serveSSE(w, r, chatID, "")

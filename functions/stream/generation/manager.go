@@ -21,6 +21,7 @@ import (
 	"github.com/archstudio/studio/functions/stream/hub"
 	"github.com/archstudio/studio/functions/stream/model"
 	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/blobstore"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/quota"
@@ -85,6 +86,9 @@ type Deps struct {
 	Quota *quota.Quota
 	Hub   *hub.Hub
 	Model model.Model
+	// Blobs holds attachment bytes kept outside PostgreSQL (BLOB_STORE_URL);
+	// nil when they all live in PostgreSQL.
+	Blobs *blobstore.Store
 	// Prefs supplies each user's chosen model; nil gives everyone the
 	// model's default.
 	Prefs  Preferences
@@ -168,6 +172,23 @@ type Started struct {
 // message, opens the chat's stream with message_start and starts the
 // model. Errors are *apperr.Error.
 func (m *Manager) Start(ctx context.Context, user session.User, chatID, content string) (Started, error) {
+	return m.StartWith(ctx, user, chatID, Send{Content: content})
+}
+
+// Send is a user's message: its text and the files attached to it.
+type Send struct {
+	Content string
+	// AttachmentIDs are unsent attachments of the chat, sent with the
+	// message in this order.
+	AttachmentIDs []string
+}
+
+// StartWith is Start for a message with attachments: each must be an
+// unsent, checked file of the chat (NotFound otherwise), and together with
+// the files the chat already sent they must stay within the API's limits
+// (Invalid, naming the file and the limit).
+func (m *Manager) StartWith(ctx context.Context, user session.User, chatID string, send Send) (Started, error) {
+	content := send.Content
 	if err := ValidateContent(content); err != nil {
 		return Started{}, err
 	}
@@ -176,6 +197,19 @@ func (m *Manager) Start(ctx context.Context, user session.User, chatID, content 
 	}
 	if _, err := m.d.Store.GetChat(ctx, user.ID, chatID); err != nil {
 		return Started{}, err
+	}
+	if len(send.AttachmentIDs) > 0 {
+		adding, err := m.d.Store.PendingSend(ctx, user.ID, chatID, send.AttachmentIDs)
+		if err != nil {
+			return Started{}, err
+		}
+		sent, err := m.d.Store.SentAttachments(ctx, user.ID, chatID)
+		if err != nil {
+			return Started{}, err
+		}
+		if err := checkRequestLimits(sent, adding); err != nil {
+			return Started{}, err
+		}
 	}
 	res, err := m.d.Quota.Reserve(ctx, user.ID)
 	if err != nil {
@@ -194,7 +228,7 @@ func (m *Manager) Start(ctx context.Context, user session.User, chatID, content 
 		}
 		return Started{}, apperr.New(apperr.Conflict, "a reply is already being generated in this chat")
 	}
-	started, r, err := m.open(ctx, user, chatID, gen, content, res)
+	started, r, err := m.open(ctx, user, chatID, gen, send, res)
 	if err != nil {
 		m.release(res)
 		m.unlock(chatID, gen)
@@ -232,7 +266,8 @@ type opened struct {
 // history, saves the user's message, names an untitled chat after it,
 // creates the streaming assistant message and reads the artifacts'
 // versions. Either all of it is stored or none.
-func (m *Manager) save(ctx context.Context, user session.User, chatID, content string) (opened, error) {
+func (m *Manager) save(ctx context.Context, user session.User, chatID string, send Send) (opened, error) {
+	content := send.Content
 	var o opened
 	err := m.d.Store.InTx(ctx, func(tx *chatstore.Store) error {
 		var err error
@@ -240,6 +275,9 @@ func (m *Manager) save(ctx context.Context, user session.User, chatID, content s
 			return err
 		}
 		if o.userMsg, err = tx.InsertMessage(ctx, user.ID, chatID, chatstore.RoleUser, content, chatstore.StatusComplete); err != nil {
+			return err
+		}
+		if err := tx.AttachToMessage(ctx, user.ID, chatID, o.userMsg.ID, send.AttachmentIDs); err != nil {
 			return err
 		}
 		if _, err := tx.SetTitleIfEmpty(ctx, user.ID, chatID, content); err != nil {
@@ -255,8 +293,9 @@ func (m *Manager) save(ctx context.Context, user session.User, chatID, content s
 }
 
 // open saves the messages, opens the stream and prepares the run.
-func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, content string, res *quota.Reservation) (Started, *run, error) {
-	o, err := m.save(ctx, user, chatID, content)
+func (m *Manager) open(ctx context.Context, user session.User, chatID, gen string, send Send, res *quota.Reservation) (Started, *run, error) {
+	content := send.Content
+	o, err := m.save(ctx, user, chatID, send)
 	if err != nil {
 		return Started{}, nil, err
 	}
@@ -270,15 +309,19 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 		}
 		return Started{}, nil, err
 	}
+	files, err := m.chatFiles(ctx, user.ID, chatID)
+	if err != nil {
+		return fail(err)
+	}
 	if err := m.d.Hub.Reset(ctx, chatID); err != nil {
 		return fail(apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly"))
 	}
 	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: modelName}
 	turns := make([]model.Turn, 0, len(history)+1)
 	for _, msg := range history {
-		turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content})
+		turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content, Attachments: files[msg.ID]})
 	}
-	turns = append(turns, model.Turn{Role: model.User, Text: content})
+	turns = append(turns, model.Turn{Role: model.User, Text: content, Attachments: files[userMsg.ID]})
 
 	rctx, cancel := context.WithCancelCause(context.Background())
 	rctx, cancelTimeout := context.WithTimeoutCause(rctx, m.cfg.Timeout, errTimedOut)
@@ -292,6 +335,15 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 	}
 	r.pub.event(TypeMessageStart, MessageStart{UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: started.Model})
 	return started, r, nil
+}
+
+// chatFiles reads the chat's sent files, by message id.
+func (m *Manager) chatFiles(ctx context.Context, userID, chatID string) (map[string][]model.Attachment, error) {
+	sent, err := m.d.Store.SentAttachments(ctx, userID, chatID)
+	if err != nil || len(sent) == 0 {
+		return nil, err
+	}
+	return m.loadAttachments(ctx, sent)
 }
 
 // modelFor is the model that answers the user: their preference, as the

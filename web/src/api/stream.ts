@@ -145,13 +145,18 @@ function openEvents(chatId: string, lastEventId: string, signal?: AbortSignal): 
 }
 
 /** Sends a user message and follows the reply to its end (resuming after drops). */
-export function sendMessage(chatId: string, content: string, opts: StreamOptions): Promise<StreamResult> {
+export function sendMessage(
+  chatId: string,
+  content: string,
+  opts: StreamOptions,
+  attachmentIds: string[] = [],
+): Promise<StreamResult> {
   return follow(
     chatId,
     () =>
       apiFetch(`/api/chats/${encodeURIComponent(chatId)}/messages`, {
         method: 'POST',
-        body: { content },
+        body: attachmentIds.length ? { content, attachment_ids: attachmentIds } : { content },
         headers: { Accept: 'text/event-stream' },
         signal: opts.signal,
       }),

@@ -8,7 +8,7 @@ import { chatReducer, initialChatState, isStreaming, type Banner, type ChatState
 export interface ChatSession {
   state: ChatState;
   /** Resolves false when the message was not taken (so the composer keeps it). */
-  send: (content: string) => Promise<boolean>;
+  send: (content: string, attachmentIds?: string[]) => Promise<boolean>;
   stop: () => Promise<void>;
   regenerate: () => Promise<void>;
   editAndResend: (messageId: string, content: string) => Promise<void>;
@@ -126,7 +126,7 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
   }, [chatId, sync, follow]);
 
   const send = useCallback(
-    async (content: string): Promise<boolean> => {
+    async (content: string, attachmentIds: string[] = []): Promise<boolean> => {
       const text = content.trim();
       const current = latest.current.state;
       if (!text || isStreaming(current) || current.phase === 'loading') return false;
@@ -136,14 +136,19 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
       let started = false;
       try {
         await follow(chatId, (opts) =>
-          sendMessage(chatId, text, {
-            ...opts,
-            onEvent: (ev) => {
-              if (!started) latest.current.callbacks.onReplyStarted?.();
-              started = true;
-              opts.onEvent(ev);
+          sendMessage(
+            chatId,
+            text,
+            {
+              ...opts,
+              onEvent: (ev) => {
+                if (!started) latest.current.callbacks.onReplyStarted?.();
+                started = true;
+                opts.onEvent(ev);
+              },
             },
-          }),
+            attachmentIds,
+          ),
         );
         return true;
       } catch (e) {
