@@ -74,6 +74,8 @@ func Open(ctx context.Context, rawURL string, httpClient *http.Client) (*Store, 
 			o.BaseEndpoint = aws.String(ep)
 		}
 		o.UsePathStyle = pathStyle
+		// S3-compatible servers often send no checksum; that is no news.
+		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 	prefix := ""
 	if p := strings.Trim(u.Path, "/"); p != "" {
