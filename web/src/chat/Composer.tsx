@@ -162,7 +162,7 @@ export function Composer({
               aria-label="Attach files"
               title="Attach images, PDFs or text files (or drop or paste them)"
             >
-              📎
+              Attach
             </button>
           </>
         )}
