@@ -11,6 +11,7 @@ import (
 
 	"github.com/archstudio/studio/functions/retention/api"
 	"github.com/archstudio/studio/shared/backend"
+	"github.com/archstudio/studio/shared/blobstore"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
@@ -20,6 +21,7 @@ import (
 type settings struct {
 	config.Base
 	config.Postgres
+	config.Attachments
 	DefaultDays int           `envconfig:"RETENTION_DEFAULT_DAYS" default:"30"`
 	BatchSize   int           `envconfig:"RETENTION_BATCH_SIZE" default:"500"`
 	MaxDuration time.Duration `envconfig:"RETENTION_MAX_DURATION" default:"25s"`
@@ -50,7 +52,14 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		return err
 	}
 	defer pool.Close()
+	var blobs *blobstore.Store
+	if cfg.BlobStoreURL != "" {
+		if blobs, err = blobstore.Open(ctx, cfg.BlobStoreURL, nil); err != nil {
+			return config.Invalid(err)
+		}
+	}
 	job := api.NewJob(api.Deps{
+		Blobs:       blobs,
 		Store:       chatstore.New(pool),
 		DefaultDays: cfg.DefaultDays,
 		BatchSize:   cfg.BatchSize,

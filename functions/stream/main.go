@@ -22,6 +22,7 @@ import (
 	"github.com/archstudio/studio/functions/stream/runs"
 	"github.com/archstudio/studio/functions/stream/voice"
 	"github.com/archstudio/studio/shared/backend"
+	"github.com/archstudio/studio/shared/blobstore"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
@@ -39,6 +40,7 @@ type settings struct {
 	config.Redis
 	quota.LimitSettings
 	config.Models
+	config.Attachments
 	voice.Config
 
 	AnthropicAPIKey      string        `envconfig:"ANTHROPIC_API_KEY" secret:"true"`
@@ -48,6 +50,9 @@ type settings struct {
 	AnthropicRetryBase   time.Duration `envconfig:"ANTHROPIC_RETRY_BASE" default:"500ms"`
 	AnthropicRetryMax    time.Duration `envconfig:"ANTHROPIC_RETRY_MAX" default:"8s"`
 	AnthropicIdleTimeout time.Duration `envconfig:"ANTHROPIC_IDLE_TIMEOUT" default:"90s"`
+	// AnthropicPromptCaching marks each request's stable prefix with
+	// cache_control (claude.Config.PromptCaching).
+	AnthropicPromptCaching bool `envconfig:"ANTHROPIC_PROMPT_CACHING" default:"true"`
 
 	ContextTokens      int           `envconfig:"STREAM_CONTEXT_TOKENS" default:"100000"`
 	Heartbeat          time.Duration `envconfig:"STREAM_HEARTBEAT" default:"15s"`
@@ -80,6 +85,9 @@ func (s settings) Validate() error {
 		return err
 	}
 	if err := s.Models.Validate(); err != nil {
+		return err
+	}
+	if err := s.Attachments.Validate(); err != nil {
 		return err
 	}
 	if _, err := s.LimitSettings.Limits(); err != nil {
@@ -153,7 +161,14 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	quotas := quota.New(pool, rdb, quota.Options{Defaults: limits, Metrics: quota.NewMetrics(reg)})
 	prefStore := prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: cfg.DefaultModel, Models: cfg.AllowedModels})
 	stt, tts := cfg.Config.Build(cfg.Production(), logger)
+	var blobs *blobstore.Store
+	if cfg.BlobStoreURL != "" {
+		if blobs, err = blobstore.Open(ctx, cfg.BlobStoreURL, nil); err != nil {
+			return config.Invalid(err)
+		}
+	}
 	gens := generation.New(generation.Deps{
+		Blobs:  blobs,
 		Store:  store,
 		Quota:  quotas,
 		Hub:    events,
@@ -246,5 +261,7 @@ func chooseModel(cfg settings, logger *slog.Logger) model.Model {
 		RetryMax:    cfg.AnthropicRetryMax,
 		IdleTimeout: cfg.AnthropicIdleTimeout,
 		Logger:      logger,
+
+		PromptCaching: cfg.AnthropicPromptCaching,
 	})
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/archstudio/studio/functions/usage/api"
 	"github.com/archstudio/studio/shared/bootstrap"
+	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
@@ -21,6 +22,7 @@ type settings struct {
 	config.Postgres
 	config.Redis
 	quota.LimitSettings
+	config.Attachments
 }
 
 // Validate runs the shared checks and refuses negative default limits.
@@ -28,8 +30,10 @@ func (s settings) Validate() error {
 	if err := s.Base.Validate(); err != nil {
 		return err
 	}
-	_, err := s.LimitSettings.Limits()
-	return err
+	if _, err := s.LimitSettings.Limits(); err != nil {
+		return err
+	}
+	return s.Attachments.Validate()
 }
 
 func main() { bootstrap.Function("usage", run) }
@@ -40,6 +44,8 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		sessions := session.NewStore(rdb, session.Config{})
 		return api.New(api.Deps{
 			Usage:        quota.New(pool, rdb, quota.Options{Defaults: limits}),
+			Storage:      chatstore.New(pool),
+			StorageQuota: cfg.QuotaBytes,
 			Authenticate: sessions.Middleware,
 		})
 	})

@@ -318,3 +318,19 @@ func (s *Store) checkChat(ctx context.Context, userID, chatID string) error {
 	}
 	return nil
 }
+
+// RecordCacheUsage sets the prompt-cache tokens of userID's message
+// messageID: input tokens written to and read from Claude's cache.
+func (s *Store) RecordCacheUsage(ctx context.Context, userID, messageID string, creation, read int) error {
+	if !ids.Valid(userID) || !ids.Valid(messageID) {
+		return notFound("message")
+	}
+	_, err := s.db.Exec(ctx, `
+		UPDATE messages m SET cache_creation_input_tokens = $3, cache_read_input_tokens = $4
+		  FROM chat_sessions c
+		 WHERE m.id = $1 AND m.session_id = c.id AND c.user_id = $2`, messageID, userID, max(creation, 0), max(read, 0))
+	if err != nil {
+		return internal(err)
+	}
+	return nil
+}

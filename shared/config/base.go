@@ -62,3 +62,31 @@ func (m Models) Validate() error {
 	}
 	return nil
 }
+
+// Attachments is embedded by the functions that store, send, count or
+// expire attached files (attachments, stream, usage, retention).
+type Attachments struct {
+	// MaxFileBytes bounds one attached file.
+	MaxFileBytes int64 `envconfig:"ATTACHMENT_MAX_BYTES" default:"10485760"`
+	// QuotaBytes bounds all of one user's attached files.
+	QuotaBytes int64 `envconfig:"ATTACHMENT_QUOTA_BYTES" default:"104857600"`
+	// BlobStoreURL, when set, keeps the files in an S3-compatible store
+	// (s3://BUCKET?region=…&endpoint=…); unset, in PostgreSQL.
+	BlobStoreURL string `envconfig:"BLOB_STORE_URL" secret:"true"`
+	// PresignedUploads has browsers PUT files straight to the store (on
+	// AWS, where Lambda refuses payloads over 6 MB); needs BlobStoreURL.
+	PresignedUploads bool `envconfig:"BLOB_PRESIGNED_UPLOADS" default:"false"`
+}
+
+// Validate checks the attachment settings.
+func (a Attachments) Validate() error {
+	switch {
+	case a.MaxFileBytes <= 0:
+		return fmt.Errorf("ATTACHMENT_MAX_BYTES: must be positive")
+	case a.QuotaBytes < a.MaxFileBytes:
+		return fmt.Errorf("ATTACHMENT_QUOTA_BYTES: must be at least ATTACHMENT_MAX_BYTES")
+	case a.PresignedUploads && a.BlobStoreURL == "":
+		return fmt.Errorf("BLOB_PRESIGNED_UPLOADS: needs BLOB_STORE_URL")
+	}
+	return nil
+}

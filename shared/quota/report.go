@@ -22,6 +22,10 @@ type DayUsage struct {
 	// Audio seconds transcribed and spoken by the server (see AddAudio).
 	AudioInSeconds  float64 `json:"audio_in_seconds"`
 	AudioOutSeconds float64 `json:"audio_out_seconds"`
+	// Input tokens written to and read from Claude's prompt cache (see
+	// AddCacheTokens); tokens_used counts only those billed in full.
+	CacheCreationTokens int64 `json:"cache_creation_tokens"`
+	CacheReadTokens     int64 `json:"cache_read_tokens"`
 }
 
 // Report is a user's usage as GET /api/usage shows it.
@@ -91,7 +95,7 @@ func (q *Quota) History(ctx context.Context, userID string, days int) ([]DayUsag
 func (q *Quota) history(ctx context.Context, uid string, today time.Time, days int) ([]DayUsage, error) {
 	from := today.AddDate(0, 0, -(days - 1))
 	rows, err := q.pool.Query(ctx, `
-		SELECT day, api_calls, tokens_used, audio_in_ms, audio_out_ms FROM usage_daily
+		SELECT day, api_calls, tokens_used, audio_in_ms, audio_out_ms, cache_creation_tokens, cache_read_tokens FROM usage_daily
 		 WHERE user_id = $1 AND day BETWEEN $2 AND $3`, uid, from, today)
 	if err != nil {
 		return nil, unavailable(fmt.Errorf("quota: history: %w", err))
@@ -100,7 +104,7 @@ func (q *Quota) history(ctx context.Context, uid string, today time.Time, days i
 	var day time.Time
 	var u DayUsage
 	var inMS, outMS int64
-	_, err = pgx.ForEachRow(rows, []any{&day, &u.APICalls, &u.TokensUsed, &inMS, &outMS}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&day, &u.APICalls, &u.TokensUsed, &inMS, &outMS, &u.CacheCreationTokens, &u.CacheReadTokens}, func() error {
 		u.Date = day.Format(DateLayout)
 		u.AudioInSeconds, u.AudioOutSeconds = float64(inMS)/1000, float64(outMS)/1000
 		byDate[u.Date] = u

@@ -12,6 +12,7 @@ const ChatView = lazy(() => import('./chat/ChatView'));
 const NewChatView = lazy(() => import('./chat/NewChatView'));
 const SettingsPage = lazy(() => import('./settings/SettingsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const SharedPage = lazy(() => import('./share/SharedPage'));
 
 export function AppRoutes() {
   return (
@@ -21,6 +22,14 @@ export function AppRoutes() {
         element={
           <RouteBoundary>
             <LoginPage />
+          </RouteBoundary>
+        }
+      />
+      <Route
+        path="/s/:token"
+        element={
+          <RouteBoundary label="Loading shared chat…">
+            <SharedPage />
           </RouteBoundary>
         }
       />

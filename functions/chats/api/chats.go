@@ -1,7 +1,8 @@
 // Package api serves a user's chats and their messages under /api/chats:
 // create, list (cursor pages, title search), read, rename, delete, page
 // through the shown branch of messages, choose a branch, delete a branch,
-// search message content, and export.
+// search message content, and export; and share links: read-only snapshots
+// of a chat (/api/shares, and the public /api/shared/{token}).
 package api
 
 import (
@@ -27,7 +28,7 @@ type Deps struct {
 // user (d.Authenticate).
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
-	return routing.JSONErrors(session.NewMux(d.Authenticate, map[string]session.HandlerFunc{
+	mux := session.NewMux(d.Authenticate, map[string]session.HandlerFunc{
 		"POST /api/chats":                       h.create,
 		"GET /api/chats":                        h.list,
 		"GET /api/chats/{id}":                   h.get,
@@ -38,7 +39,13 @@ func New(d Deps) http.Handler {
 		"PUT /api/chats/{id}/branch":            h.selectBranch,
 		"GET /api/chats/search":                 h.search,
 		"GET /api/chats/{id}/export":            h.export,
-	}))
+		"POST /api/chats/{id}/shares":           h.createShare,
+		"GET /api/shares":                       h.listShares,
+		"DELETE /api/shares/{id}":               h.revokeShare,
+	})
+	// A share link opens without signing in: the token is the credential.
+	mux.Handle("GET /api/shared/{token}", apperr.HandlerFunc(h.shared))
+	return routing.JSONErrors(mux)
 }
 
 type handler struct {

@@ -18,6 +18,7 @@ type Collector struct {
 	now     func() time.Time
 
 	users, chats, messages, callsToday, tokensToday, dbSize, up *prometheus.Desc
+	cacheCreationToday, cacheReadToday, attachmentBytes         *prometheus.Desc
 }
 
 // New returns a collector over pool. now is the clock for "today" (UTC).
@@ -36,12 +37,17 @@ func New(pool *pgxpool.Pool, now func() time.Time) *Collector {
 		tokensToday: d("tokens_used_today", "Claude tokens counted today (UTC)."),
 		dbSize:      d("database_size_bytes", "Size of the PostgreSQL database."),
 		up:          d("business_metrics_up", "1 when the business figures could be read."),
+
+		cacheCreationToday: d("cache_creation_tokens_today", "Input tokens written to Claude's prompt cache today (UTC)."),
+		cacheReadToday:     d("cache_read_tokens_today", "Input tokens read from Claude's prompt cache today (UTC)."),
+		attachmentBytes:    d("attachment_bytes", "Bytes of attached files stored."),
 	}
 }
 
 // Describe sends the descriptors of every metric.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.users, c.chats, c.messages, c.callsToday, c.tokensToday, c.dbSize, c.up} {
+	for _, d := range []*prometheus.Desc{c.users, c.chats, c.messages, c.callsToday, c.tokensToday, c.dbSize, c.up,
+		c.cacheCreationToday, c.cacheReadToday, c.attachmentBytes} {
 		ch <- d
 	}
 }
@@ -50,15 +56,18 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
-	var users, chats, messages, calls, tokens, size int64
+	var users, chats, messages, calls, tokens, size, cacheCreation, cacheRead, attachments int64
 	err := c.pool.QueryRow(ctx, `
 		SELECT (SELECT count(*) FROM users),
 		       (SELECT count(*) FROM chat_sessions),
 		       (SELECT count(*) FROM messages),
 		       COALESCE((SELECT sum(api_calls) FROM usage_daily WHERE day = $1), 0),
 		       COALESCE((SELECT sum(tokens_used) FROM usage_daily WHERE day = $1), 0),
-		       pg_database_size(current_database())`,
-		c.now().UTC().Format(time.DateOnly)).Scan(&users, &chats, &messages, &calls, &tokens, &size)
+		       pg_database_size(current_database()),
+		       COALESCE((SELECT sum(cache_creation_tokens) FROM usage_daily WHERE day = $1), 0),
+		       COALESCE((SELECT sum(cache_read_tokens) FROM usage_daily WHERE day = $1), 0),
+		       COALESCE((SELECT sum(size_bytes) FROM attachments), 0)::bigint`,
+		c.now().UTC().Format(time.DateOnly)).Scan(&users, &chats, &messages, &calls, &tokens, &size, &cacheCreation, &cacheRead, &attachments)
 	if err != nil {
 		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
 		return
@@ -66,6 +75,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for desc, v := range map[*prometheus.Desc]int64{
 		c.users: users, c.chats: chats, c.messages: messages,
 		c.callsToday: calls, c.tokensToday: tokens, c.dbSize: size,
+		c.cacheCreationToday: cacheCreation, c.cacheReadToday: cacheRead, c.attachmentBytes: attachments,
 	} {
 		ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(v))
 	}

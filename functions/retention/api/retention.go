@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/blobstore"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/jsonio"
 	"github.com/archstudio/studio/shared/logging"
@@ -35,7 +36,14 @@ type Deps struct {
 	Token string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Blobs, when attachments live in an object store, is where the
+	// objects of deleted attachments are removed.
+	Blobs *blobstore.Store
 }
+
+// PendingUploadTTL is how long a presigned upload may stay unfinished
+// before its reservation is dropped.
+const PendingUploadTTL = 24 * time.Hour
 
 // Result is what a run reports.
 type Result struct {
@@ -76,9 +84,42 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return res, err
 	}
+	if err == nil {
+		if err := j.attachments(ctx); err != nil {
+			res.Complete = false
+			if !errors.Is(err, context.DeadlineExceeded) {
+				return res, err
+			}
+		}
+	}
 	logging.FromContext(ctx).InfoContext(ctx, "retention run",
 		slog.Int64("deleted", n), slog.Bool("complete", res.Complete), slog.Duration("took", time.Since(start)))
 	return res, nil
+}
+
+// attachments drops presigned uploads never finished, then deletes the
+// objects whose attachments are gone (with their chats, or removed).
+func (j *Job) attachments(ctx context.Context) error {
+	if _, err := j.d.Store.ExpirePendingAttachments(ctx, j.d.Now().Add(-PendingUploadTTL)); err != nil {
+		return err
+	}
+	if j.d.Blobs == nil {
+		return nil
+	}
+	for {
+		keys, err := j.d.Store.BlobGarbage(ctx, max(j.d.BatchSize, 1))
+		if err != nil || len(keys) == 0 {
+			return err
+		}
+		for _, k := range keys {
+			if err := j.d.Blobs.Delete(ctx, k); err != nil {
+				return err
+			}
+		}
+		if err := j.d.Store.ForgetBlobGarbage(ctx, keys); err != nil {
+			return err
+		}
+	}
 }
 
 // Scheduled adapts Run to bootstrap.ScheduledJob.

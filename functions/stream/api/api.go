@@ -122,6 +122,9 @@ type messageRequest struct {
 	// one (see generation.Input).
 	EditOf       string `json:"edit_of"`
 	RegenerateOf string `json:"regenerate_of"`
+	// AttachmentIDs are files uploaded to the chat (the attachments
+	// function), sent with this message.
+	AttachmentIDs []string `json:"attachment_ids"`
 }
 
 // input checks a message request and returns what it asks to generate.
@@ -131,7 +134,7 @@ func (b messageRequest) input() (generation.Input, error) {
 			return generation.Input{}, apperr.InvalidField(field, "must be a message id")
 		}
 	}
-	in := generation.Input{EditOf: b.EditOf, RegenerateOf: b.RegenerateOf}
+	in := generation.Input{EditOf: b.EditOf, RegenerateOf: b.RegenerateOf, AttachmentIDs: b.AttachmentIDs}
 	switch {
 	case b.RegenerateOf != "" && b.EditOf != "":
 		return in, apperr.InvalidField("regenerate_of", "cannot be combined with edit_of")

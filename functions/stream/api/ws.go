@@ -41,10 +41,12 @@ func (h *Handler) checkOrigin(next http.Handler) http.Handler {
 
 // command is a client frame.
 type command struct {
-	Type        string  `json:"type"`
-	ChatID      string  `json:"chat_id"`
-	Content     *string `json:"content"`
-	LastEventID string  `json:"last_event_id"`
+	Type    string  `json:"type"`
+	ChatID  string  `json:"chat_id"`
+	Content *string `json:"content"`
+	// AttachmentIDs go with a send (see messageRequest).
+	AttachmentIDs []string `json:"attachment_ids"`
+	LastEventID   string   `json:"last_event_id"`
 	// Voice (voice.go): speak a send's reply; audio_start's MIME type;
 	// speak's on/off.
 	Speak   bool   `json:"speak"`
@@ -152,7 +154,8 @@ func (c *wsConn) run(cmd command) {
 			c.errorFrame(cmd.ChatID, apperr.InvalidField("content", "is required"))
 			return
 		}
-		if _, err := c.h.d.Generations.Start(ctx, c.user, cmd.ChatID, *cmd.Content); err != nil {
+		in := generation.Input{Content: *cmd.Content, AttachmentIDs: cmd.AttachmentIDs}
+		if _, err := c.h.d.Generations.StartInput(ctx, c.user, cmd.ChatID, in); err != nil {
 			c.errorFrame(cmd.ChatID, err)
 			return
 		}

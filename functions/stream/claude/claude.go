@@ -7,7 +7,6 @@
 package claude
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +46,9 @@ type Config struct {
 	// HTTPClient is optional.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// PromptCaching marks the stable prefix of each request with
+	// cache_control (see params).
+	PromptCaching bool
 	// OnRetry, when set, is told of every retry (for tests and metrics).
 	OnRetry func(attempt int, err error, wait time.Duration)
 }
@@ -97,21 +99,7 @@ func (c *Client) Name(preferred string) string {
 
 // Stream implements model.Model.
 func (c *Client) Stream(ctx context.Context, req model.Request, emit func(string)) (model.Usage, error) {
-	params := anthropic.MessageNewParams{
-		Model:     cmp.Or(req.Model, c.cfg.Model),
-		MaxTokens: int64(req.MaxTokens),
-	}
-	if req.System != "" {
-		params.System = []anthropic.TextBlockParam{{Text: req.System}}
-	}
-	for _, t := range req.Turns {
-		block := anthropic.NewTextBlock(t.Text)
-		if t.Role == model.Assistant {
-			params.Messages = append(params.Messages, anthropic.NewAssistantMessage(block))
-		} else {
-			params.Messages = append(params.Messages, anthropic.NewUserMessage(block))
-		}
-	}
+	params := c.params(req)
 	for attempt := 0; ; attempt++ {
 		usage, started, err := c.attempt(ctx, params, emit)
 		if err == nil {
@@ -174,7 +162,8 @@ func (c *Client) attempt(ctx context.Context, params anthropic.MessageNewParams,
 			stopped = true
 		}
 	}
-	usage = model.Usage{InputTokens: int(msg.Usage.InputTokens), OutputTokens: int(msg.Usage.OutputTokens)}
+	usage = model.Usage{InputTokens: int(msg.Usage.InputTokens), OutputTokens: int(msg.Usage.OutputTokens),
+		CacheCreationInputTokens: int(msg.Usage.CacheCreationInputTokens), CacheReadInputTokens: int(msg.Usage.CacheReadInputTokens)}
 	err = stream.Err()
 	switch {
 	case context.Cause(actx) == errIdle && ctx.Err() == nil:

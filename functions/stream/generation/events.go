@@ -55,6 +55,9 @@ type ArtifactEnd struct {
 type Usage struct {
 	InputTokens  int `json:"input_tokens"`
 	OutputTokens int `json:"output_tokens"`
+	// Input tokens written to and read from the prompt cache.
+	CacheCreationInputTokens int `json:"cache_creation_input_tokens"`
+	CacheReadInputTokens     int `json:"cache_read_input_tokens"`
 }
 
 // Done ends a generation with the assistant message's final status.

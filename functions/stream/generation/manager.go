@@ -21,6 +21,7 @@ import (
 	"github.com/archstudio/studio/functions/stream/hub"
 	"github.com/archstudio/studio/functions/stream/model"
 	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/blobstore"
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/quota"
@@ -92,6 +93,9 @@ type Deps struct {
 	Quota *quota.Quota
 	Hub   *hub.Hub
 	Model model.Model
+	// Blobs holds attachment bytes kept outside PostgreSQL (BLOB_STORE_URL);
+	// nil when they all live in PostgreSQL.
+	Blobs *blobstore.Store
 	// Prefs supplies each user's chosen model; nil gives everyone the
 	// model's default.
 	Prefs  Preferences
@@ -183,6 +187,12 @@ type Input struct {
 	// RegenerateOf, when set, is an assistant message to answer again: the
 	// new answer is its sibling, to the same user message.
 	RegenerateOf string
+	// AttachmentIDs are unsent attachments of the chat, sent with the
+	// message in this order. Each must be an unsent, checked file of the
+	// chat (NotFound otherwise), and together with the files the chat
+	// already sent they must stay within the API's limits (Invalid, naming
+	// the file and the limit).
+	AttachmentIDs []string
 }
 
 // Start begins a reply to content, appended to the chat's shown branch.
@@ -210,6 +220,19 @@ func (m *Manager) StartInput(ctx context.Context, user session.User, chatID stri
 	}
 	if _, err := m.d.Store.GetChat(ctx, user.ID, chatID); err != nil {
 		return Started{}, err
+	}
+	if len(in.AttachmentIDs) > 0 {
+		adding, err := m.d.Store.PendingSend(ctx, user.ID, chatID, in.AttachmentIDs)
+		if err != nil {
+			return Started{}, err
+		}
+		sent, err := m.d.Store.SentAttachments(ctx, user.ID, chatID)
+		if err != nil {
+			return Started{}, err
+		}
+		if err := checkRequestLimits(sent, adding); err != nil {
+			return Started{}, err
+		}
 	}
 	res, err := m.d.Quota.Reserve(ctx, user.ID)
 	if err != nil {
@@ -292,6 +315,9 @@ func (m *Manager) save(ctx context.Context, user session.User, chatID string, in
 		if err != nil {
 			return err
 		}
+		if err := tx.AttachToMessage(ctx, user.ID, chatID, o.userMsg.ID, in.AttachmentIDs); err != nil {
+			return err
+		}
 		if _, err := tx.SetTitleIfEmpty(ctx, user.ID, chatID, o.userMsg.Content); err != nil {
 			return err
 		}
@@ -372,6 +398,10 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 		}
 		return Started{}, nil, err
 	}
+	files, err := m.chatFiles(ctx, user.ID, chatID)
+	if err != nil {
+		return fail(err)
+	}
 	if o.orphans > 0 {
 		// Tell the dead generation's followers, before its events go.
 		m.abandon(ctx, chatID, gen)
@@ -383,9 +413,9 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: modelName}
 	turns := make([]model.Turn, 0, len(history)+1)
 	for _, msg := range history {
-		turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content})
+		turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content, Attachments: files[msg.ID]})
 	}
-	turns = append(turns, model.Turn{Role: model.User, Text: userMsg.Content})
+	turns = append(turns, model.Turn{Role: model.User, Text: userMsg.Content, Attachments: files[userMsg.ID]})
 
 	rctx, cancel := context.WithCancelCause(context.Background())
 	rctx, cancelTimeout := context.WithTimeoutCause(rctx, m.cfg.Timeout, errTimedOut)
@@ -399,6 +429,15 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 	r.pub = newPublisher(events, chatID, m.cfg.Coalesce, m.log, func() { r.cancel(errLeaseLost) })
 	r.pub.event(TypeMessageStart, MessageStart{UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: started.Model})
 	return started, r, nil
+}
+
+// chatFiles reads the chat's sent files, by message id.
+func (m *Manager) chatFiles(ctx context.Context, userID, chatID string) (map[string][]model.Attachment, error) {
+	sent, err := m.d.Store.SentAttachments(ctx, userID, chatID)
+	if err != nil || len(sent) == 0 {
+		return nil, err
+	}
+	return m.loadAttachments(ctx, sent)
 }
 
 // modelFor is the model that answers the user: their preference, as the

@@ -68,11 +68,13 @@ func (r *run) run() {
 		r.log.Error("stream: save assistant message", slog.String("status", status), slog.Any("error", serr))
 	}
 	r.settle(ctx, status, usage)
+	r.recordCache(ctx, usage)
 	r.pub.event(TypeUsage, Usage(usage))
 	r.pub.finish(Done{Status: status})
 	r.cancel(nil)
 	r.log.Info("stream: generation ended", slog.String("status", status),
 		slog.Int("input_tokens", usage.InputTokens), slog.Int("output_tokens", usage.OutputTokens),
+		slog.Int("cache_creation_input_tokens", usage.CacheCreationInputTokens), slog.Int("cache_read_input_tokens", usage.CacheReadInputTokens),
 		slog.Any("error", err))
 }
 
@@ -111,6 +113,20 @@ func (r *run) settle(ctx context.Context, status string, usage model.Usage) {
 	}
 	if err != nil {
 		r.log.Error("stream: settle quota", slog.Any("error", err))
+	}
+}
+
+// recordCache keeps the prompt-cache tokens on the message and in the
+// user's daily usage.
+func (r *run) recordCache(ctx context.Context, usage model.Usage) {
+	if usage.CacheCreationInputTokens == 0 && usage.CacheReadInputTokens == 0 {
+		return
+	}
+	if err := r.m.d.Store.RecordCacheUsage(ctx, r.user.ID, r.messageID, usage.CacheCreationInputTokens, usage.CacheReadInputTokens); err != nil {
+		r.log.Warn("stream: record cache usage on the message", slog.Any("error", err))
+	}
+	if err := r.m.d.Quota.AddCacheTokens(ctx, r.user.ID, int64(usage.CacheCreationInputTokens), int64(usage.CacheReadInputTokens)); err != nil {
+		r.log.Warn("stream: record cache usage", slog.Any("error", err))
 	}
 }
 

@@ -9,6 +9,29 @@ const CharsPerToken = 4
 // EstimateTokens estimates the tokens of s.
 func EstimateTokens(s string) int { return (len(s) + CharsPerToken - 1) / CharsPerToken }
 
+// Rough token costs of what is not text, as Claude counts them: an image
+// of at most about 1.15 megapixels, a PDF page as text plus its image.
+const (
+	ImageTokens   = 1600
+	PDFPageTokens = 2500
+)
+
+// turnTokens estimates a turn with its attachments.
+func turnTokens(t Turn) int {
+	n := EstimateTokens(t.Text)
+	for _, a := range t.Attachments {
+		switch a.Kind {
+		case "image":
+			n += ImageTokens
+		case "pdf":
+			n += max(1, a.Pages) * PDFPageTokens
+		default:
+			n += EstimateTokens(string(a.Data))
+		}
+	}
+	return n
+}
+
 // Fit prepares history for the API: it drops empty turns, joins
 // consecutive turns of one role (a failed reply leaves two user turns in a
 // row), keeps the newest turns that fit in budget tokens (the last turn is
@@ -16,11 +39,17 @@ func EstimateTokens(s string) int { return (len(s) + CharsPerToken - 1) / CharsP
 func Fit(history []Turn, budget int) []Turn {
 	var merged []Turn
 	for _, t := range history {
-		if strings.TrimSpace(t.Text) == "" {
+		if strings.TrimSpace(t.Text) == "" && len(t.Attachments) == 0 {
 			continue
 		}
 		if n := len(merged); n > 0 && merged[n-1].Role == t.Role {
-			merged[n-1].Text += "\n\n" + t.Text
+			switch {
+			case merged[n-1].Text == "":
+				merged[n-1].Text = t.Text
+			case t.Text != "":
+				merged[n-1].Text += "\n\n" + t.Text
+			}
+			merged[n-1].Attachments = append(merged[n-1].Attachments, t.Attachments...)
 			continue
 		}
 		merged = append(merged, t)
@@ -29,9 +58,9 @@ func Fit(history []Turn, budget int) []Turn {
 		return nil
 	}
 	start := len(merged) - 1
-	used := EstimateTokens(merged[start].Text)
+	used := turnTokens(merged[start])
 	for start > 0 {
-		cost := EstimateTokens(merged[start-1].Text)
+		cost := turnTokens(merged[start-1])
 		if used+cost > budget {
 			break
 		}

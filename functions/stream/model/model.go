@@ -15,21 +15,42 @@ const (
 type Turn struct {
 	Role string
 	Text string
+	// Attachments of a user turn go before its text.
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a user turn, checked by filekind: an
+// image (sent as an image block), a PDF (a document block) or text (a
+// text block that names the file).
+type Attachment struct {
+	Name      string
+	MediaType string
+	Kind      string // filekind.Image, PDF or Text
+	Data      []byte
+	Pages     int
 }
 
 // Request is one generation.
 type Request struct {
 	// Model is what Name chose for the user.
-	Model     string
-	System    string
+	Model  string
+	System string
+	// Context is the chat's repository context, sent after the system
+	// prompt; "" for none.
+	Context   string
 	Turns     []Turn // oldest first, ending with the user's new message
 	MaxTokens int
 }
 
 // Usage is what a generation consumed, as the model reports it.
 type Usage struct {
+	// InputTokens are billed at the full rate: those after the last cache
+	// breakpoint, or all of them without caching.
 	InputTokens  int
 	OutputTokens int
+	// Input tokens written to and read from the prompt cache.
+	CacheCreationInputTokens int
+	CacheReadInputTokens     int
 }
 
 // Model streams replies.

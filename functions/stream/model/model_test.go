@@ -12,6 +12,7 @@ func TestFit(t *testing.T) {
 	u := func(s string) Turn { return Turn{Role: User, Text: s} }
 	a := func(s string) Turn { return Turn{Role: Assistant, Text: s} }
 	long := strings.Repeat("x", 400) // 100 tokens
+	img := Attachment{Name: "a.png", MediaType: "image/png", Kind: "image", Data: []byte("png")}
 	tests := []struct {
 		name    string
 		history []Turn
@@ -25,6 +26,9 @@ func TestFit(t *testing.T) {
 		{"keeps a pair that fits", []Turn{u(long), a("a1"), u("q2"), a("a2"), u("q3")}, 10, []Turn{u("q2"), a("a2"), u("q3")}},
 		{"last turn kept even over budget", []Turn{u("q1"), a("a1"), u(long)}, 10, []Turn{u(long)}},
 		{"empty turns dropped and same roles joined", []Turn{u("q1"), a(""), u("q2")}, 100, []Turn{u("q1\n\nq2")}},
+		{"a turn of only files is kept", []Turn{{Role: User, Attachments: []Attachment{img}}}, 10_000, []Turn{{Role: User, Attachments: []Attachment{img}}}},
+		{"files join with their turn", []Turn{{Role: User, Attachments: []Attachment{img}}, u("q1")}, 10_000, []Turn{{Role: User, Text: "q1", Attachments: []Attachment{img}}}},
+		{"files count against the budget", []Turn{{Role: User, Text: "q1", Attachments: []Attachment{img}}, a("a1"), u("q2")}, ImageTokens, []Turn{u("q2")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -98,14 +98,20 @@ type MessagesBody struct {
 	System    json.RawMessage `json:"system,omitempty"`
 	Messages  []Message       `json:"messages"`
 	Stream    bool            `json:"stream"`
+	system    []Block
 }
 
-// Message is a conversation turn; Text joins its text blocks.
+// Message is a conversation turn; Text joins its text blocks, Blocks are
+// all of them (text, image, document).
 type Message struct {
 	Role    string          `json:"role"`
 	Content json.RawMessage `json:"content"`
 	Text    string          `json:"-"`
+	Blocks  []Block         `json:"-"`
 }
+
+// SystemBlocks returns the system prompt's blocks.
+func (b MessagesBody) SystemBlocks() []Block { return b.system }
 
 // SystemText returns the system prompt, given as a string or text blocks.
 func (b MessagesBody) SystemText() string { return text(b.System) }
@@ -120,6 +126,7 @@ type Fake struct {
 	Respond func(Request) Script
 
 	mu       sync.Mutex
+	cache    map[[32]byte]time.Time // prompt prefixes written (see cache.go)
 	script   Script
 	failures int // failures served of the current script
 	requests []Request
@@ -173,6 +180,10 @@ func Start(tb testing.TB, script Script) *Server {
 // ServeHTTP answers POST /v1/messages.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("request-id", "req_"+randomID(12))
+	if r.URL.Path == "/_fake/requests" && r.Method == http.MethodGet {
+		f.writeLog(w)
+		return
+	}
 	if r.URL.Path != "/v1/messages" {
 		writeError(w, Failure{Status: http.StatusNotFound, Type: "not_found_error", Message: "Not Found"})
 		return
@@ -264,15 +275,43 @@ func validate(raw []byte) (MessagesBody, string) {
 	case len(body.Messages) == 0:
 		return body, "messages: at least one message is required"
 	}
+	var msg string
+	if body.system, msg = parseBlocks(body.System, "system"); msg != "" {
+		return body, msg
+	}
+	breakpoints := 0
+	for _, b := range body.system {
+		if b.Cached {
+			breakpoints++
+		}
+	}
 	for i := range body.Messages {
 		m := &body.Messages[i]
 		if m.Role != "user" && m.Role != "assistant" {
 			return body, fmt.Sprintf("messages.%d.role: Input should be 'user' or 'assistant'", i)
 		}
+		if m.Blocks, msg = parseBlocks(m.Content, fmt.Sprintf("messages.%d.content", i)); msg != "" {
+			return body, msg
+		}
 		m.Text = text(m.Content)
-		if strings.TrimSpace(m.Text) == "" {
+		empty := true
+		for _, b := range m.Blocks {
+			if b.Type == "text" && b.Text == "" && len(m.Blocks) > 1 {
+				return body, fmt.Sprintf("messages.%d: text content blocks must be non-empty", i)
+			}
+			if !b.empty() && (b.Type != "text" || strings.TrimSpace(b.Text) != "") {
+				empty = false
+			}
+			if b.Cached {
+				breakpoints++
+			}
+		}
+		if empty {
 			return body, fmt.Sprintf("messages.%d: all messages must have non-empty content except for the optional final assistant message", i)
 		}
+	}
+	if breakpoints > 4 {
+		return body, fmt.Sprintf("A maximum of 4 blocks with cache_control may be provided. Found %d.", breakpoints)
 	}
 	return body, ""
 }
@@ -367,20 +406,21 @@ func (s Script) fullText() string {
 	return s.Text
 }
 
-func (s Script) usage(body MessagesBody, sent string) (in, out int) {
-	in = s.InputTokens
-	if in == 0 {
-		n := len(body.SystemText())
-		for _, m := range body.Messages {
-			n += len(m.Text)
-		}
-		in = max(1, n/4)
+// input is the input side of a request's usage: the script's fixed
+// InputTokens, or estimated with prompt caching applied.
+func (f *Fake) input(body MessagesBody, s Script) Usage {
+	if s.InputTokens > 0 {
+		return Usage{InputTokens: s.InputTokens}
 	}
+	return f.inputUsage(body)
+}
+
+func (s Script) outputTokens(sent string) (out int) {
 	out = s.OutputTokens
 	if out == 0 {
 		out = max(1, len(sent)/4)
 	}
-	return in, out
+	return out
 }
 
 func (s Script) stopReason() string {
@@ -393,13 +433,14 @@ func (s Script) stopReason() string {
 // writeMessage answers a non-streaming request with the whole message.
 func (f *Fake) writeMessage(w http.ResponseWriter, body MessagesBody, s Script) {
 	full := s.fullText()
-	in, out := s.usage(body, full)
+	in, out := f.input(body, s), s.outputTokens(full)
 	w.Header().Set("content-type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"id": "msg_" + randomID(12), "type": "message", "role": "assistant", "model": body.Model,
 		"content":     []map[string]string{{"type": "text", "text": full}},
 		"stop_reason": s.stopReason(), "stop_sequence": nil,
-		"usage": map[string]int{"input_tokens": in, "output_tokens": out, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+		"usage": map[string]int{"input_tokens": in.InputTokens, "output_tokens": out,
+			"cache_creation_input_tokens": in.CacheCreationInputTokens, "cache_read_input_tokens": in.CacheReadInputTokens},
 	})
 }
 
@@ -494,10 +535,11 @@ func (f *Fake) stream(ctx context.Context, w http.ResponseWriter, body MessagesB
 		hang()
 		return
 	}
-	in, _ := s.usage(body, "")
+	in := f.input(body, s)
 	send("message_start", messageStart{Type: "message_start", Message: startMessage{
 		ID: "msg_" + randomID(12), Type: "message", Role: "assistant", Model: body.Model,
-		Content: []string{}, Usage: usage{InputTokens: in, OutputTokens: 1},
+		Content: []string{}, Usage: usage{InputTokens: in.InputTokens, OutputTokens: 1,
+			CacheCreationInputTokens: in.CacheCreationInputTokens, CacheReadInputTokens: in.CacheReadInputTokens},
 	}})
 	send("content_block_start", blockStart{Type: "content_block_start", ContentBlock: textBlock{Type: "text"}})
 	sendRaw("ping", pingData)
@@ -531,7 +573,7 @@ func (f *Fake) stream(ctx context.Context, w http.ResponseWriter, body MessagesB
 		sendRaw("error", overloadedData)
 		return
 	}
-	_, out := s.usage(body, sent.String())
+	out := s.outputTokens(sent.String())
 	send("content_block_stop", blockStop{Type: "content_block_stop"})
 	send("message_delta", messageDelta{Type: "message_delta",
 		Delta: stopDelta{StopReason: s.stopReason()}, Usage: outputUsage{OutputTokens: out}})

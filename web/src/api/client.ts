@@ -42,6 +42,12 @@ export function onUnauthenticated(listener: UnauthenticatedListener): () => void
   return () => unauthenticatedListeners.delete(listener);
 }
 
+/** Announces err to the 401 listeners if it is a 401 (for requests made without apiFetch). */
+export function onUnauthenticatedError(err: ApiError): void {
+  if (err.status !== 401) return;
+  for (const l of [...unauthenticatedListeners]) l(err);
+}
+
 const fallbackMessages: Record<number, string> = {
   400: 'The request was not valid.',
   401: 'Your session has ended. Please sign in again.',

@@ -13,6 +13,8 @@ import { isStreaming } from './chatState';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
 import { takePendingMessage } from './pendingSend';
+import { useAttachments } from '../attachments/useAttachments';
+import { ShareButton } from '../share/ShareButton';
 import { isUntitled } from './title';
 import { useChatSession } from './useChatSession';
 import { useVoice, useVoiceController } from '../voice/useVoice';
@@ -72,6 +74,8 @@ function ChatViewFor({ chatId }: { chatId: string }) {
   const send = session.send;
 
   const voice = useVoice(voiceController, { chatId, streaming, send, stop: session.stop });
+  const getChat = useCallback(() => Promise.resolve(chatId), [chatId]);
+  const attachments = useAttachments(getChat);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -88,7 +92,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
     if (state.phase !== 'idle' || state.loadError || sentPending.current) return;
     sentPending.current = true;
     const pending = takePendingMessage(chatId);
-    if (pending) void send(pending);
+    if (pending) void send(pending.content, pending.attachmentIds);
   }, [state.phase, state.loadError, chatId, send]);
 
   // Follow the reply while the reader is at the bottom; don't yank them back
@@ -143,6 +147,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
                 <IconFile /> Artifacts ({state.artifactOrder.length})
               </button>
             )}
+            <ShareButton chatId={chatId} />
             <ExportMenu chatId={chatId} />
           </div>
         </header>
@@ -188,6 +193,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
           )}
           <Composer
             onSend={send}
+            attachments={attachments}
             onStop={session.stop}
             streaming={streaming}
             stopping={state.phase === 'stopping'}

@@ -1,10 +1,22 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { IconSend, IconStop } from '../components/icons';
+import { AttachmentChips } from '../attachments/AttachmentChips';
+import type { AttachmentsController } from '../attachments/useAttachments';
 
 export const MAX_MESSAGE = 32_000;
 
 interface Props {
-  onSend: (content: string) => Promise<boolean>;
+  onSend: (content: string, attachmentIds: string[]) => Promise<boolean>;
   onStop?: () => void;
   streaming: boolean;
   stopping?: boolean;
@@ -15,6 +27,8 @@ interface Props {
   accessory?: ReactNode;
   /** Text to put in the box for editing (a transcript); a new seq puts it again. */
   draft?: { text: string; seq: number } | null;
+  /** Files attached to the message: picked, dropped or pasted. */
+  attachments?: AttachmentsController;
 }
 
 export function Composer({
@@ -27,8 +41,11 @@ export function Composer({
   placeholder,
   accessory,
   draft,
+  attachments,
 }: Props) {
   const [text, setText] = useState('');
+  const [dragging, setDragging] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
 
   // A new transcript joins the text while rendering (not in an effect, so
@@ -59,10 +76,12 @@ export function Composer({
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
     const content = text.trim();
-    if (!content || streaming || disabled) return;
+    if (!content || streaming || disabled || attachments?.busy) return;
     setText('');
-    const taken = await onSend(content);
+    const ids = attachments?.readyIds() ?? [];
+    const taken = await onSend(content, ids);
     if (!taken) setText((cur) => cur || content);
+    else attachments?.clear();
     ref.current?.focus();
   };
 
@@ -75,8 +94,31 @@ export function Composer({
 
   const tooLong = text.length > MAX_MESSAGE;
 
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    if (!attachments || !e.clipboardData.files.length) return;
+    e.preventDefault();
+    attachments.add(e.clipboardData.files);
+  };
+  const dropProps = attachments
+    ? {
+        onDragOver: (e: DragEvent<HTMLFormElement>) => {
+          if (!e.dataTransfer.types.includes('Files')) return;
+          e.preventDefault();
+          setDragging(true);
+        },
+        onDragLeave: () => setDragging(false),
+        onDrop: (e: DragEvent<HTMLFormElement>) => {
+          if (!e.dataTransfer.files.length) return;
+          e.preventDefault();
+          setDragging(false);
+          attachments.add(e.dataTransfer.files);
+        },
+      }
+    : {};
+
   return (
-    <form className="composer" onSubmit={submit}>
+    <form className={dragging ? 'composer dragging' : 'composer'} onSubmit={submit} {...dropProps}>
+      {attachments && <AttachmentChips files={attachments.files} onRemove={attachments.remove} />}
       <label htmlFor={inputId} className="visually-hidden">
         Message
       </label>
@@ -87,6 +129,7 @@ export function Composer({
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         placeholder={placeholder ?? 'Ask about your architecture…'}
         aria-describedby={hintId}
         aria-invalid={tooLong || undefined}
@@ -97,13 +140,43 @@ export function Composer({
             ? `Too long: ${text.length.toLocaleString()} of ${MAX_MESSAGE.toLocaleString()} characters.`
             : 'Enter to send, Shift+Enter for a new line'}
         </span>
+        {attachments && (
+          <>
+            <input
+              ref={fileRef}
+              type="file"
+              multiple
+              hidden
+              accept={attachments.accept}
+              aria-label="Attach files"
+              data-testid="attach-input"
+              onChange={(e) => {
+                if (e.target.files?.length) attachments.add(e.target.files);
+                e.target.value = '';
+              }}
+            />
+            <button
+              type="button"
+              className="btn ghost"
+              onClick={() => fileRef.current?.click()}
+              aria-label="Attach files"
+              title="Attach images, PDFs or text files (or drop or paste them)"
+            >
+              Attach
+            </button>
+          </>
+        )}
         {accessory}
         {streaming ? (
           <button type="button" className="btn danger" onClick={onStop} disabled={stopping}>
             <IconStop /> {stopping ? 'Stopping…' : 'Stop'}
           </button>
         ) : (
-          <button type="submit" className="btn primary" disabled={disabled || !text.trim() || tooLong}>
+          <button
+            type="submit"
+            className="btn primary"
+            disabled={disabled || !text.trim() || tooLong || attachments?.busy}
+          >
             <IconSend /> Send
           </button>
         )}

@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { describeError } from '../api/client';
 import { chatsApi } from '../api/endpoints';
+import type { Chat } from '../api/types';
+import { useAttachments } from '../attachments/useAttachments';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { useChatList } from './ChatListContext';
 import { Composer } from './Composer';
@@ -25,12 +27,27 @@ export default function NewChatView() {
   const [error, setError] = useState<string | null>(null);
   const voiceController = useVoiceController();
 
-  const start = async (content: string): Promise<boolean> => {
+  // Files attached before the first message need a chat to belong to: the
+  // first one creates it, and the message is then sent there.
+  const chatRef = useRef<Promise<Chat> | null>(null);
+  const getChat = useCallback(() => {
+    chatRef.current ??= chatsApi.create().then((chat) => {
+      upsert(chat);
+      return chat;
+    });
+    chatRef.current.catch(() => {
+      chatRef.current = null;
+    });
+    return chatRef.current.then((c) => c.id);
+  }, [upsert]);
+  const attachments = useAttachments(getChat);
+
+  const start = async (content: string, attachmentIds: string[] = []): Promise<boolean> => {
     setError(null);
     try {
-      const chat = await chatsApi.create();
-      upsert(chat);
-      setPendingMessage(chat.id, content);
+      const chat = chatRef.current ? await chatRef.current : await chatsApi.create();
+      if (!chatRef.current) upsert(chat);
+      setPendingMessage(chat.id, content, attachmentIds);
       navigate(`/chats/${chat.id}`, { state: { keepFocus: true } });
       return true;
     } catch (e) {
@@ -56,6 +73,7 @@ export default function NewChatView() {
         )}
         <Composer
           onSend={start}
+          attachments={attachments}
           streaming={false}
           autoFocus
           accessory={<VoiceControls voice={voice} compact />}

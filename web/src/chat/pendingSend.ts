@@ -1,13 +1,18 @@
 // A message typed on the empty "new chat" screen is sent by the chat view
 // once the new chat exists; taking it is destructive so a re-mount (React
 // StrictMode) cannot send it twice.
-const pending = new Map<string, string>();
-
-export function setPendingMessage(chatId: string, content: string): void {
-  pending.set(chatId, content);
+export interface PendingMessage {
+  content: string;
+  attachmentIds: string[];
 }
 
-export function takePendingMessage(chatId: string): string | undefined {
+const pending = new Map<string, PendingMessage>();
+
+export function setPendingMessage(chatId: string, content: string, attachmentIds: string[] = []): void {
+  pending.set(chatId, { content, attachmentIds });
+}
+
+export function takePendingMessage(chatId: string): PendingMessage | undefined {
   const c = pending.get(chatId);
   pending.delete(chatId);
   return c;

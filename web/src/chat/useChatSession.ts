@@ -9,7 +9,7 @@ import { chatReducer, initialChatState, isStreaming, type Banner, type ChatState
 export interface ChatSession {
   state: ChatState;
   /** Resolves false when the message was not taken (so the composer keeps it). */
-  send: (content: string) => Promise<boolean>;
+  send: (content: string, attachmentIds?: string[]) => Promise<boolean>;
   stop: () => Promise<void>;
   /** Another answer to the last question; the one shown is kept as a sibling. */
   regenerate: () => Promise<void>;
@@ -169,13 +169,14 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
   );
 
   const send = useCallback(
-    async (content: string): Promise<boolean> => {
+    async (content: string, attachmentIds: string[] = []): Promise<boolean> => {
       const text = content.trim();
       if (!text || !canStart(latest.current.state)) return false;
       const userTempId = tempId('user');
       const assistantTempId = tempId('assistant');
       dispatch({ type: 'send_start', content: text, userTempId, assistantTempId, now: new Date().toISOString() });
-      return start({ content: text }, userTempId, assistantTempId);
+      const body: SendBody = attachmentIds.length ? { content: text, attachment_ids: attachmentIds } : { content: text };
+      return start(body, userTempId, assistantTempId);
     },
     [start],
   );

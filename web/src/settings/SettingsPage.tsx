@@ -4,6 +4,7 @@ import { formatNumber, formatTime } from '../components/format';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { PreferencesForm } from './PreferencesForm';
 import { SessionsSection } from './SessionsSection';
+import { SharesSection } from '../share/SharesSection';
 
 function AccountSection() {
   const { user } = useAuth();
@@ -81,6 +82,7 @@ export default function SettingsPage() {
       </section>
       <AccountSection />
       <SessionsSection />
+      <SharesSection />
     </div>
   );
 }

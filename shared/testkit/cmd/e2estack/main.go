@@ -47,6 +47,7 @@ func run(ctx context.Context, args []string) (int, error) {
 		"E2E_GITHUB_LOGIN="+stack.Login,
 		"E2E_FAKE_GITHUB_URL="+s.GitHubURL,
 		"E2E_FAKE_SPEECH_URL="+s.SpeechURL,
+		"E2E_FAKE_ANTHROPIC_URL="+s.AnthropicURL,
 	)
 	return testkit.ExitCode(cmd.Run())
 }
