@@ -10,12 +10,14 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('AuthProvider and protected routes', () => {
   it('sends a signed-out visitor to sign-in, remembering the wanted page', async () => {
-    const fake = signedInApi().on('GET', '/api/auth/me', () => apiError(401, 'unauthenticated'));
+    const fake = signedInApi()
+      .on('GET', '/api/auth/me', () => apiError(401, 'unauthenticated'))
+      .on('GET', '/api/auth/providers', () => json(200, { github: true, dev: false }));
     fake.install();
     renderApp('/chats/abc');
     expect(await screen.findByRole('heading', { name: 'Sign in to ArchStudio' })).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent('/login?next=%2Fchats%2Fabc');
-    const github = screen.getByRole('link', { name: /sign in with github/i });
+    const github = await screen.findByRole('link', { name: /sign in with github/i });
     expect(github).toHaveAttribute('href', '/api/auth/github?return_to=%2Fchats%2Fabc');
     // No "session ended" message for someone who simply was not signed in.
     expect(screen.queryByText(/session has ended/i)).not.toBeInTheDocument();
@@ -82,6 +84,16 @@ describe('AuthProvider and protected routes', () => {
     expect(screen.getByTestId('location')).toHaveTextContent('/login?next=%2Fsettings');
   });
 
+  it('hides GitHub sign-in when the server has no GitHub app', async () => {
+    const fake = signedInApi()
+      .on('GET', '/api/auth/me', () => apiError(401, 'unauthenticated'))
+      .on('GET', '/api/auth/providers', () => json(200, { github: false, dev: true }));
+    fake.install();
+    renderApp('/login');
+    expect(await screen.findByLabelText('User name')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /sign in with github/i })).not.toBeInTheDocument();
+  });
+
   it('signs out and shows sign-in', async () => {
     const fake = signedInApi().on('POST', '/api/auth/logout', () => json(204, null));
     fake.install();
@@ -89,6 +101,7 @@ describe('AuthProvider and protected routes', () => {
     renderApp('/settings');
     await screen.findByRole('heading', { name: 'Settings', level: 1 });
     fake.on('GET', '/api/auth/me', () => apiError(401, 'unauthenticated'));
+    await user.click(screen.getByRole('button', { name: /account and usage/ }));
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('heading', { name: 'Sign in to ArchStudio' })).toBeInTheDocument();
     expect(screen.getByText('You have signed out.')).toBeInTheDocument();

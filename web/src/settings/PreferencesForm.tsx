@@ -246,13 +246,15 @@ export function PreferencesForm() {
           />
         </Field>
         <div className={errors['voice.auto_speak'] ? 'field check invalid' : 'field check'}>
-          <input
-            id={fieldIds['voice.auto_speak']}
-            type="checkbox"
-            checked={form.auto_speak}
-            onChange={(e) => set('auto_speak', e.target.checked)}
-          />
-          <label htmlFor={fieldIds['voice.auto_speak']}>Read replies aloud automatically</label>
+          <label className="check-label">
+            <input
+              id={fieldIds['voice.auto_speak']}
+              type="checkbox"
+              checked={form.auto_speak}
+              onChange={(e) => set('auto_speak', e.target.checked)}
+            />
+            Read replies aloud automatically
+          </label>
           <FieldError field="voice.auto_speak" errors={errors} />
         </div>
         <VoiceProviderFields
@@ -280,13 +282,15 @@ export function PreferencesForm() {
           />
         </Field>
         <div className={errors['github.mention_claude'] ? 'field check invalid' : 'field check'}>
-          <input
-            id={fieldIds['github.mention_claude']}
-            type="checkbox"
-            checked={form.mention_claude}
-            onChange={(e) => set('mention_claude', e.target.checked)}
-          />
-          <label htmlFor={fieldIds['github.mention_claude']}>Mention @claude in issues I create</label>
+          <label className="check-label">
+            <input
+              id={fieldIds['github.mention_claude']}
+              type="checkbox"
+              checked={form.mention_claude}
+              onChange={(e) => set('mention_claude', e.target.checked)}
+            />
+            Mention @claude in issues I create
+          </label>
           <FieldError field="github.mention_claude" errors={errors} />
         </div>
       </div>
