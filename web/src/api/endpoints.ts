@@ -10,6 +10,7 @@ import type {
   GitHubRepoPage,
   Message,
   MessageList,
+  ModelChoices,
   Preferences,
   PreferencesPatch,
   Providers,
@@ -101,6 +102,7 @@ export const artifactsApi = {
 
 export const preferencesApi = {
   get: () => api<Preferences>('/api/preferences'),
+  models: () => api<ModelChoices>('/api/preferences/models'),
   patch: (patch: PreferencesPatch) =>
     api<Preferences>('/api/preferences', {
       method: 'PATCH',

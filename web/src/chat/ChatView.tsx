@@ -12,6 +12,7 @@ import { ChatBanner } from './ChatBanner';
 import { useChatList } from './ChatListContext';
 import { isStreaming } from './chatState';
 import { Composer } from './Composer';
+import { ModelPicker } from './ModelPicker';
 import { MessageItem } from './MessageItem';
 import { takePendingMessage } from './pendingSend';
 import { isUntitled } from './title';
@@ -217,7 +218,12 @@ function ChatViewFor({ chatId }: { chatId: string }) {
             stopping={state.phase === 'stopping'}
             disabled={state.phase === 'loading'}
             autoFocus
-            accessory={<VoiceControls voice={voice} />}
+            accessory={
+              <>
+                <ModelPicker />
+                <VoiceControls voice={voice} />
+              </>
+            }
             draft={voice.draft}
           />
           <div className="visually-hidden" role="status" aria-live="polite">

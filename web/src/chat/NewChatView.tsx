@@ -5,6 +5,7 @@ import { chatsApi } from '../api/endpoints';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { useChatList } from './ChatListContext';
 import { Composer } from './Composer';
+import { ModelPicker } from './ModelPicker';
 import { setPendingMessage } from './pendingSend';
 import { useVoice, useVoiceController } from '../voice/useVoice';
 import { VoiceControls } from '../voice/VoiceControls';
@@ -58,7 +59,12 @@ export default function NewChatView() {
           onSend={start}
           streaming={false}
           autoFocus
-          accessory={<VoiceControls voice={voice} compact />}
+          accessory={
+            <>
+              <ModelPicker />
+              <VoiceControls voice={voice} compact />
+            </>
+          }
           draft={voice.draft}
         />
         <ul className="suggestions" aria-label="Suggestions">
