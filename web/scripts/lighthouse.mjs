@@ -43,10 +43,25 @@ const chrome = await chromeLauncher.launch({
   ],
 });
 
-/** Signs in through the page a person would use; returns the id of a chat holding a diagram. */
+// A 1×1 PNG: GitHub's avatar CDN cannot be reached from a test machine, and
+// the failed request would count as a console error against the studio.
+const AVATAR_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/**
+ * Signs in through the page a person would use; returns the id of a chat
+ * holding a diagram. The connection stays open so its avatar route serves
+ * the pages Lighthouse opens in the same browser.
+ */
 async function signInAndMakeChat() {
   const browser = await chromium.connectOverCDP(`http://127.0.0.1:${chrome.port}`);
-  const page = await browser.contexts()[0].newPage();
+  const context = browser.contexts()[0];
+  await context.route('https://avatars.githubusercontent.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'image/png', body: AVATAR_PNG }),
+  );
+  const page = await context.newPage();
   await page.goto(`${BASE_URL}/login`);
   await page.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
   const github = page.getByRole('link', { name: 'Sign in with GitHub' });
