@@ -17,7 +17,7 @@ COMMANDS  := $(wildcard functions/*/cmd/*/main.go)
 MODULES    = $(shell go list -m -f '{{.Dir}}')
 PACKAGES   = $(shell go list $(addsuffix /...,$(MODULES)) 2>/dev/null)
 
-.PHONY: run build functions commands lambda web test test-go test-web bench lint migrate clean
+.PHONY: run build functions commands lambda web test test-go test-web bench bench-go lint migrate clean
 
 ## build: every function binary, the router and the tools, static, into bin/
 build: functions commands
@@ -32,9 +32,12 @@ functions:
 commands:
 	@for c in $(COMMANDS); do d=$$(dirname $$c); echo "build $$d"; $(GOBUILD) -o $(BIN)/$$(basename $$d) ./$$d || exit 1; done
 
-## lambda: each function as bin/lambda/<name>/bootstrap for deploy/lambda/<name>.yaml
+## lambda: each function (and migrate) as bin/lambda/<name>/bootstrap for linux/arm64, the CodeUri of
+## deploy/aws/template.yaml, zipped to bin/lambda/<name>.zip with each archive's size (fails over 10 MB)
 lambda:
-	@for f in $(FUNCTIONS); do echo "lambda functions/$$f"; GOOS=linux $(GOBUILD) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
+	@for f in $(FUNCTIONS); do echo "lambda functions/$$f"; GOOS=linux GOARCH=arm64 $(GOBUILD) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
+	@echo "lambda migrations/cmd/migrate"; GOOS=linux GOARCH=arm64 $(GOBUILD) -o $(BIN)/lambda/migrate/bootstrap ./migrations/cmd/migrate
+	@go run ./deploy/aws/cmd/lambdazip -dir $(BIN)/lambda -max 10485760
 
 ## web: the SPA into web/dist (skipped until web/ has a package.json)
 web:
@@ -64,8 +67,14 @@ test-web: build web
 	mkdir -p web/test-results
 	E2E_STACK_LOGS=$(CURDIR)/web/test-results/stack.log go run ./shared/testkit/cmd/e2estack npm --prefix web run e2e
 
-## bench: speed and memory figures (router latency, start-up, quotas, streaming)
-bench:
+## bench: the performance targets (README: make bench) against the whole stack built in bin/:
+## one table of figure, target, pass or SHORT; bench/results.json. BENCH_FLAGS passes options
+## (-only ws,sse,latency,throughput,chats,firstdelta,replies; -profile bench/profiles; -ws-conns N).
+bench: build
+	@go run ./shared/testkit/cmd/bench -out bench/results.json $(BENCH_FLAGS)
+
+## bench-go: the packages' own Go benchmarks (router latency, start-up, quotas, streaming)
+bench-go:
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench . -skip Memory -benchmem -benchtime 2s $(PACKAGES)
 	@# RSS never shrinks, so memory benchmarks measure one fresh round each.
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench Memory -benchtime 1x ./functions/stream/

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -563,21 +564,26 @@ func TestConfigurationRefused(t *testing.T) {
 	})
 }
 
-// TestLambda answers the non-streaming routes through the API Gateway
-// adapter (Lambda buffers responses, so SSE does not stream there).
+// TestLambda answers the non-streaming routes under Lambda too: the stream
+// function is served through a function URL with InvokeMode
+// RESPONSE_STREAM, so every answer comes in the streamed format (a prelude
+// with status and headers, then the body); lambda_test.go checks SSE
+// events arrive incrementally on that path.
 func TestLambda(t *testing.T) {
 	s := newStack(t, fakeanthropic.Script{})
 	fn := testkit.StartLambda(t, s.bin, s.env()...)
 	_, chatID, cookie := s.user("alice")
-	resp := fn.Invoke(t, testkit.HTTPEvent(http.MethodPost, "/api/chats/"+chatID+"/stop", "", nil, ""))
+	resp := fn.InvokeStream(t, testkit.FunctionURLEvent(http.MethodPost, "/api/chats/"+chatID+"/stop", "", nil, ""))
 	var body struct{ Error struct{ Code string } }
-	json.Unmarshal([]byte(resp.Body), &body)
+	raw, _ := io.ReadAll(resp.Body)
+	json.Unmarshal(raw, &body)
 	if resp.StatusCode != http.StatusUnauthorized || body.Error.Code != "unauthenticated" {
-		t.Fatalf("no session: %d %s", resp.StatusCode, resp.Body)
+		t.Fatalf("no session: %d %s", resp.StatusCode, raw)
 	}
-	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodPost, "/api/chats/"+chatID+"/stop", "",
-		map[string]string{"Cookie": cookie.Name + "=" + cookie.Value}, ""))
+	resp = fn.InvokeStream(t, testkit.FunctionURLEvent(http.MethodPost, "/api/chats/"+chatID+"/stop", "",
+		map[string]string{"Cookie": cookie.Name + "=" + cookie.Value, "Origin": "http://localhost:8080", "Content-Type": "application/json"}, ""))
 	if resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("stop: %d %s", resp.StatusCode, resp.Body)
+		raw, _ = io.ReadAll(resp.Body)
+		t.Fatalf("stop: %d %s", resp.StatusCode, raw)
 	}
 }

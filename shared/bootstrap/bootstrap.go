@@ -65,11 +65,14 @@ type options struct {
 }
 
 // LongLived removes the write timeout, for functions that hold streams
-// (SSE, WebSocket) open for minutes.
+// (SSE, WebSocket) open for minutes. Under Lambda the function is served
+// through a function URL with InvokeMode RESPONSE_STREAM: its responses are
+// streamed as written.
 func LongLived() Option { return func(o *options) { o.longLived = true } }
 
-// ScheduledJob makes Lambda answer EventBridge scheduled events by running
-// job; API Gateway events still go to the handler.
+// ScheduledJob makes Lambda answer scheduled events (an EventBridge rule's
+// or EventBridge Scheduler's) by running job; HTTP events still go to the
+// handler.
 func ScheduledJob(job func(ctx context.Context) (any, error)) Option {
 	return func(o *options) { o.job = job }
 }
@@ -95,7 +98,7 @@ func Serve(ctx context.Context, logger *slog.Logger, base config.Base, h http.Ha
 	h = Wrap(logger, h)
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		logger.Info("starting as lambda")
-		startLambda(ctx, h, o.job)
+		startLambda(ctx, logger, h, o)
 		return nil
 	}
 	return serveHTTP(ctx, logger, base, h, o)
@@ -120,6 +123,12 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, base config.Base, h htt
 	}
 	for _, f := range o.onShutdown {
 		srv.RegisterOnShutdown(f)
+	}
+	if o.longLived {
+		if err := serveHandoffs(srv, logger); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -60,6 +60,9 @@ type Stack struct {
 	SpeechURL   string
 	DatabaseURL string
 	RedisURL    string
+	// RunDir holds the functions' Unix sockets (<name>.sock), for clients
+	// that go to a function directly (make bench compares the two paths).
+	RunDir string
 
 	router  *exec.Cmd
 	exited  chan struct{}
@@ -138,6 +141,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		return s, err
 	}
 	s.closers = append(s.closers, func() { os.RemoveAll(runDir) })
+	s.RunDir = runDir
 
 	root := opts.Root
 	if opts.RouterBinary == "" {
@@ -209,6 +213,9 @@ func isConnRefused(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op)
 }
+
+// RouterPID is the router's process ID (its functions are its children).
+func (s *Stack) RouterPID() int { return s.router.Process.Pid }
 
 // Close stops the router (which stops its functions) and everything else
 // Start made.
