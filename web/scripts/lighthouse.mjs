@@ -8,8 +8,9 @@
 //
 // The signed-in pages need a session: the script signs in through the
 // stack's sign-in page (GitHub's, which the e2e stack fakes, or the
-// development form that `make run` offers) in the same browser profile
-// Lighthouse then audits, and keeps Lighthouse from clearing it.
+// development form that `make run` offers) and hands Lighthouse the session
+// cookie as a header, so each audit still starts from empty storage (no
+// service worker or cache left by an earlier page: a first visit).
 // It prints a table of scores and fails when any score is below
 // LIGHTHOUSE_MIN (default 95); the HTML reports go to
 // test-results/lighthouse/.
@@ -85,14 +86,21 @@ async function signInAndMakeChat() {
     await res.text(); // the whole reply, so the diagram is stored
     return chat.id;
   }, PROMPT);
+  const cookies = await context.cookies(BASE_URL);
   await page.close();
-  return chatId;
+  return { chatId, cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') };
 }
 
-async function audit(name, url) {
+async function audit(name, url, cookie) {
   const result = await lighthouse(
     url,
-    { port: chrome.port, output: 'html', onlyCategories: CATEGORIES, disableStorageReset: true, logLevel: 'error' },
+    {
+      port: chrome.port,
+      output: 'html',
+      onlyCategories: CATEGORIES,
+      logLevel: 'error',
+      extraHeaders: cookie ? { Cookie: cookie } : undefined,
+    },
     undefined,
   );
   if (!result) throw new Error(`lighthouse returned nothing for ${url}`);
@@ -111,10 +119,10 @@ let exit = 0;
 try {
   mkdirSync(OUT, { recursive: true });
   const rows = [await audit('login', `${BASE_URL}/login`)];
-  const chatId = await signInAndMakeChat();
-  rows.push(await audit('chats', `${BASE_URL}/chats`));
-  rows.push(await audit('chat-with-diagram', `${BASE_URL}/chats/${chatId}`));
-  rows.push(await audit('settings', `${BASE_URL}/settings`));
+  const { chatId, cookie } = await signInAndMakeChat();
+  rows.push(await audit('chats', `${BASE_URL}/chats`, cookie));
+  rows.push(await audit('chat-with-diagram', `${BASE_URL}/chats/${chatId}`, cookie));
+  rows.push(await audit('settings', `${BASE_URL}/settings`, cookie));
 
   const head = ['page', ...CATEGORIES];
   const table = rows.map((r) => [r.name, ...CATEGORIES.map((c) => String(r.scores[c]))]);
