@@ -489,26 +489,6 @@ func TestHeartbeat(t *testing.T) {
 	stream.rest(t, 5*time.Second)
 }
 
-// TestDemoModel runs with no API key outside production: the labelled
-// demo model answers, with an artifact, through the same path.
-func TestDemoModel(t *testing.T) {
-	s := newStack(t, fakeanthropic.Script{})
-	fn := s.start("ANTHROPIC_API_KEY=", "APP_ENV=development", "STREAM_DEMO_DELAY=1ms")
-	userID, chatID, cookie := s.user("alice")
-	events := send(t, fn.Client, chatID, cookie, "How does it stream?").rest(t, 10*time.Second)
-	if events[0].str("model") != "demo" || !strings.Contains(text(events), "Demo model") {
-		t.Fatalf("start %v text %q", events[0].Data, text(events))
-	}
-	found := false
-	for _, e := range events {
-		found = found || e.Type == "artifact_end" && e.str("id") != ""
-	}
-	msgs := s.messages(userID, chatID)
-	if !found || msgs[1].Model != "demo" || msgs[1].Status != "complete" || len(s.fake.Requests()) != 0 {
-		t.Fatalf("artifact saved %v, message %+v", found, msgs[1])
-	}
-}
-
 // TestModelFollowsPreference: each user's reply comes from the model they
 // chose in their preferences, as far as ALLOWED_MODELS still allows it.
 func TestModelFollowsPreference(t *testing.T) {
