@@ -52,7 +52,7 @@ migrate:
 	go run ./migrations/cmd/migrate up
 
 ## test: every Go test with -race against real PostgreSQL and Redis, then the SPA's tests
-test: test-go test-web
+test: test-go test-web test-faults-stack
 
 test-go:
 	@echo "go vet: $(words $(PACKAGES)) packages"
@@ -66,6 +66,20 @@ test-web: build web
 	cd web && npm test
 	mkdir -p web/test-results
 	E2E_STACK_LOGS=$(CURDIR)/web/test-results/stack.log go run ./shared/testkit/cmd/e2estack npm --prefix web run e2e
+
+## test-faults: the fault suite (faults/, issue 16). First the stream function's fault tests
+## (Redis stalled mid-reply, kill -9 mid-reply, the router losing the function and getting SIGTERM
+## mid-reply), then the built studio under load while each function is killed and PostgreSQL and
+## Redis stop and restart. Each test prints what it saw (-v).
+.PHONY: test-faults test-faults-stack
+test-faults: build
+	@go run ./shared/testkit/cmd/testenv go test -count=1 -v -run '^TestFault' ./functions/stream/
+	@$(MAKE) --no-print-directory test-faults-stack
+
+# The whole-stack half of the fault suite, which `make test` runs after the browser suite; the
+# stream function's fault tests already ran in test-go. It starts its own PostgreSQL and Redis.
+test-faults-stack: build
+	cd faults && go test -tags faults -count=1 -v -timeout 10m .
 
 ## bench: the performance targets (README: make bench) against the whole stack built in bin/:
 ## one table of figure, target, pass or SHORT; bench/results.json. BENCH_FLAGS passes options

@@ -16,6 +16,7 @@ import (
 	"github.com/archstudio/studio/functions/health/business"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/metrics"
 )
 
 type settings struct {
@@ -31,7 +32,14 @@ type settings struct {
 func main() { bootstrap.Function("health", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
+	reg := metrics.New()
 	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
+		pgProbe := pool.Ping
+		redisProbe := func(ctx context.Context) error { return rdb.Ping(ctx).Err() }
+		// The router's /metrics gathers these with the function's label.
+		reg.MustRegister(business.New(pool, time.Now), business.NewSessions(rdb),
+			business.NewDependencies(cfg.CheckTimeout,
+				business.Probe{Name: "postgres", Check: pgProbe}, business.Probe{Name: "redis", Check: redisProbe}))
 		var metrics http.Handler
 		if cfg.MetricsToken != "" || !cfg.Production() {
 			reg := prometheus.NewRegistry()
@@ -43,9 +51,9 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 			MetricsToken: cfg.MetricsToken,
 			Timeout:      cfg.CheckTimeout,
 			Checks: []api.Check{
-				{Name: "postgres", Probe: pool.Ping},
-				{Name: "redis", Probe: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+				{Name: "postgres", Probe: pgProbe},
+				{Name: "redis", Probe: redisProbe},
 			},
 		})
-	})
+	}, bootstrap.Metrics(reg))
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/githubapi"
+	"github.com/archstudio/studio/shared/metrics"
 	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
@@ -53,6 +54,10 @@ type settings struct {
 	Coalesce           time.Duration `envconfig:"STREAM_COALESCE" default:"30ms"`
 	DrainTimeout       time.Duration `envconfig:"STREAM_DRAIN_TIMEOUT" default:"8s"`
 	GenerationTimeout  time.Duration `envconfig:"STREAM_GENERATION_TIMEOUT" default:"10m"`
+	LockTTL            time.Duration `envconfig:"STREAM_LOCK_TTL" default:"5s"`
+	CheckpointInterval time.Duration `envconfig:"STREAM_CHECKPOINT_INTERVAL" default:"1s"`
+	CheckpointBytes    int           `envconfig:"STREAM_CHECKPOINT_BYTES" default:"2048"`
+	SweepInterval      time.Duration `envconfig:"STREAM_SWEEP_INTERVAL" default:"2s"`
 	EventsTTL          time.Duration `envconfig:"STREAM_EVENTS_TTL" default:"1h"`
 	EventsMaxLen       int64         `envconfig:"STREAM_EVENTS_MAXLEN" default:"20000"`
 	ClientWriteTimeout time.Duration `envconfig:"STREAM_CLIENT_WRITE_TIMEOUT" default:"30s"`
@@ -114,6 +119,9 @@ func (s settings) Validate() error {
 	if s.RunsPollInterval < time.Second {
 		return errors.New("STREAM_RUNS_POLL_INTERVAL: must be at least 1s")
 	}
+	if s.LockTTL < time.Second || s.CheckpointInterval <= 0 || s.CheckpointBytes < 1 || s.SweepInterval <= 0 {
+		return errors.New("STREAM_LOCK_TTL must be at least 1s; STREAM_CHECKPOINT_INTERVAL, STREAM_CHECKPOINT_BYTES and STREAM_SWEEP_INTERVAL must be positive")
+	}
 	if s.RedisReaders < 1 || s.WSSendBuffer < 1 {
 		return errors.New("STREAM_REDIS_READERS and STREAM_WS_SEND_BUFFER must be at least 1")
 	}
@@ -141,21 +149,25 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	store := chatstore.New(pool)
 	events := hub.New(rdb, hub.Options{TTL: cfg.EventsTTL, MaxLen: cfg.EventsMaxLen, Readers: readers, Logger: logger})
 	defer events.Close()
-	quotas := quota.New(pool, rdb, quota.Options{Defaults: limits})
+	reg := metrics.New()
+	quotas := quota.New(pool, rdb, quota.Options{Defaults: limits, Metrics: quota.NewMetrics(reg)})
 	prefStore := prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: cfg.DefaultModel, Models: cfg.AllowedModels})
 	stt, tts := cfg.Config.Build(cfg.Production(), logger)
 	gens := generation.New(generation.Deps{
 		Store:  store,
 		Quota:  quotas,
 		Hub:    events,
-		Model:  chooseModel(cfg, logger),
+		Model:  newMeteredModel(chooseModel(cfg, logger), reg),
 		Prefs:  prefStore,
 		Logger: logger,
 		Config: generation.Config{
-			MaxTokens:     cfg.AnthropicMaxTokens,
-			ContextTokens: cfg.ContextTokens,
-			Coalesce:      cfg.Coalesce,
-			Timeout:       cfg.GenerationTimeout,
+			MaxTokens:       cfg.AnthropicMaxTokens,
+			ContextTokens:   cfg.ContextTokens,
+			Coalesce:        cfg.Coalesce,
+			Timeout:         cfg.GenerationTimeout,
+			LockTTL:         cfg.LockTTL,
+			Checkpoint:      cfg.CheckpointInterval,
+			CheckpointBytes: cfg.CheckpointBytes,
 		},
 	})
 	// Stop requests must keep arriving while draining, so this outlives ctx.
@@ -165,6 +177,10 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		logger.Warn("stream: stop requests from other instances unavailable until Redis answers", slog.Any("error", err))
 	}
 	gens.SweepStale(ctx)
+	generationsGauge(reg, gens.Running)
+	// Replies of generations that died on any instance end within a
+	// lease and a sweep.
+	go gens.Sweep(listenCtx, cfg.SweepInterval)
 
 	keys, devKeys, err := tokenvault.KeysFor(cfg.TokenKeys, cfg.Production())
 	if err != nil {
@@ -177,7 +193,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	relay := runs.New(runs.Deps{
 		Redis:        rdb,
 		Tokens:       tokenvault.NewRepository(pool, keys),
-		GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout},
+		GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout, Metrics: githubapi.NewMetrics(reg)},
 		Logger:       logger,
 		Config:       runs.Config{MinInterval: cfg.RunsPollInterval, Heartbeat: cfg.Heartbeat},
 		Authenticate: sessions.Middleware,
@@ -203,7 +219,8 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	h := http.NewServeMux()
 	h.Handle("/api/github/", relay.Handler())
 	h.Handle("/", chat)
-	err = bootstrap.Serve(ctx, logger, cfg.Base, h,
+	err = bootstrap.Serve(ctx, logger, cfg.Base, connectionGauges(reg, h),
+		bootstrap.Metrics(reg),
 		bootstrap.LongLived(),
 		bootstrap.OnShutdown(func() { gens.Drain(cfg.DrainTimeout) }))
 	// Serve has returned once every SSE response ended; generations whose

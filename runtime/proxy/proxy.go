@@ -102,6 +102,7 @@ func New(o Options) *Proxy {
 			// The router already set it (same value); a second copy would
 			// make the header a list.
 			resp.Header.Del(requestid.Header)
+			endCutStreams(resp)
 			return nil
 		},
 		ErrorHandler: p.fail,

@@ -40,13 +40,17 @@ type Config struct {
 	HistoryLimit int
 	// Coalesce is the least time between two text events after the first.
 	Coalesce time.Duration
-	// LockTTL is how long a chat stays locked if this instance dies; the
-	// lock is refreshed (and stop requests polled) every LockTTL/3.
+	// LockTTL is the lease on the chat's lock: how long a chat stays locked
+	// if this instance dies. The generation renews it (and polls for stop
+	// requests) every LockTTL/3.
 	LockTTL time.Duration
 	// Timeout bounds one generation.
 	Timeout time.Duration
-	// Checkpoint is how often the partial reply is saved while streaming.
-	Checkpoint time.Duration
+	// Checkpoint and CheckpointBytes bound how much of the partial reply a
+	// crash can lose: it is saved once either much time or text has passed
+	// since the last save.
+	Checkpoint      time.Duration
+	CheckpointBytes int
 	// SystemPrompt defaults to DefaultSystemPrompt.
 	SystemPrompt string
 }
@@ -65,13 +69,16 @@ func (c Config) withDefaults() Config {
 		c.Coalesce = 30 * time.Millisecond
 	}
 	if c.LockTTL <= 0 {
-		c.LockTTL = 30 * time.Second
+		c.LockTTL = 5 * time.Second
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 10 * time.Minute
 	}
 	if c.Checkpoint <= 0 {
-		c.Checkpoint = 5 * time.Second
+		c.Checkpoint = time.Second
+	}
+	if c.CheckpointBytes <= 0 {
+		c.CheckpointBytes = 2048
 	}
 	if c.SystemPrompt == "" {
 		c.SystemPrompt = DefaultSystemPrompt
@@ -103,6 +110,10 @@ var (
 	errStopped     = errors.New("generation: stopped by the user")
 	errInterrupted = errors.New("generation: interrupted by shutdown")
 	errTimedOut    = errors.New("generation: took too long")
+	// errLeaseLost: the chat's lock expired under the generation (Redis
+	// was unreachable for longer than LockTTL); another instance may have
+	// ended it already.
+	errLeaseLost = errors.New("generation: lost the chat's lock")
 )
 
 // Manager starts generations and tracks those running on this instance.
@@ -246,13 +257,15 @@ func (m *Manager) StartInput(ctx context.Context, user session.User, chatID stri
 
 // opened is what open's transaction saved and read.
 type opened struct {
+	orphans       int64 // replies of dead generations it ended
 	history       []chatstore.Message
 	userMsg, asst chatstore.Message
 	versions      map[string]int
 }
 
-// save opens the generation in PostgreSQL, in one transaction: it reads the
-// history (the branch the new message follows), saves the user's message
+// save opens the generation in PostgreSQL, in one transaction: it ends a
+// reply a dead generation left streaming, reads the history (the branch the
+// new message follows), saves the user's message
 // (unless an answer is regenerated), names an untitled chat after it,
 // creates the streaming assistant message and reads the artifacts'
 // versions. Either all of it is stored or none.
@@ -260,6 +273,11 @@ func (m *Manager) save(ctx context.Context, user session.User, chatID string, in
 	var o opened
 	err := m.d.Store.InTx(ctx, func(tx *chatstore.Store) error {
 		var err error
+		// This generation holds the chat's lock, so a reply still
+		// streaming here is a dead generation's.
+		if o.orphans, err = tx.InterruptChat(ctx, user.ID, chatID); err != nil {
+			return err
+		}
 		switch {
 		case in.RegenerateOf != "":
 			err = m.saveRegenerate(ctx, tx, user, chatID, in.RegenerateOf, &o)
@@ -354,7 +372,12 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 		}
 		return Started{}, nil, err
 	}
-	if err := m.d.Hub.Reset(ctx, chatID); err != nil {
+	if o.orphans > 0 {
+		// Tell the dead generation's followers, before its events go.
+		m.abandon(ctx, chatID, gen)
+	}
+	events, err := m.d.Hub.Open(ctx, chatID, gen)
+	if err != nil {
 		return fail(apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly"))
 	}
 	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: modelName}
@@ -370,10 +393,10 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 		m: m, user: user, chatID: chatID, gen: gen, messageID: asst.ID, reservation: res,
 		ctx: rctx, cancel: cancel, cancelTimeout: cancelTimeout,
 		request:  model.Request{Model: modelName, System: m.cfg.SystemPrompt, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
-		pub:      newPublisher(m.d.Hub, chatID, m.cfg.Coalesce, m.log),
 		versions: versions,
 		log:      m.log.With(slog.String("chat_id", chatID), slog.String("message_id", asst.ID)),
 	}
+	r.pub = newPublisher(events, chatID, m.cfg.Coalesce, m.log, func() { r.cancel(errLeaseLost) })
 	r.pub.event(TypeMessageStart, MessageStart{UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: started.Model})
 	return started, r, nil
 }

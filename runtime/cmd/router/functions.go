@@ -16,12 +16,14 @@ import (
 	"github.com/archstudio/studio/runtime/scheduler"
 	"github.com/archstudio/studio/runtime/supervisor"
 	"github.com/archstudio/studio/shared/handoff"
+	fnmetrics "github.com/archstudio/studio/shared/metrics"
 )
 
 // functions is the manifest turned into running parts.
 type functions struct {
 	handlers  map[string]http.Handler
 	processes []*supervisor.Process
+	longLived map[*supervisor.Process]bool
 	jobs      []scheduler.Job
 	private   []string
 }
@@ -30,7 +32,7 @@ type functions struct {
 const maxSocketPath = 103
 
 func buildFunctions(m *manifest.Manifest, cfg settings, runDir string, trust forwarded.Trust, met *metrics.Metrics, logger *slog.Logger) (*functions, error) {
-	fns := &functions{handlers: map[string]http.Handler{}}
+	fns := &functions{handlers: map[string]http.Handler{}, longLived: map[*supervisor.Process]bool{}}
 	env := os.Environ()
 	for _, f := range m.Functions {
 		met.Declare(f.Name)
@@ -93,9 +95,11 @@ func buildFunctions(m *manifest.Manifest, cfg settings, runDir string, trust for
 			px = proxy.New(opts)
 			closer.px = px
 			fns.processes = append(fns.processes, proc)
+			fns.longLived[proc] = f.LongLived
 			available = proc.Available
 		}
 		fns.handlers[f.Name] = px
+		met.AddSource(metrics.Source{Function: f.Name, URL: px.URL(fnmetrics.Path), Transport: px.RoundTripper()})
 		if f.Schedule != nil {
 			fns.jobs = append(fns.jobs, job(f, px, available))
 		}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,25 +35,42 @@ import (
 )
 
 func main() {
-	attrs := []slog.Attr{slog.String("component", "router"), slog.String("version", buildinfo.Version)}
-	logger := logging.New(os.Stderr, os.Getenv("LOG_LEVEL"), attrs...)
-	// The access log is batched (accesslog.Buffer): a write call per
-	// request cost a fifth of the router's CPU under load.
-	buffered := accesslog.NewBuffer(os.Stderr, 100*time.Millisecond, 32<<10)
-	access := logging.New(buffered, os.Getenv("LOG_LEVEL"), attrs...)
-	err := run(logger, access)
-	_ = buffered.Close()
+	if len(os.Args) == 2 && os.Args[1] == "-healthcheck" {
+		os.Exit(healthcheck())
+	}
+	// With LOG_DIR set, the access log goes to LOG_DIR/access.log and the
+	// router's warnings and errors also to LOG_DIR/router.error.log.
+	logs, err := logging.Open(logging.ConfigFromEnv(), os.Stderr, "router",
+		slog.String("component", "router"), slog.String("version", buildinfo.Version))
+	if err == nil {
+		var w io.Writer
+		if w, err = logs.AccessWriter(); err == nil {
+			// The access log is batched (accesslog.Buffer): a write call per
+			// request cost a fifth of the router's CPU under load.
+			buffered := accesslog.NewBuffer(w, 100*time.Millisecond, 32<<10)
+			err = run(logs, logs.NewLogger(buffered))
+			_ = buffered.Close()
+		}
+		if err != nil {
+			logs.Logger.Error("exit", slog.Any("error", err))
+		}
+		_ = logs.Close()
+	}
 	if err != nil {
-		logger.Error("exit", slog.Any("error", err))
+		if logs == nil {
+			fmt.Fprintf(os.Stderr, "router: %v\n", err)
+		}
 		os.Exit(1)
 	}
 }
 
-func run(logger, access *slog.Logger) error {
+func run(logs *logging.Logs, access *slog.Logger) error {
+	logger := logs.Logger
 	var cfg settings
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
+	logs.Scrubber.AddSecrets(config.Secrets(&cfg)...)
 	logger.Info("config", config.Describe(&cfg)...)
 	m, err := manifest.Load(cfg.Manifest, cfg.FunctionsDir)
 	if err != nil {
@@ -92,10 +110,18 @@ func run(logger, access *slog.Logger) error {
 
 	procCtx, stopProcs := context.WithCancel(context.Background())
 	defer stopProcs()
+	// Long-lived functions are told to drain as soon as the router does
+	// (see drain), the others once in-flight requests have finished.
+	longCtx, stopLongLived := context.WithCancel(procCtx)
+	defer stopLongLived()
 	var procs sync.WaitGroup
 	for _, f := range fns.processes {
+		ctx := procCtx
+		if fns.longLived[f] {
+			ctx = longCtx
+		}
 		procs.Add(1)
-		go func() { defer procs.Done(); f.Run(procCtx) }()
+		go func() { defer procs.Done(); f.Run(ctx) }()
 	}
 	early, err := startUp(fns.processes, cfg.StartTimeout, signals, logger)
 	if early != nil || err != nil {
@@ -156,7 +182,7 @@ func run(logger, access *slog.Logger) error {
 
 	logger.Info("draining", slog.String("signal", sig.String()), slog.Duration("timeout", cfg.DrainTimeout))
 	stopSched()
-	drain(srv, cfg.DrainTimeout, signals, logger)
+	drain(srv, cfg.DrainTimeout, signals, logger, stopLongLived)
 	<-schedDone
 	logger.Info("stopping functions", slog.Duration("timeout", cfg.StopTimeout))
 	stopProcs()
@@ -167,7 +193,13 @@ func run(logger, access *slog.Logger) error {
 
 // drain stops accepting and lets in-flight requests finish, for at most
 // timeout; a second signal cuts it short. What remains is closed.
-func drain(srv *http.Server, timeout time.Duration, signals <-chan os.Signal, logger *slog.Logger) {
+//
+// Streams never finish by themselves, so at once the long-lived functions
+// are told to drain too (stopLongLived: SIGTERM): each ends its replies
+// and sends their final events (done {interrupted}) through the client
+// connections the router keeps open until then, rather than having them
+// cut when the router's drain runs out before the function's began.
+func drain(srv *http.Server, timeout time.Duration, signals <-chan os.Signal, logger *slog.Logger, stopLongLived func()) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	go func() {
@@ -178,7 +210,10 @@ func drain(srv *http.Server, timeout time.Duration, signals <-chan os.Signal, lo
 		case <-ctx.Done():
 		}
 	}()
-	if err := srv.Shutdown(ctx); err != nil {
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- srv.Shutdown(ctx) }()
+	stopLongLived()
+	if err := <-shutdown; err != nil {
 		logger.Warn("drain incomplete; closing remaining connections", slog.Any("error", err))
 		_ = srv.Close()
 	}

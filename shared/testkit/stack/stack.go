@@ -64,9 +64,10 @@ type Stack struct {
 	// that go to a function directly (make bench compares the two paths).
 	RunDir string
 
-	router  *exec.Cmd
-	exited  chan struct{}
-	closers []func()
+	router       *exec.Cmd
+	functionsDir string
+	exited       chan struct{}
+	closers      []func()
 }
 
 // Login is the GitHub user the fake signs in.
@@ -150,6 +151,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	if opts.FunctionsDir == "" {
 		opts.FunctionsDir = filepath.Join(root, "bin", "functions")
 	}
+	s.functionsDir = opts.FunctionsDir
 	s.router = exec.Command(opts.RouterBinary)
 	s.router.Dir = root
 	s.router.Stdout, s.router.Stderr = opts.Logs, opts.Logs
@@ -176,6 +178,8 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		"STT_API_KEY=e2e-speech-key",
 		"TTS_BASE_URL="+sp.URL+"/v1",
 		"TTS_API_KEY=e2e-speech-key",
+		// The backup function dumps at start; not into the checkout.
+		"BACKUP_DIR="+filepath.Join(runDir, "backups"),
 	), opts.Env...)
 	if err := s.router.Start(); err != nil {
 		return s, fmt.Errorf("start router: %w", err)
