@@ -103,3 +103,10 @@ lint:
 
 clean:
 	rm -rf $(BIN) web/dist
+
+## lighthouse: Lighthouse mobile scores of /login, /chats, a chat with a diagram and /settings,
+## in Debian's Chromium against the e2e stack (fails under LIGHTHOUSE_MIN, default 95)
+.PHONY: lighthouse
+lighthouse: build web
+	mkdir -p web/test-results
+	E2E_STACK_LOGS=$(CURDIR)/web/test-results/lighthouse-stack.log go run ./shared/testkit/cmd/e2estack node web/scripts/lighthouse.mjs

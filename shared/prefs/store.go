@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,6 +38,16 @@ type Store struct {
 	ttl      time.Duration
 	schema   *node
 	defaults Document
+	choices  ModelChoices
+}
+
+// ModelChoices are the models a user may pick (GET /api/preferences/models).
+type ModelChoices struct {
+	Default string `json:"default"`
+	// Models are the allowed models, or just the default when any is allowed.
+	Models []string `json:"models"`
+	// Restricted says only Models are accepted.
+	Restricted bool `json:"restricted"`
 }
 
 // NewStore returns a store; rdb may be nil to disable the cache.
@@ -44,8 +55,15 @@ func NewStore(pool *pgxpool.Pool, rdb *redis.Client, o Options) *Store {
 	if o.CacheTTL <= 0 {
 		o.CacheTTL = 10 * time.Minute
 	}
-	return &Store{pool: pool, rdb: rdb, ttl: o.CacheTTL, schema: schema(o.Models), defaults: Defaults(o.DefaultModel)}
+	choices := ModelChoices{Default: o.DefaultModel, Models: []string{o.DefaultModel}}
+	if len(o.Models) > 0 {
+		choices = ModelChoices{Default: o.DefaultModel, Models: slices.Clone(o.Models), Restricted: true}
+	}
+	return &Store{pool: pool, rdb: rdb, ttl: o.CacheTTL, schema: schema(o.Models), defaults: Defaults(o.DefaultModel), choices: choices}
 }
+
+// ModelChoices returns the models users may choose.
+func (s *Store) ModelChoices() ModelChoices { return s.choices }
 
 // CacheKey is the Redis key of userID's cached preferences.
 func CacheKey(userID string) string { return "prefs:v" + fmtNum(CurrentVersion) + ":" + userID }

@@ -53,7 +53,7 @@ describe('Publish to GitHub', { concurrency: false, skip: !FAKE_GITHUB && 'E2E_F
       gh.click(),
     ]);
     assert.equal(new URL(authorize.url()).searchParams.get('scope'), 'read:user user:email');
-    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await page.getByRole('button', { name: /account and usage/ }).waitFor();
   });
 
   it('asks for a roadmap and previews its issues in the dialog', async () => {
@@ -82,7 +82,7 @@ describe('Publish to GitHub', { concurrency: false, skip: !FAKE_GITHUB && 'E2E_F
     ]);
     assert.equal(new URL(authorize.url()).searchParams.get('scope'), 'read:user user:email public_repo workflow');
     await page.waitForURL(chatUrl);
-    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await page.getByRole('button', { name: /account and usage/ }).waitFor();
   });
 
   it('publishes the roadmap and shows the created issues as links', async () => {

@@ -42,7 +42,7 @@ function cspDirective(csp, name) {
 async function signInWithGitHub(p) {
   await p.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
   await p.getByRole('link', { name: 'Sign in with GitHub' }).click();
-  await p.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+  await p.getByRole('button', { name: /account and usage/ }).waitFor();
 }
 
 describe('ArchStudio studio', { concurrency: false }, () => {
@@ -268,13 +268,16 @@ describe('ArchStudio studio', { concurrency: false }, () => {
     await other.close();
 
     // The first browser's next call gets 401.
-    await page.getByRole('button', { name: 'New chat', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
     await page.getByText('Your session has ended. Please sign in again.').waitFor();
   });
 
   it('signs out', async () => {
     await signInWithGitHub(page);
+    // Sign-out is in the account menu, with today's usage.
+    await page.getByRole('button', { name: /account and usage/ }).click();
+    await page.getByRole('region', { name: 'Today’s usage' }).waitFor();
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in to ArchStudio' }).waitFor();
     await page.getByText('You have signed out.').waitFor();

@@ -41,7 +41,7 @@ async function speechRequests(since) {
 async function signIn(page) {
   await page.goto('/chats');
   await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
-  await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+  await page.getByRole('button', { name: /account and usage/ }).waitFor();
 }
 
 /** Opens a chat by sending a first typed message and waiting for its reply. */

@@ -59,6 +59,43 @@ func (h *handler) me(w http.ResponseWriter, r *http.Request, su session.User) er
 	return nil
 }
 
+// currentSession answers who is signed in, or {"user": null}, with 200
+// either way: a signed-out visitor is the expected case on start-up, not
+// an error (a 401 is logged as one by every browser console).
+func (h *handler) currentSession(w http.ResponseWriter, r *http.Request) error {
+	none := map[string]any{"user": nil}
+	raw := session.RawID(r)
+	if raw == "" {
+		jsonio.Write(w, http.StatusOK, none)
+		return nil
+	}
+	sess, err := h.Sessions.Resolve(r.Context(), raw)
+	if errors.Is(err, session.ErrNotFound) {
+		http.SetCookie(w, session.ClearCookie())
+		jsonio.Write(w, http.StatusOK, none)
+		return nil
+	}
+	if err != nil {
+		return unavailable(err)
+	}
+	u, err := users.Get(r.Context(), h.Pool, sess.User.ID)
+	if errors.Is(err, users.ErrNotFound) {
+		_ = h.Sessions.DeleteByID(r.Context(), sess.User.ID, sess.ID)
+		http.SetCookie(w, session.ClearCookie())
+		jsonio.Write(w, http.StatusOK, none)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	body, err := h.userBody(r, u)
+	if err != nil {
+		return err
+	}
+	jsonio.Write(w, http.StatusOK, map[string]any{"user": body})
+	return nil
+}
+
 // logout ends the request's session if it has one; it needs no valid
 // session, so a stale tab can always sign out cleanly.
 func (h *handler) logout(w http.ResponseWriter, r *http.Request) error {

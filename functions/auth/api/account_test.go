@@ -45,6 +45,9 @@ func TestAPI(t *testing.T) {
 		{"me", signedIn, "GET", "/api/auth/me", "", 200, ""},
 		{"me anonymous", anon, "GET", "/api/auth/me", "", 401, "unauthenticated"},
 		{"me forged cookie", forged, "GET", "/api/auth/me", "", 401, "unauthenticated"},
+		{"session", signedIn, "GET", "/api/auth/session", "", 200, ""},
+		{"session anonymous", anon, "GET", "/api/auth/session", "", 200, ""},
+		{"session forged cookie", forged, "GET", "/api/auth/session", "", 200, ""},
 		{"sessions", signedIn, "GET", "/api/auth/sessions", "", 200, ""},
 		{"sessions anonymous", anon, "GET", "/api/auth/sessions", "", 401, "unauthenticated"},
 		{"delete unknown session", signedIn, "DELETE", "/api/auth/sessions/nope", "", 404, "not_found"},
@@ -73,6 +76,18 @@ func TestAPI(t *testing.T) {
 				}
 			}
 		})
+	}
+	// The start-up probe names the user, or none, without a 401.
+	type sessionBody struct {
+		User *struct{ Login string } `json:"user"`
+	}
+	if got := decode[sessionBody](t, signedIn.do(http.MethodGet, "/api/auth/session", "").Body.Bytes()); got.User == nil || got.User.Login == "" {
+		t.Fatalf("signed-in session: %+v", got)
+	}
+	for _, b := range []*browser{anon, forged} {
+		if got := decode[sessionBody](t, b.do(http.MethodGet, "/api/auth/session", "").Body.Bytes()); got.User != nil {
+			t.Fatalf("signed-out session: %+v", got.User)
+		}
 	}
 	// Bad input names the field.
 	rec := anon.do(http.MethodPost, "/api/auth/dev", `{"username":"-bad-"}`)

@@ -62,6 +62,7 @@ func New(d Deps) http.Handler {
 		mux.Handle("POST /api/auth/dev", signIn(apperr.HandlerFunc(h.devSignIn)))
 	}
 	mux.Handle("GET /api/auth/me", authed(h.me))
+	mux.Handle("GET /api/auth/session", apperr.HandlerFunc(h.currentSession))
 	mux.Handle("POST /api/auth/logout", apperr.HandlerFunc(h.logout))
 	mux.Handle("POST /api/auth/logout-all", authed(h.logoutAll))
 	mux.Handle("GET /api/auth/sessions", authed(h.listSessions))

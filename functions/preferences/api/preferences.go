@@ -36,9 +36,10 @@ const MergePatchType = "application/merge-patch+json"
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
 	return routing.JSONErrors(session.NewMux(d.Authenticate, map[string]session.HandlerFunc{
-		"GET /api/preferences":   h.get,
-		"PUT /api/preferences":   h.put,
-		"PATCH /api/preferences": h.patch,
+		"GET /api/preferences":        h.get,
+		"PUT /api/preferences":        h.put,
+		"PATCH /api/preferences":      h.patch,
+		"GET /api/preferences/models": h.models,
 	}))
 }
 
@@ -52,6 +53,11 @@ func (h *handler) get(w http.ResponseWriter, r *http.Request, u session.User) er
 		return err
 	}
 	jsonio.Write(w, http.StatusOK, p)
+	return nil
+}
+
+func (h *handler) models(w http.ResponseWriter, _ *http.Request, _ session.User) error {
+	jsonio.Write(w, http.StatusOK, h.store.ModelChoices())
 	return nil
 }
 

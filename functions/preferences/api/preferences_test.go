@@ -203,3 +203,52 @@ func TestUpgradesV1Row(t *testing.T) {
 		t.Fatalf("stored version %d, %v", version, err)
 	}
 }
+
+// The model pickers offer what the server accepts: with an allow-list,
+// exactly it, and any other model is refused with a 400 naming the field.
+func TestModelChoices(t *testing.T) {
+	pool, rdb := testkit.Pool(t), testkit.Redis(t)
+	authn := session.NewStore(rdb, session.Config{}).Middleware
+	open := New(Deps{Store: prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: "claude-default"}), Authenticate: authn})
+	allowed := []string{"claude-default", "claude-big"}
+	restricted := New(Deps{
+		Store:        prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: "claude-default", Models: allowed}),
+		Authenticate: authn,
+	})
+	tests := []struct {
+		name string
+		api  *testkit.API
+		want prefs.ModelChoices
+	}{
+		{"no allow-list", testkit.NewAPI(t, pool, rdb, open), prefs.ModelChoices{Default: "claude-default", Models: []string{"claude-default"}}},
+		{"allow-list", testkit.NewAPI(t, pool, rdb, restricted), prefs.ModelChoices{Default: "claude-default", Models: allowed, Restricted: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			alice := tc.api.SignIn("alice")
+			if r := tc.api.Send(testkit.NewRequest("GET", "/api/preferences/models", "", ""), ""); r.Status != 401 {
+				t.Fatalf("anonymous: status %d", r.Status)
+			}
+			r := tc.api.Send(testkit.NewRequest("GET", "/api/preferences/models", "", ""), alice)
+			if r.Status != 200 {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
+			}
+			var got prefs.ModelChoices
+			r.JSON(t, &got)
+			if got.Default != tc.want.Default || got.Restricted != tc.want.Restricted || strings.Join(got.Models, ",") != strings.Join(tc.want.Models, ",") {
+				t.Fatalf("choices = %+v, want %+v", got, tc.want)
+			}
+			if !tc.want.Restricted {
+				return
+			}
+			bad := tc.api.Send(testkit.NewRequest("PATCH", "/api/preferences", patchType, `{"model":"gpt-4o"}`), alice)
+			if _, field, msg := bad.Error(t); bad.Status != 400 || field != "model" || !strings.Contains(msg, "claude-big") {
+				t.Fatalf("PATCH gpt-4o: status %d: %s", bad.Status, bad.Body)
+			}
+			ok := tc.api.Send(testkit.NewRequest("PATCH", "/api/preferences", patchType, `{"model":"claude-big"}`), alice)
+			if ok.Status != 200 {
+				t.Fatalf("PATCH claude-big: status %d: %s", ok.Status, ok.Body)
+			}
+		})
+	}
+}

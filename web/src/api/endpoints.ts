@@ -11,6 +11,7 @@ import type {
   Message,
   MessageList,
   MessageSearchResults,
+  ModelChoices,
   Preferences,
   PreferencesPatch,
   Providers,
@@ -27,6 +28,8 @@ const enc = encodeURIComponent;
 export const authApi = {
   providers: () => api<Providers>('/api/auth/providers', { quiet401: true }),
   me: () => api<User>('/api/auth/me', { quiet401: true }),
+  /** Who is signed in, or null: 200 either way, so a signed-out start logs no error. */
+  session: () => api<{ user: User | null }>('/api/auth/session', { quiet401: true }).then((r) => r.user),
   devSignIn: (username: string) => api<User>('/api/auth/dev', { method: 'POST', body: { username }, quiet401: true }),
   logout: () => api('/api/auth/logout', { method: 'POST', quiet401: true }),
   logoutAll: () => api('/api/auth/logout-all', { method: 'POST' }),
@@ -109,6 +112,7 @@ export const artifactsApi = {
 
 export const preferencesApi = {
   get: () => api<Preferences>('/api/preferences'),
+  models: () => api<ModelChoices>('/api/preferences/models'),
   patch: (patch: PreferencesPatch) =>
     api<Preferences>('/api/preferences', {
       method: 'PATCH',

@@ -29,6 +29,7 @@ export type InputMode = Schemas['InputMode'];
 export type VoiceProvider = Schemas['VoiceProvider'];
 export type Preferences = Schemas['Preferences'];
 export type PreferencesPatch = Schemas['PreferencesPatch'];
+export type ModelChoices = Schemas['ModelChoices'];
 export type UsageDay = Schemas['UsageDay'];
 export type Usage = Schemas['Usage'];
 

@@ -3,7 +3,7 @@ import { artifactsApi } from '../api/endpoints';
 import type { Artifact } from '../api/types';
 import type { LiveArtifact } from './liveArtifact';
 import { ErrorBoundary } from '../components/ErrorBoundary';
-import { IconCheck, IconClose, IconCopy, IconDownload } from '../components/icons';
+import { IconBack, IconCheck, IconClose, IconCopy, IconDownload } from '../components/icons';
 import { artifactTypeLabel, downloadName, hasPreview } from './artifactTags';
 import { ArtifactRenderer, type ArtifactViewMode, type RenderableArtifact } from './ArtifactRenderer';
 import { hasIssueSections } from '../github/roadmap';
@@ -112,6 +112,10 @@ export default function ArtifactPanel({ chatId, artifact, all, onSelect, onClose
     >
       <header className="artifact-head">
         <div className="artifact-head-top">
+          {/* On a phone the panel is a full-screen sheet: a back control leads to the chat. */}
+          <button type="button" className="btn ghost small sheet-back" onClick={onClose}>
+            <IconBack /> Chat
+          </button>
           <div className="artifact-heading">
             <h2 id={headingId} className="h3 artifact-title" tabIndex={-1}>
               {shown.title || shown.identifier}
@@ -126,7 +130,7 @@ export default function ArtifactPanel({ chatId, artifact, all, onSelect, onClose
               )}
             </span>
           </div>
-          <button type="button" className="icon-button" aria-label="Close artifact panel" onClick={onClose}>
+          <button type="button" className="icon-button panel-close" aria-label="Close artifact panel" onClick={onClose}>
             <IconClose />
           </button>
         </div>

@@ -68,3 +68,45 @@ export function downloadName(a: { identifier: string; type: string; language: st
   const ext = extensions[a.type] ?? (a.language ? a.language.toLowerCase() : 'txt');
   return `${a.identifier || 'artifact'}.${ext}`;
 }
+
+export type ReplySegment = { kind: 'text'; text: string } | { kind: 'artifact'; identifier: string };
+
+const tagOrThinking = /<antThinking>[\s\S]*?<\/antThinking>|<antArtifact\b([^>]*)>[\s\S]*?(?:<\/antArtifact>|$)/gi;
+const identifierAttr = /\bidentifier\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(quot|apos|lt|gt|amp|#39);/g, (_m, e: string) =>
+    e === 'quot' ? '"' : e === 'apos' || e === '#39' ? "'" : e === 'lt' ? '<' : e === 'gt' ? '>' : '&',
+  );
+}
+
+/**
+ * A reply as prose and artifacts in the order Claude wrote them, so each
+ * artifact's card stands where the artifact was ("Here is a sketch:" then
+ * the card, then the rest). The prose is what stripArtifactTags leaves.
+ */
+export function splitArtifactSegments(text: string, streaming = false): ReplySegment[] {
+  const out: ReplySegment[] = [];
+  const pushText = (t: string) => {
+    const clean = stripArtifactTags(t, streaming);
+    if (clean) out.push({ kind: 'text', text: clean });
+  };
+  let last = 0;
+  for (const m of text.matchAll(tagOrThinking)) {
+    pushText(text.slice(last, m.index));
+    last = m.index + m[0].length;
+    if (m[1] === undefined) continue; // thinking
+    const id = identifierAttr.exec(m[1]);
+    const identifier = id ? decodeEntities(id[1] ?? id[2] ?? '') : '';
+    if (identifier && !out.some((s) => s.kind === 'artifact' && s.identifier === identifier))
+      out.push({ kind: 'artifact', identifier });
+  }
+  pushText(text.slice(last));
+  return out;
+}
+
+/** The tag a streamed artifact_start stands for in the reply's text (its content streams elsewhere). */
+export function artifactMarker(identifier: string): string {
+  const attr = identifier.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return `<antArtifact identifier="${attr}"></antArtifact>`;
+}

@@ -10,12 +10,14 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('AuthProvider and protected routes', () => {
   it('sends a signed-out visitor to sign-in, remembering the wanted page', async () => {
-    const fake = signedInApi().on('GET', '/api/auth/me', () => apiError(401, 'unauthenticated'));
+    const fake = signedInApi()
+      .on('GET', '/api/auth/session', () => json(200, { user: null }))
+      .on('GET', '/api/auth/providers', () => json(200, { github: true, dev: false }));
     fake.install();
     renderApp('/chats/abc');
     expect(await screen.findByRole('heading', { name: 'Sign in to ArchStudio' })).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent('/login?next=%2Fchats%2Fabc');
-    const github = screen.getByRole('link', { name: /sign in with github/i });
+    const github = await screen.findByRole('link', { name: /sign in with github/i });
     expect(github).toHaveAttribute('href', '/api/auth/github?return_to=%2Fchats%2Fabc');
     // No "session ended" message for someone who simply was not signed in.
     expect(screen.queryByText(/session has ended/i)).not.toBeInTheDocument();
@@ -24,7 +26,7 @@ describe('AuthProvider and protected routes', () => {
   it('shows the development form only when the server offers it, and returns to the wanted page', async () => {
     let signedIn = false;
     const fake = signedInApi()
-      .on('GET', '/api/auth/me', () => (signedIn ? json(200, alice) : apiError(401, 'unauthenticated')))
+      .on('GET', '/api/auth/session', () => json(200, { user: signedIn ? alice : null }))
       .on('POST', '/api/auth/dev', ({ body }) => {
         signedIn = true;
         return json(200, { ...alice, login: (body as { username: string }).username });
@@ -44,7 +46,7 @@ describe('AuthProvider and protected routes', () => {
   });
 
   it('validates the development user name before calling the server', async () => {
-    const fake = signedInApi().on('GET', '/api/auth/me', () => apiError(401, 'unauthenticated'));
+    const fake = signedInApi().on('GET', '/api/auth/session', () => json(200, { user: null }));
     fake.install();
     const user = userEvent.setup();
     renderApp('/login');
@@ -57,7 +59,7 @@ describe('AuthProvider and protected routes', () => {
 
   it('hides the development form when the server does not offer it', async () => {
     const fake = signedInApi()
-      .on('GET', '/api/auth/me', () => apiError(401, 'unauthenticated'))
+      .on('GET', '/api/auth/session', () => json(200, { user: null }))
       .on('GET', '/api/auth/providers', () => json(200, { github: true, dev: false }));
     fake.install();
     renderApp('/login');
@@ -82,13 +84,24 @@ describe('AuthProvider and protected routes', () => {
     expect(screen.getByTestId('location')).toHaveTextContent('/login?next=%2Fsettings');
   });
 
+  it('hides GitHub sign-in when the server has no GitHub app', async () => {
+    const fake = signedInApi()
+      .on('GET', '/api/auth/session', () => json(200, { user: null }))
+      .on('GET', '/api/auth/providers', () => json(200, { github: false, dev: true }));
+    fake.install();
+    renderApp('/login');
+    expect(await screen.findByLabelText('User name')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /sign in with github/i })).not.toBeInTheDocument();
+  });
+
   it('signs out and shows sign-in', async () => {
     const fake = signedInApi().on('POST', '/api/auth/logout', () => json(204, null));
     fake.install();
     const user = userEvent.setup();
     renderApp('/settings');
     await screen.findByRole('heading', { name: 'Settings', level: 1 });
-    fake.on('GET', '/api/auth/me', () => apiError(401, 'unauthenticated'));
+    fake.on('GET', '/api/auth/session', () => json(200, { user: null }));
+    await user.click(screen.getByRole('button', { name: /account and usage/ }));
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('heading', { name: 'Sign in to ArchStudio' })).toBeInTheDocument();
     expect(screen.getByText('You have signed out.')).toBeInTheDocument();
@@ -98,9 +111,9 @@ describe('AuthProvider and protected routes', () => {
   it('offers a retry instead of a blank page when the server cannot be reached', async () => {
     const fake = signedInApi();
     let up = false;
-    fake.on('GET', '/api/auth/me', () => {
+    fake.on('GET', '/api/auth/session', () => {
       if (!up) throw new TypeError('Failed to fetch');
-      return json(200, alice);
+      return json(200, { user: alice });
     });
     fake.install();
     const user = userEvent.setup();

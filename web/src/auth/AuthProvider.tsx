@@ -19,11 +19,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let cancelled = false;
     authApi
-      .me()
+      .session()
       .then((u) => {
         if (cancelled) return;
         setUser(u);
-        setStatus('signedIn');
+        setStatus(u ? 'signedIn' : 'signedOut');
       })
       .catch((e: unknown) => {
         if (cancelled) return;

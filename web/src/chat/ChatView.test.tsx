@@ -297,3 +297,57 @@ describe('ChatView', () => {
     expect(fake.callsTo('PATCH', '/api/chats/c1')).toHaveLength(0);
   });
 });
+
+describe('ChatView, live reply details', () => {
+  it('counts the reply in the usage meter as its usage event arrives, before it finishes', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const fake = chatApi().replyWith(
+      reply('Counting…', [{ id: '3', event: 'usage', data: { input_tokens: 300, output_tokens: 500 } }]),
+      { gate, gateAfter: 3 },
+    );
+    fake.install();
+    const user = userEvent.setup();
+    renderApp('/chats/c1');
+    await user.type(await screen.findByLabelText('Message'), 'Count{Enter}');
+    await screen.findByText('Counting…');
+    await user.click(screen.getByRole('button', { name: /account and usage/ }));
+    const meter = screen.getByRole('region', { name: 'Today’s usage' });
+    // 3 calls and 1,200 tokens before; this reply adds one call and 800 tokens.
+    await waitFor(() => expect(meter).toHaveTextContent('4/100'));
+    expect(meter).toHaveTextContent('2K/200K');
+    expect(screen.getByRole('button', { name: /stop/i })).toBeInTheDocument();
+    release();
+  });
+
+  it('shows the artifact card where the artifact was in the reply', async () => {
+    const fake = chatApi().replyWith([
+      {
+        id: '1',
+        event: 'message_start',
+        data: { user_message_id: 'u-new', assistant_message_id: 'a-new', model: 'claude-x' },
+      },
+      { id: '2', event: 'delta', data: { text: 'Here is a sketch:' } },
+      {
+        id: '3',
+        event: 'artifact_start',
+        data: { identifier: 'flow', type: 'application/vnd.ant.mermaid', title: 'Flow', version: 1 },
+      },
+      { id: '4', event: 'artifact_delta', data: { identifier: 'flow', text: 'graph TD\nA-->B\n' } },
+      { id: '5', event: 'artifact_end', data: { identifier: 'flow', version: 1, id: 'art-1' } },
+      { id: '6', event: 'delta', data: { text: '\n\nThe queue decouples them.' } },
+      { id: '9', event: 'done', data: { status: 'complete' } },
+    ]);
+    fake.install();
+    const user = userEvent.setup();
+    renderApp('/chats/c1');
+    await user.type(await screen.findByLabelText('Message'), 'Sketch it{Enter}');
+    const after = await screen.findByText('The queue decouples them.');
+    const body = after.closest('.message-body')!;
+    const order = [...body.children].map((el) => (el.textContent ?? '').trim());
+    expect(order).toHaveLength(3);
+    expect(order[0]).toBe('Here is a sketch:');
+    expect(order[1]).toMatch(/^Flow/);
+    expect(order[2]).toBe('The queue decouples them.');
+  });
+});

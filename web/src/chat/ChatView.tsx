@@ -2,7 +2,9 @@ import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useSta
 import { Link, useLocation, useParams } from 'react-router';
 import { chatsApi } from '../api/endpoints';
 import type { Chat } from '../api/types';
+import type { StreamEvent } from '../api/types';
 import { useUsage } from '../components/AppContexts';
+import { useShortcuts } from '../components/shortcuts';
 import { IconFile } from '../components/icons';
 import { Spinner } from '../components/Spinner';
 import { useDocumentTitle } from '../components/useDocumentTitle';
@@ -11,6 +13,7 @@ import { ExportMenu } from './ExportMenu';
 import { useChatList } from './ChatListContext';
 import { isStreaming } from './chatState';
 import { Composer } from './Composer';
+import { ModelPicker } from './ModelPicker';
 import { MessageItem } from './MessageItem';
 import { takePendingMessage } from './pendingSend';
 import { useAttachments } from '../attachments/useAttachments';
@@ -39,7 +42,7 @@ export default function ChatView() {
 
 function ChatViewFor({ chatId }: { chatId: string }) {
   const { upsert, chats } = useChatList();
-  const { refresh: refreshUsage } = useUsage();
+  const { refresh: refreshUsage, track: trackUsage } = useUsage();
   const [chat, setChat] = useState<Chat | null>(() => chats.find((c) => c.id === chatId) ?? null);
   useDocumentTitle(chat?.title || 'Chat');
 
@@ -64,10 +67,22 @@ function ChatViewFor({ chatId }: { chatId: string }) {
   }, [refreshChat, untitled]);
 
   const voiceController = useVoiceController();
+  // The usage meter counts a reply's tokens as its usage events arrive.
+  const replyId = useRef('');
+  const voiceOnEvent = voiceController.onStreamEvent;
+  const onStreamEvent = useCallback(
+    (event: StreamEvent) => {
+      if (event.type === 'message_start') replyId.current = event.data.assistant_message_id;
+      if (event.type === 'usage' && replyId.current)
+        trackUsage(replyId.current, event.data.input_tokens + event.data.output_tokens);
+      voiceOnEvent(event);
+    },
+    [trackUsage, voiceOnEvent],
+  );
   const session = useChatSession(chatId, {
     onReplyFinished,
     onReplyStarted,
-    onStreamEvent: voiceController.onStreamEvent,
+    onStreamEvent,
   });
   const { state } = session;
   const streaming = isStreaming(state);
@@ -113,6 +128,19 @@ function ChatViewFor({ chatId }: { chatId: string }) {
   const last = state.messages[state.messages.length - 1];
   const canRegenerate = !streaming && last?.role === 'assistant' && lastUserIdx >= 0;
   const panelArtifact = state.panel.identifier ? state.artifacts[state.panel.identifier] : undefined;
+
+  useShortcuts({
+    stop: () => {
+      if (!streaming) return false;
+      void session.stop();
+    },
+    'toggle-panel': () => {
+      if (state.panel.open) session.closePanel();
+      else if (state.artifactOrder.length > 0)
+        session.openArtifact(state.panel.identifier ?? state.artifactOrder[state.artifactOrder.length - 1]);
+      else return false;
+    },
+  });
 
   if (state.loadError) {
     return (
@@ -199,7 +227,12 @@ function ChatViewFor({ chatId }: { chatId: string }) {
             stopping={state.phase === 'stopping'}
             disabled={state.phase === 'loading'}
             autoFocus
-            accessory={<VoiceControls voice={voice} />}
+            accessory={
+              <>
+                <ModelPicker />
+                <VoiceControls voice={voice} />
+              </>
+            }
             draft={voice.draft}
           />
           <div className="visually-hidden" role="status" aria-live="polite">

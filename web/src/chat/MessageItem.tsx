@@ -1,10 +1,11 @@
 import { memo, useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { artifactTypeLabel, stripArtifactTags } from '../artifacts/artifactTags';
+import { splitArtifactSegments, stripArtifactTags } from '../artifacts/artifactTags';
 import { Markdown } from '../components/Markdown';
-import { IconCopy, IconEdit, IconFile, IconRefresh } from '../components/icons';
+import { IconCopy, IconEdit, IconRefresh } from '../components/icons';
 import { formatNumber } from '../components/format';
 import type { LiveArtifact } from '../artifacts/liveArtifact';
 import type { UIMessage } from './chatState';
+import { ArtifactCard } from './ArtifactCard';
 import { SiblingSwitcher } from './SiblingSwitcher';
 
 const statusLabels: Partial<Record<UIMessage['status'], string>> = {
@@ -90,6 +91,12 @@ function MessageItemImpl({
   const isUser = message.role === 'user';
   const streaming = message.status === 'streaming';
   const text = isUser ? message.content : stripArtifactTags(message.content, streaming);
+  // Cards stand where their artifacts were in the reply; an artifact the
+  // text does not place (none should) gets its card after it.
+  const segments = isUser ? [] : splitArtifactSegments(message.content, streaming);
+  const placed = new Set(segments.flatMap((seg) => (seg.kind === 'artifact' ? [seg.identifier] : [])));
+  const unplaced = message.artifacts.filter((id) => !placed.has(id));
+  const lastText = segments.map((seg) => seg.kind).lastIndexOf('text');
   const statusLabel = statusLabels[message.status];
 
   const copy = async () => {
@@ -126,38 +133,34 @@ function MessageItemImpl({
         <div className="message-body user-text">{message.content}</div>
       ) : (
         <div className="message-body">
-          {text ? (
-            <Markdown text={text} highlight={!streaming} />
-          ) : streaming ? (
+          {segments.map((seg, i) =>
+            seg.kind === 'text' ? (
+              <Markdown key={`t${i}`} text={seg.text} highlight={!streaming} />
+            ) : artifacts[seg.identifier] ? (
+              <div key={`a${seg.identifier}`} className="artifact-cards inline">
+                <ArtifactCard artifact={artifacts[seg.identifier]} onOpen={onOpenArtifact} />
+              </div>
+            ) : null,
+          )}
+          {!text && streaming && segments.length === 0 && (
             <span className="typing" aria-label="Claude is writing">
               <span />
               <span />
               <span />
             </span>
-          ) : null}
-          {streaming && text && <span className="caret" aria-hidden="true" />}
+          )}
+          {streaming && text && lastText === segments.length - 1 && <span className="caret" aria-hidden="true" />}
         </div>
       )}
-      {message.artifacts.length > 0 && (
+      {unplaced.length > 0 && (
         <ul className="artifact-cards" aria-label="Artifacts">
-          {message.artifacts.map((identifier) => {
+          {unplaced.map((identifier) => {
             const a = artifacts[identifier];
-            if (!a) return null;
-            return (
+            return a ? (
               <li key={identifier}>
-                <button type="button" className="artifact-card" onClick={() => onOpenArtifact(identifier)}>
-                  <IconFile />
-                  <span className="artifact-card-text">
-                    <span className="artifact-card-title">{a.title || identifier}</span>
-                    <span className="artifact-card-meta">
-                      {artifactTypeLabel(a.type, a.language)} · v{a.version}
-                      {a.streaming ? ' · writing…' : ''}
-                    </span>
-                  </span>
-                  <span className="visually-hidden">Open artifact</span>
-                </button>
+                <ArtifactCard artifact={a} onOpen={onOpenArtifact} />
               </li>
-            );
+            ) : null;
           })}
         </ul>
       )}

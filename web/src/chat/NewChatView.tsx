@@ -7,6 +7,7 @@ import { useAttachments } from '../attachments/useAttachments';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { useChatList } from './ChatListContext';
 import { Composer } from './Composer';
+import { ModelPicker } from './ModelPicker';
 import { setPendingMessage } from './pendingSend';
 import { useVoice, useVoiceController } from '../voice/useVoice';
 import { VoiceControls } from '../voice/VoiceControls';
@@ -76,7 +77,12 @@ export default function NewChatView() {
           attachments={attachments}
           streaming={false}
           autoFocus
-          accessory={<VoiceControls voice={voice} compact />}
+          accessory={
+            <>
+              <ModelPicker />
+              <VoiceControls voice={voice} compact />
+            </>
+          }
           draft={voice.draft}
         />
         <ul className="suggestions" aria-label="Suggestions">

@@ -131,13 +131,18 @@ describe('Sidebar', () => {
     expect(screen.queryByRole('link', { name: /Payments/ })).not.toBeInTheDocument();
   });
 
-  it('creates a new chat and opens it', async () => {
+  it('"New chat" opens the welcome screen and creates no chat until the first message', async () => {
     const fake = listApi();
     fake.install();
     const user = userEvent.setup();
-    renderApp('/chats');
-    await screen.findByText('Payments');
+    renderApp('/chats/c1');
+    await screen.findByRole('heading', { name: 'Payments' });
     await user.click(screen.getByRole('button', { name: 'New chat' }));
+    expect(await screen.findByRole('heading', { name: 'What are we designing today?' })).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/chats$/);
+    expect(screen.getByRole('list', { name: 'Suggestions' })).toBeInTheDocument();
+    expect(fake.callsTo('POST', '/api/chats')).toHaveLength(0);
+    await user.type(screen.getByLabelText('Message'), 'Sketch a queue{Enter}');
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/chats/c3'));
     expect(fake.callsTo('POST', '/api/chats')).toHaveLength(1);
   });

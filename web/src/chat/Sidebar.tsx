@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { NavLink, useNavigate, useParams } from 'react-router';
+import { NavLink, useLocation, useNavigate, useParams } from 'react-router';
 import { describeError } from '../api/client';
 import { chatsApi } from '../api/endpoints';
 import type { Chat } from '../api/types';
@@ -77,26 +77,27 @@ function RenameForm({ chat, onDone }: { chat: Chat; onDone: () => void }) {
 }
 
 export function Sidebar() {
-  const { chats, loading, error, query, setQuery, hasMore, loadMore, upsert, remove, reload } = useChatList();
+  const { chats, loading, error, query, setQuery, hasMore, loadMore, remove, reload } = useChatList();
   const { id: openId } = useParams();
   const navigate = useNavigate();
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Chat | null>(null);
-  const [creating, setCreating] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  const location = useLocation();
+  const searchRef = useRef<HTMLInputElement>(null);
 
-  const newChat = async () => {
-    setCreating(true);
+  // The search shortcut pressed outside the chats section lands here.
+  const focusSearch = (location.state as { focusSearch?: boolean } | null)?.focusSearch;
+  useEffect(() => {
+    if (focusSearch) searchRef.current?.focus();
+  }, [focusSearch]);
+
+  // The chat is created by its first message (on the welcome screen), so an
+  // abandoned "New chat" leaves no empty chat behind.
+  const newChat = () => {
     setActionError(null);
-    try {
-      const chat = await chatsApi.create();
-      upsert(chat);
-      navigate(`/chats/${chat.id}`);
-    } catch (e) {
-      setActionError(describeError(e));
-    } finally {
-      setCreating(false);
-    }
+    navigate('/chats');
+    document.querySelector<HTMLTextAreaElement>('.new-chat textarea')?.focus();
   };
 
   const confirmDelete = async () => {
@@ -115,7 +116,7 @@ export function Sidebar() {
   return (
     <aside className="sidebar" aria-label="Chats">
       <div className="sidebar-head">
-        <button type="button" className="btn primary block" onClick={newChat} disabled={creating}>
+        <button type="button" className="btn primary block" onClick={newChat}>
           <IconPlus /> New chat
         </button>
         <div className="search">
@@ -125,6 +126,7 @@ export function Sidebar() {
           </label>
           <input
             id="chat-search"
+            ref={searchRef}
             type="search"
             placeholder="Search chats"
             value={query}

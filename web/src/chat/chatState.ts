@@ -2,6 +2,7 @@
 // so the streaming behaviour is unit-tested without a network.
 import type { Artifact, Message, MessageStatus, StreamEvent } from '../api/types';
 import type { LiveArtifact } from '../artifacts/liveArtifact';
+import { artifactMarker } from '../artifacts/artifactTags';
 
 export interface UIMessage extends Message {
   /** Not yet acknowledged by the server (optimistic). */
@@ -155,9 +156,13 @@ function applyEvent(state: ChatState, ev: StreamEvent): ChatState {
         ...state,
         artifacts: { ...state.artifacts, [d.identifier]: artifact },
         artifactOrder: order,
-        messages: updateMessage(state.messages, state.streamingMessageId, (m) =>
-          m.artifacts.includes(d.identifier) ? m : { ...m, artifacts: [...m.artifacts, d.identifier] },
-        ),
+        // The marker keeps the artifact's place in the text, as the stored
+        // reply (tags included) does once it is reloaded.
+        messages: updateMessage(state.messages, state.streamingMessageId, (m) => ({
+          ...m,
+          content: m.content + artifactMarker(d.identifier),
+          artifacts: m.artifacts.includes(d.identifier) ? m.artifacts : [...m.artifacts, d.identifier],
+        })),
         // The panel opens the moment an artifact starts, so it fills in live.
         panel: { open: true, identifier: d.identifier },
       };

@@ -5,9 +5,11 @@ import { preferencesApi, usageApi } from '../api/endpoints';
 import type { Preferences, Usage } from '../api/types';
 import { useAuth } from './AuthContext';
 import { applyTheme } from '../theme/theme';
-import { PreferencesContext, UsageContext } from './AppContexts';
-import { UsageMeter } from './UsageMeter';
-import { Logo } from './icons';
+import { DrawerContext, PreferencesContext, UsageContext } from './AppContexts';
+import { AccountMenu } from './AccountMenu';
+import { ShortcutsSheet } from './ShortcutsSheet';
+import { useShortcuts } from './shortcuts';
+import { IconMenu, Logo } from './icons';
 
 /** The signed-in frame: header, skip link, shared preferences and usage. */
 export function AppShell() {
@@ -19,6 +21,10 @@ export function AppShell() {
   const [usage, setUsage] = useState<Usage | null>(null);
   const [usageError, setUsageError] = useState<string | null>(null);
   const [signingOut, setSigningOut] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  // Tokens of replies still streaming, by message, until a refresh counts them.
+  const [live, setLive] = useState<Record<string, number>>({});
 
   const setPreferences = useCallback((p: Preferences) => {
     setPreferencesState(p);
@@ -37,6 +43,7 @@ export function AppShell() {
       .get()
       .then((u) => {
         setUsage(u);
+        setLive({});
         setUsageError(null);
       })
       .catch((e: unknown) => setUsageError(describeError(e)));
@@ -60,10 +67,42 @@ export function AppShell() {
   }, [section]);
 
   const prefsValue = useMemo(() => ({ preferences, setPreferences }), [preferences, setPreferences]);
+  const track = useCallback((messageId: string, tokens: number) => {
+    setLive((cur) => (cur[messageId] === tokens ? cur : { ...cur, [messageId]: tokens }));
+  }, []);
+  const shownUsage = useMemo(() => {
+    const ids = Object.keys(live);
+    if (!usage || ids.length === 0) return usage;
+    const tokens = ids.reduce((sum, id) => sum + live[id], 0);
+    return {
+      ...usage,
+      today: {
+        ...usage.today,
+        api_calls: usage.today.api_calls + ids.length,
+        tokens_used: usage.today.tokens_used + tokens,
+      },
+    };
+  }, [usage, live]);
   const usageValue = useMemo(
-    () => ({ usage, error: usageError, refresh: refreshUsage }),
-    [usage, usageError, refreshUsage],
+    () => ({ usage: shownUsage, error: usageError, refresh: refreshUsage, track }),
+    [shownUsage, usageError, refreshUsage, track],
   );
+  const drawerValue = useMemo(() => ({ open: drawerOpen, setOpen: setDrawerOpen }), [drawerOpen]);
+  const inChats = section === 'chats';
+
+  useShortcuts({
+    'new-chat': () => {
+      setDrawerOpen(false);
+      navigate('/chats');
+    },
+    search: () => {
+      setDrawerOpen(true);
+      const box = document.getElementById('chat-search');
+      if (box) box.focus();
+      else navigate('/chats', { state: { focusSearch: true } });
+    },
+    help: () => setHelpOpen(true),
+  });
 
   const onSignOut = async () => {
     setSigningOut(true);
@@ -77,42 +116,49 @@ export function AppShell() {
   return (
     <PreferencesContext.Provider value={prefsValue}>
       <UsageContext.Provider value={usageValue}>
-        <div className="app">
-          <a className="skip-link" href="#main">
-            Skip to content
-          </a>
-          <header className="topbar">
-            <NavLink to="/chats" className="brand" aria-label="ArchStudio home">
-              <Logo size={26} />
-              <span>ArchStudio</span>
-            </NavLink>
-            <nav aria-label="Main" className="topnav">
-              <NavLink to="/chats">Chats</NavLink>
-              <NavLink to="/settings">Settings</NavLink>
-            </nav>
-            <div className="topbar-end">
-              <UsageMeter />
-              {user && (
-                <span className="user-chip" title={user.email || user.login}>
-                  {user.avatar_url ? (
-                    <img src={user.avatar_url} alt="" width="24" height="24" className="avatar" />
-                  ) : (
-                    <span className="avatar placeholder" aria-hidden="true">
-                      {user.login.slice(0, 1).toUpperCase()}
-                    </span>
-                  )}
-                  <span className="user-login">{user.login}</span>
-                </span>
+        <DrawerContext.Provider value={drawerValue}>
+          <div className="app">
+            <a className="skip-link" href="#main">
+              Skip to content
+            </a>
+            <header className="topbar">
+              {inChats && (
+                <button
+                  type="button"
+                  className="icon-button drawer-toggle"
+                  aria-label="Chat list"
+                  aria-expanded={drawerOpen}
+                  aria-controls="chat-drawer"
+                  onClick={() => setDrawerOpen(!drawerOpen)}
+                >
+                  <IconMenu />
+                </button>
               )}
-              <button type="button" className="btn ghost small" onClick={onSignOut} disabled={signingOut}>
-                Sign out
-              </button>
-            </div>
-          </header>
-          <main id="main" ref={mainRef} tabIndex={-1} className="app-main">
-            <Outlet />
-          </main>
-        </div>
+              <NavLink to="/chats" className="brand" aria-label="ArchStudio home">
+                <Logo size={26} />
+                <span>ArchStudio</span>
+              </NavLink>
+              <nav aria-label="Main" className="topnav">
+                <NavLink to="/chats">Chats</NavLink>
+                <NavLink to="/settings">Settings</NavLink>
+              </nav>
+              <div className="topbar-end">
+                {user && (
+                  <AccountMenu
+                    user={user}
+                    signingOut={signingOut}
+                    onSignOut={onSignOut}
+                    onShortcuts={() => setHelpOpen(true)}
+                  />
+                )}
+              </div>
+            </header>
+            <main id="main" ref={mainRef} tabIndex={-1} className="app-main">
+              <Outlet />
+            </main>
+            <ShortcutsSheet open={helpOpen} onClose={() => setHelpOpen(false)} />
+          </div>
+        </DrawerContext.Provider>
       </UsageContext.Provider>
     </PreferencesContext.Provider>
   );

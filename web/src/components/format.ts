@@ -32,3 +32,10 @@ export function formatRelative(iso: string, now = Date.now()): string {
   if (days < 7) return `${days} d ago`;
   return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
 }
+
+const pluralRules = new Intl.PluralRules('en');
+
+/** 1 → "1 call", 2 → "2 calls" (English nouns, the studio's language). */
+export function plural(n: number, one: string, other = `${one}s`): string {
+  return `${formatNumber(n)} ${pluralRules.select(n) === 'one' ? one : other}`;
+}

@@ -90,3 +90,18 @@ export const Logo = ({ size }: { size: number }) => (
     />
   </svg>
 );
+export const IconMenu = () => (
+  <svg {...base}>
+    <path d="M4 6h16M4 12h16M4 18h16" />
+  </svg>
+);
+export const IconBack = () => (
+  <svg {...base}>
+    <path d="m15 18-6-6 6-6" />
+  </svg>
+);
+export const IconExpand = () => (
+  <svg {...base}>
+    <path d="M15 3h6v6M9 21H3v-6M21 3l-7 7M3 21l7-7" />
+  </svg>
+);

@@ -4,6 +4,7 @@ import { preferencesApi } from '../api/endpoints';
 import type { Preferences, PreferencesPatch } from '../api/types';
 import { usePreferences } from '../components/AppContexts';
 import { Spinner } from '../components/Spinner';
+import { modelOptions, useModelChoices } from '../components/useModelChoices';
 import { VoiceProviderFields } from '../voice/VoiceProviderFields';
 import {
   fromForm,
@@ -84,6 +85,7 @@ function describedBy(field: FieldPath, errors: FieldErrors, hint: boolean) {
 
 export function PreferencesForm() {
   const { preferences: shared, setPreferences } = usePreferences();
+  const models = useModelChoices();
   const [stored, setStored] = useState<Preferences | null>(shared);
   const [form, setForm] = useState<Form | null>(shared ? toForm(shared) : null);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -186,22 +188,27 @@ export function PreferencesForm() {
         <FieldError field="theme" errors={errors} />
       </fieldset>
 
-      <Field field="model" label="Model" hint="The Claude model used for new replies." errors={errors}>
-        <input
+      <Field
+        field="model"
+        label="Model"
+        hint="The Claude model used for new replies (also offered beside Send)."
+        errors={errors}
+      >
+        <select
           id={fieldIds.model}
           value={form.model}
           onChange={(e) => set('model', e.target.value)}
-          list="model-suggestions"
           aria-invalid={errors.model ? true : undefined}
           aria-describedby={describedBy('model', errors, true)}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <datalist id="model-suggestions">
-          <option value="claude-sonnet-5-5" />
-          <option value="claude-opus-5-5" />
-          <option value="claude-haiku-5-5" />
-        </datalist>
+        >
+          {modelOptions(models, form.model).map((m) => (
+            <option key={m} value={m}>
+              {m +
+                (m === models?.default ? ' (default)' : '') +
+                (models && !models.models.includes(m) ? ' (no longer offered)' : '')}
+            </option>
+          ))}
+        </select>
       </Field>
 
       <h3 className="h3 section-title">Voice</h3>
@@ -246,13 +253,15 @@ export function PreferencesForm() {
           />
         </Field>
         <div className={errors['voice.auto_speak'] ? 'field check invalid' : 'field check'}>
-          <input
-            id={fieldIds['voice.auto_speak']}
-            type="checkbox"
-            checked={form.auto_speak}
-            onChange={(e) => set('auto_speak', e.target.checked)}
-          />
-          <label htmlFor={fieldIds['voice.auto_speak']}>Read replies aloud automatically</label>
+          <label className="check-label">
+            <input
+              id={fieldIds['voice.auto_speak']}
+              type="checkbox"
+              checked={form.auto_speak}
+              onChange={(e) => set('auto_speak', e.target.checked)}
+            />
+            Read replies aloud automatically
+          </label>
           <FieldError field="voice.auto_speak" errors={errors} />
         </div>
         <VoiceProviderFields
@@ -280,13 +289,15 @@ export function PreferencesForm() {
           />
         </Field>
         <div className={errors['github.mention_claude'] ? 'field check invalid' : 'field check'}>
-          <input
-            id={fieldIds['github.mention_claude']}
-            type="checkbox"
-            checked={form.mention_claude}
-            onChange={(e) => set('mention_claude', e.target.checked)}
-          />
-          <label htmlFor={fieldIds['github.mention_claude']}>Mention @claude in issues I create</label>
+          <label className="check-label">
+            <input
+              id={fieldIds['github.mention_claude']}
+              type="checkbox"
+              checked={form.mention_claude}
+              onChange={(e) => set('mention_claude', e.target.checked)}
+            />
+            Mention @claude in issues I create
+          </label>
           <FieldError field="github.mention_claude" errors={errors} />
         </div>
       </div>

@@ -1,6 +1,6 @@
 import { useAuth } from '../components/AuthContext';
 import { useUsage } from '../components/AppContexts';
-import { formatNumber, formatTime } from '../components/format';
+import { formatNumber, formatTime, plural } from '../components/format';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { PreferencesForm } from './PreferencesForm';
 import { SessionsSection } from './SessionsSection';
@@ -29,14 +29,14 @@ function AccountSection() {
         <div>
           <dt>Daily limits</dt>
           <dd>
-            {formatNumber(user.limits.daily_calls)} calls · {formatNumber(user.limits.daily_tokens)} tokens
+            {plural(user.limits.daily_calls, 'call')} · {plural(user.limits.daily_tokens, 'token')}
           </dd>
         </div>
         {usage && (
           <div>
             <dt>Used today</dt>
             <dd>
-              {formatNumber(usage.today.api_calls)} calls · {formatNumber(usage.today.tokens_used)} tokens (resets at{' '}
+              {plural(usage.today.api_calls, 'call')} · {plural(usage.today.tokens_used, 'token')} (resets at{' '}
               {formatTime(usage.resets_at)})
             </dd>
           </div>

@@ -144,6 +144,7 @@ export const usage = {
 export function signedInApi(): FakeApi {
   return new FakeApi()
     .on('GET', '/api/auth/me', () => json(200, alice))
+    .on('GET', '/api/auth/session', () => json(200, { user: alice }))
     .on('GET', '/api/auth/providers', () => json(200, { github: false, dev: true }))
     .on('GET', '/api/preferences', () => json(200, defaultPreferences))
     .on('GET', '/api/usage', () => json(200, usage))

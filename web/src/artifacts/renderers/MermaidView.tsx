@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { isDark } from '../../theme/theme';
 import { CodeView } from './CodeView';
-import { sanitizeSvg, svgDataUrl, withIntrinsicSize } from './svg';
+import { DiagramViewer } from './DiagramViewer';
+import { sanitizeSvg, withIntrinsicSize } from './svg';
 
 let counter = 0;
 let initializedFor: string | null = null;
@@ -31,13 +32,13 @@ export async function renderMermaid(code: string): Promise<string> {
 export function MermaidView({ code, title }: { code: string; title: string }) {
   // What was rendered is kept with the code it was rendered from: new code
   // shows "Rendering…" until its own result arrives.
-  const [rendered, setRendered] = useState<{ code: string; result: { src: string } | { error: string } } | null>(null);
+  const [rendered, setRendered] = useState<{ code: string; result: { svg: string } | { error: string } } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
     renderMermaid(code)
       .then((svg) => {
-        if (!cancelled) setRendered({ code, result: { src: svgDataUrl(withIntrinsicSize(sanitizeSvg(svg))) } });
+        if (!cancelled) setRendered({ code, result: { svg: withIntrinsicSize(sanitizeSvg(svg)) } });
       })
       .catch((e: unknown) => {
         if (!cancelled) setRendered({ code, result: { error: e instanceof Error ? e.message : String(e) } });
@@ -65,9 +66,5 @@ export function MermaidView({ code, title }: { code: string; title: string }) {
       </div>
     );
   }
-  return (
-    <div className="image-view diagram">
-      <img src={result.src} alt={`Diagram: ${title || 'Mermaid diagram'}`} />
-    </div>
-  );
+  return <DiagramViewer svg={result.svg} title={title} />;
 }
