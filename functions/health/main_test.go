@@ -37,6 +37,8 @@ func TestLambda(t *testing.T) {
 		t.Errorf("X-Request-ID echoed as %q (headers %v)", got, resp.Headers)
 	}
 
+	// No route changes state; the CSRF check still stands before all.
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPost, Path: "/health", Want: 404})
 	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/missing", "", nil, ""))
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown route status = %d", resp.StatusCode)

@@ -580,4 +580,6 @@ func TestLambda(t *testing.T) {
 	if resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("stop: %d %s", resp.StatusCode, resp.Body)
 	}
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPost, Path: "/api/chats/" + chatID + "/stop",
+		Headers: map[string]string{"Cookie": cookie.Name + "=" + cookie.Value}, Want: http.StatusNoContent})
 }

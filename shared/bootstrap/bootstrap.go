@@ -19,8 +19,11 @@ import (
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/buildinfo"
 	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/cors"
+	"github.com/archstudio/studio/shared/csrf"
 	"github.com/archstudio/studio/shared/logging"
 	"github.com/archstudio/studio/shared/requestid"
+	"github.com/archstudio/studio/shared/secheaders"
 )
 
 // Main runs a function binary named name: it builds the JSON logger, a
@@ -80,10 +83,28 @@ func OnShutdown(f func()) Option {
 	return func(o *options) { o.onShutdown = append(o.onShutdown, f) }
 }
 
+// Browser is how a function treats browsers.
+type Browser struct {
+	// Origins are the origins whose pages may call the function with the
+	// user's cookie (ALLOWED_ORIGINS): CORS answers them, and the CSRF
+	// check accepts their state-changing requests.
+	Origins []string
+	// HSTS sends Strict-Transport-Security on every response: under
+	// Lambda, where API Gateway and function URLs speak only HTTPS.
+	// Behind the router, the router decides.
+	HSTS bool
+}
+
 // Wrap adds what every function's handler needs around it: a request ID,
-// the logger in the context, and panic recovery.
-func Wrap(logger *slog.Logger, h http.Handler) http.Handler {
-	return requestid.Middleware(logging.Middleware(logger)(apperr.Recover(h)))
+// the logger in the context, the API's security headers, panic recovery,
+// the CORS policy and the CSRF check (shared/csrf) for b's origins. Serve
+// applies it, so no function can leave a route out.
+func Wrap(logger *slog.Logger, b Browser, h http.Handler) http.Handler {
+	h = csrf.Middleware(b.Origins)(h)
+	h = cors.Middleware(b.Origins)(h)
+	h = apperr.Recover(h)
+	h = secheaders.Middleware(secheaders.Policy{AlwaysHSTS: b.HSTS})(h)
+	return requestid.Middleware(logging.Middleware(logger)(h))
 }
 
 // Serve runs h until ctx ends. Under Lambda it never returns.
@@ -92,13 +113,16 @@ func Serve(ctx context.Context, logger *slog.Logger, base config.Base, h http.Ha
 	for _, opt := range opts {
 		opt(&o)
 	}
-	h = Wrap(logger, h)
+	origins, err := base.Origins()
+	if err != nil {
+		return config.Invalid(err)
+	}
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		logger.Info("starting as lambda")
-		startLambda(ctx, h, o.job)
+		startLambda(ctx, Wrap(logger, Browser{Origins: origins, HSTS: true}, h), o.job)
 		return nil
 	}
-	return serveHTTP(ctx, logger, base, h, o)
+	return serveHTTP(ctx, logger, base, Wrap(logger, Browser{Origins: origins}, h), o)
 }
 
 func serveHTTP(ctx context.Context, logger *slog.Logger, base config.Base, h http.Handler, o options) error {

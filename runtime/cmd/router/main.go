@@ -24,12 +24,12 @@ import (
 	"github.com/archstudio/studio/runtime/metrics"
 	"github.com/archstudio/studio/runtime/router"
 	"github.com/archstudio/studio/runtime/scheduler"
-	"github.com/archstudio/studio/runtime/secheaders"
 	"github.com/archstudio/studio/runtime/spa"
 	"github.com/archstudio/studio/runtime/supervisor"
 	"github.com/archstudio/studio/shared/buildinfo"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/secheaders"
 )
 
 func main() {
