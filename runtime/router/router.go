@@ -37,6 +37,8 @@ type Deps struct {
 	Logger   *slog.Logger
 	Recorder accesslog.Recorder
 	Security secheaders.Policy
+	// TLS redirects plain HTTP to the https origin, when there is one.
+	TLS TLS
 }
 
 // MetricsPath is where the router serves its Prometheus metrics.
@@ -50,6 +52,7 @@ const SpecPath = "/api/openapi.yaml"
 func New(d Deps) http.Handler {
 	var h http.Handler = &dispatcher{d}
 	h = apperr.Recover(h)
+	h = redirectToHTTPS(d.TLS, h)
 	h = secheaders.Middleware(d.Security)(h)
 	h = accesslog.Middleware(d.Logger, d.Recorder)(h)
 	h = logging.Middleware(d.Logger)(h)

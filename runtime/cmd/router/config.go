@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/archstudio/studio/shared/config"
@@ -29,6 +31,9 @@ type settings struct {
 	StableAfter           time.Duration `envconfig:"ROUTER_STABLE_AFTER" default:"10s"`
 	ResponseHeaderTimeout time.Duration `envconfig:"ROUTER_RESPONSE_HEADER_TIMEOUT" default:"60s"`
 
+	// PublicURL is where users reach the studio; an https one turns on
+	// HSTS and the redirect of plain HTTP to it.
+	PublicURL       string `envconfig:"PUBLIC_URL" default:"http://localhost:8080"`
 	TrustedProxies  string `envconfig:"ROUTER_TRUSTED_PROXIES"`
 	CSP             string `envconfig:"ROUTER_CSP"`
 	MetricsToken    string `envconfig:"METRICS_TOKEN" secret:"true"`
@@ -52,6 +57,9 @@ func (s settings) Validate() error {
 	if s.RestartMax < s.RestartMin {
 		return errors.New("ROUTER_RESTART_MAX: must not be less than ROUTER_RESTART_MIN")
 	}
+	if u, err := url.Parse(s.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("PUBLIC_URL: %q is not an http(s) URL", s.PublicURL)
+	}
 	if s.ResponseHeaderTimeout < 0 {
 		return errors.New("ROUTER_RESPONSE_HEADER_TIMEOUT: must not be negative")
 	}
@@ -59,3 +67,12 @@ func (s settings) Validate() error {
 }
 
 func (s settings) production() bool { return s.AppEnv == config.Production }
+
+// httpsOrigin is PUBLIC_URL's origin when it is https, else "".
+func (s settings) httpsOrigin() string {
+	u, err := url.Parse(s.PublicURL)
+	if err != nil || u.Scheme != "https" {
+		return ""
+	}
+	return "https://" + u.Host
+}

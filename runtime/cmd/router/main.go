@@ -108,9 +108,10 @@ func run(logger *slog.Logger) error {
 		Recorder:  met,
 		Security: secheaders.Policy{
 			CSP:        cfg.CSP,
-			AlwaysHSTS: cfg.production(),
+			AlwaysHSTS: cfg.production() || cfg.httpsOrigin() != "",
 			Secure:     trust.Secure,
 		},
+		TLS: router.TLS{Origin: cfg.httpsOrigin(), Secure: trust.Secure},
 	})
 	srv := &http.Server{
 		Handler: handler,
