@@ -158,5 +158,5 @@ func redirectClean(w http.ResponseWriter, r *http.Request, clean string) {
 	}
 	u := *r.URL
 	u.Path, u.RawPath = clean, ""
-	http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently)
+	http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently) // #nosec G710 -- a path on this same host (RequestURI is origin-relative)
 }

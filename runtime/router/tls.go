@@ -37,7 +37,7 @@ func redirectToHTTPS(t TLS, next http.Handler) http.Handler {
 			status = http.StatusPermanentRedirect
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		http.Redirect(w, r, t.Origin+r.URL.RequestURI(), status)
+		http.Redirect(w, r, t.Origin+r.URL.RequestURI(), status) // #nosec G710 -- the target host is the configured PUBLIC_URL, only the path comes from the request
 	})
 }
 

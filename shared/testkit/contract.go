@@ -94,7 +94,7 @@ func readBack(resp *http.Response) ([]byte, error) {
 		return nil, nil
 	}
 	b, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	return b, err
 }
@@ -111,7 +111,7 @@ func copyRequest(tb testing.TB, req *http.Request) *http.Request {
 	if err != nil {
 		tb.Fatalf("testkit: read request body: %v", err)
 	}
-	req.Body.Close()
+	_ = req.Body.Close()
 	req.Body = io.NopCloser(bytes.NewReader(b))
 	cp.Body = io.NopCloser(bytes.NewReader(b))
 	return cp

@@ -158,7 +158,7 @@ func (f *LambdaFunction) serveRuntimeAPI(w http.ResponseWriter, r *http.Request)
 		w.WriteHeader(http.StatusAccepted)
 	case r.Method == http.MethodPost && path == "init/error":
 		body, _ := io.ReadAll(r.Body)
-		f.logs.Write([]byte("init error: " + string(body) + "\n"))
+		_, _ = f.logs.Write([]byte("init error: " + string(body) + "\n"))
 		w.WriteHeader(http.StatusAccepted)
 	default:
 		http.NotFound(w, r)

@@ -76,7 +76,7 @@ func StartFunction(tb testing.TB, bin string, env ...string) *Function {
 	for {
 		c, err := net.Dial("unix", sock)
 		if err == nil {
-			c.Close()
+			_ = c.Close()
 			break
 		}
 		select {
@@ -108,6 +108,6 @@ func shortTempDir(tb testing.TB) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { os.RemoveAll(dir) })
+	tb.Cleanup(func() { _ = os.RemoveAll(dir) })
 	return dir
 }

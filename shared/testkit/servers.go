@@ -90,32 +90,32 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 		return nil, err
 	}
 	data := filepath.Join(dir, "data")
-	cmd := exec.CommandContext(ctx, initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")
+	cmd := exec.CommandContext(ctx, initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions") // #nosec G204 -- test helper: runs initdb, no shell
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if out, err := cmd.CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %w: %s", err, out)
 	}
 	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
-	srv := exec.Command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir,
+	srv := exec.Command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir, // #nosec G204 -- test helper: runs the local PostgreSQL server, no shell
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off", "-c", "max_connections=400", "-c", "shared_buffers=64MB")
 	srv.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
-	logf, _ := os.Create(filepath.Join(dir, "postgres.log"))
+	logf, _ := os.Create(filepath.Join(dir, "postgres.log")) // #nosec G304 -- test helper: a file in its own temporary directory
 	if cred != nil && logf != nil {
 		_ = logf.Chown(int(cred.Uid), int(cred.Gid))
 	}
 	srv.Stdout, srv.Stderr = logf, logf
 	if err := srv.Start(); err != nil {
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	s := &Server{URL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), cmd: srv, dir: dir}
 	if err := waitPostgres(ctx, s.URL, 30*time.Second); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
+		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log")) // #nosec G304 -- test helper: a file in its own temporary directory
 		s.Stop()
 		return nil, fmt.Errorf("postgres did not start: %w: %s", err, log)
 	}
@@ -137,7 +137,7 @@ func serverCredential(dir string) (*syscall.Credential, error) {
 	if err := os.Chown(dir, uid, gid); err != nil {
 		return nil, err
 	}
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil // #nosec G115 -- uid and gid of a system user fit in 32 bits
 }
 
 // StartRedis runs redis-server without persistence on a free port, with
@@ -155,11 +155,11 @@ func StartRedis(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", // #nosec G204 -- test helper: runs the local Redis server, no shell
 		"--appendonly", "no", "--databases", strconv.Itoa(redisDatabases), "--dir", dir, "--maxclients", "20000")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("redis-server: %w", err)
 	}
 	s := &Server{URL: fmt.Sprintf("redis://127.0.0.1:%d/0", port), cmd: cmd, dir: dir}
@@ -176,7 +176,7 @@ func waitTCP(ctx context.Context, port int, limit time.Duration) error {
 	return retry(ctx, limit, func() error {
 		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
 		if err == nil {
-			c.Close()
+			_ = c.Close()
 		}
 		return err
 	})

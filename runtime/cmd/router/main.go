@@ -180,7 +180,7 @@ func prepareRunDir(dir string) (string, func(), error) {
 		if err != nil {
 			return "", nil, err
 		}
-		return d, func() { os.RemoveAll(d) }, nil
+		return d, func() { _ = os.RemoveAll(d) }, nil
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", nil, fmt.Errorf("ROUTER_RUN_DIR: %w", err)
