@@ -23,6 +23,7 @@ import (
 	"github.com/archstudio/studio/shared/csrf"
 	"github.com/archstudio/studio/shared/logging"
 	"github.com/archstudio/studio/shared/requestid"
+	"github.com/archstudio/studio/shared/routing"
 	"github.com/archstudio/studio/shared/secheaders"
 )
 
@@ -97,9 +98,11 @@ type Browser struct {
 
 // Wrap adds what every function's handler needs around it: a request ID,
 // the logger in the context, the API's security headers, panic recovery,
-// the CORS policy and the CSRF check (shared/csrf) for b's origins. Serve
+// the CORS policy and the CSRF check (shared/csrf) for b's origins, and
+// the refusal of query strings that do not parse (routing.StrictQuery). Serve
 // applies it, so no function can leave a route out.
 func Wrap(logger *slog.Logger, b Browser, h http.Handler) http.Handler {
+	h = routing.StrictQuery(h)
 	h = csrf.Middleware(b.Origins)(h)
 	h = cors.Middleware(b.Origins)(h)
 	h = apperr.Recover(h)
