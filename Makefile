@@ -17,7 +17,7 @@ COMMANDS  := $(wildcard functions/*/cmd/*/main.go)
 MODULES    = $(shell go list -m -f '{{.Dir}}')
 PACKAGES   = $(shell go list $(addsuffix /...,$(MODULES)) 2>/dev/null)
 
-.PHONY: run build functions commands lambda web test test-go test-web bench lint migrate clean
+.PHONY: run build functions commands lambda web test test-go test-web bench bench-go lint migrate clean
 
 ## build: every function binary, the router and the tools, static, into bin/
 build: functions commands
@@ -32,9 +32,12 @@ functions:
 commands:
 	@for c in $(COMMANDS); do d=$$(dirname $$c); echo "build $$d"; $(GOBUILD) -o $(BIN)/$$(basename $$d) ./$$d || exit 1; done
 
-## lambda: each function as bin/lambda/<name>/bootstrap for deploy/lambda/<name>.yaml
+## lambda: each function (and migrate) as bin/lambda/<name>/bootstrap for linux/arm64, the CodeUri of
+## deploy/aws/template.yaml, zipped to bin/lambda/<name>.zip with each archive's size (fails over 10 MB)
 lambda:
-	@for f in $(FUNCTIONS); do echo "lambda functions/$$f"; GOOS=linux $(GOBUILD) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
+	@for f in $(FUNCTIONS); do echo "lambda functions/$$f"; GOOS=linux GOARCH=arm64 $(GOBUILD) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
+	@echo "lambda migrations/cmd/migrate"; GOOS=linux GOARCH=arm64 $(GOBUILD) -o $(BIN)/lambda/migrate/bootstrap ./migrations/cmd/migrate
+	@go run ./deploy/aws/cmd/lambdazip -dir $(BIN)/lambda -max 10485760
 
 ## web: the SPA into web/dist (skipped until web/ has a package.json)
 web:
@@ -49,7 +52,7 @@ migrate:
 	go run ./migrations/cmd/migrate up
 
 ## test: every Go test with -race against real PostgreSQL and Redis, then the SPA's tests
-test: test-go test-web
+test: test-go test-web test-faults-stack
 
 test-go:
 	@echo "go vet: $(words $(PACKAGES)) packages"
@@ -64,8 +67,28 @@ test-web: build web
 	mkdir -p web/test-results
 	E2E_STACK_LOGS=$(CURDIR)/web/test-results/stack.log go run ./shared/testkit/cmd/e2estack npm --prefix web run e2e
 
-## bench: speed and memory figures (router latency, start-up, quotas, streaming)
-bench:
+## test-faults: the fault suite (faults/, issue 16). First the stream function's fault tests
+## (Redis stalled mid-reply, kill -9 mid-reply, the router losing the function and getting SIGTERM
+## mid-reply), then the built studio under load while each function is killed and PostgreSQL and
+## Redis stop and restart. Each test prints what it saw (-v).
+.PHONY: test-faults test-faults-stack
+test-faults: build
+	@go run ./shared/testkit/cmd/testenv go test -count=1 -v -run '^TestFault' ./functions/stream/
+	@$(MAKE) --no-print-directory test-faults-stack
+
+# The whole-stack half of the fault suite, which `make test` runs after the browser suite; the
+# stream function's fault tests already ran in test-go. It starts its own PostgreSQL and Redis.
+test-faults-stack: build
+	cd faults && go test -tags faults -count=1 -v -timeout 10m .
+
+## bench: the performance targets (README: make bench) against the whole stack built in bin/:
+## one table of figure, target, pass or SHORT; bench/results.json. BENCH_FLAGS passes options
+## (-only ws,sse,latency,throughput,chats,firstdelta,replies; -profile bench/profiles; -ws-conns N).
+bench: build
+	@go run ./shared/testkit/cmd/bench -out bench/results.json $(BENCH_FLAGS)
+
+## bench-go: the packages' own Go benchmarks (router latency, start-up, quotas, streaming)
+bench-go:
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench . -skip Memory -benchmem -benchtime 2s $(PACKAGES)
 	@# RSS never shrinks, so memory benchmarks measure one fresh round each.
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench Memory -benchtime 1x ./functions/stream/

@@ -53,6 +53,10 @@ type settings struct {
 	Coalesce           time.Duration `envconfig:"STREAM_COALESCE" default:"30ms"`
 	DrainTimeout       time.Duration `envconfig:"STREAM_DRAIN_TIMEOUT" default:"8s"`
 	GenerationTimeout  time.Duration `envconfig:"STREAM_GENERATION_TIMEOUT" default:"10m"`
+	LockTTL            time.Duration `envconfig:"STREAM_LOCK_TTL" default:"5s"`
+	CheckpointInterval time.Duration `envconfig:"STREAM_CHECKPOINT_INTERVAL" default:"1s"`
+	CheckpointBytes    int           `envconfig:"STREAM_CHECKPOINT_BYTES" default:"2048"`
+	SweepInterval      time.Duration `envconfig:"STREAM_SWEEP_INTERVAL" default:"2s"`
 	EventsTTL          time.Duration `envconfig:"STREAM_EVENTS_TTL" default:"1h"`
 	EventsMaxLen       int64         `envconfig:"STREAM_EVENTS_MAXLEN" default:"20000"`
 	ClientWriteTimeout time.Duration `envconfig:"STREAM_CLIENT_WRITE_TIMEOUT" default:"30s"`
@@ -108,6 +112,9 @@ func (s settings) Validate() error {
 	if s.RunsPollInterval < time.Second {
 		return errors.New("STREAM_RUNS_POLL_INTERVAL: must be at least 1s")
 	}
+	if s.LockTTL < time.Second || s.CheckpointInterval <= 0 || s.CheckpointBytes < 1 || s.SweepInterval <= 0 {
+		return errors.New("STREAM_LOCK_TTL must be at least 1s; STREAM_CHECKPOINT_INTERVAL, STREAM_CHECKPOINT_BYTES and STREAM_SWEEP_INTERVAL must be positive")
+	}
 	if s.RedisReaders < 1 || s.WSSendBuffer < 1 {
 		return errors.New("STREAM_REDIS_READERS and STREAM_WS_SEND_BUFFER must be at least 1")
 	}
@@ -147,10 +154,13 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		Prefs:  prefStore,
 		Logger: logger,
 		Config: generation.Config{
-			MaxTokens:     cfg.AnthropicMaxTokens,
-			ContextTokens: cfg.ContextTokens,
-			Coalesce:      cfg.Coalesce,
-			Timeout:       cfg.GenerationTimeout,
+			MaxTokens:       cfg.AnthropicMaxTokens,
+			ContextTokens:   cfg.ContextTokens,
+			Coalesce:        cfg.Coalesce,
+			Timeout:         cfg.GenerationTimeout,
+			LockTTL:         cfg.LockTTL,
+			Checkpoint:      cfg.CheckpointInterval,
+			CheckpointBytes: cfg.CheckpointBytes,
 		},
 	})
 	// Stop requests must keep arriving while draining, so this outlives ctx.
@@ -160,6 +170,9 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		logger.Warn("stream: stop requests from other instances unavailable until Redis answers", slog.Any("error", err))
 	}
 	gens.SweepStale(ctx)
+	// Replies of generations that died on any instance end within a
+	// lease and a sweep.
+	go gens.Sweep(listenCtx, cfg.SweepInterval)
 
 	keys, devKeys, err := tokenvault.KeysFor(cfg.TokenKeys, cfg.Production())
 	if err != nil {

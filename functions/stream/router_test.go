@@ -24,6 +24,13 @@ import (
 // stream binary, as `make run` does, and returns its base URL.
 func startRouter(t *testing.T, s *stack, extra ...string) string {
 	t.Helper()
+	base, _ := startRouterCmd(t, s, extra...)
+	return base
+}
+
+// startRouterCmd is startRouter that also returns the router's process.
+func startRouterCmd(t *testing.T, s *stack, extra ...string) (string, *exec.Cmd) {
+	t.Helper()
 	router := testkit.BuildFunction(t, "github.com/archstudio/studio/runtime/cmd/router")
 	dir, err := os.MkdirTemp("", "as-router-")
 	if err != nil {
@@ -45,13 +52,13 @@ func startRouter(t *testing.T, s *stack, extra ...string) string {
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	cmd := exec.Command(router)
-	cmd.Env = append(append(os.Environ(), s.env(extra...)...),
+	cmd.Env = append(append(os.Environ(),
 		"ROUTER_ADDR="+addr,
 		"ROUTER_MANIFEST="+filepath.Join(dir, "functions.json"),
 		"ROUTER_RUN_DIR="+dir,
 		"WEB_DIST="+filepath.Join(dir, "dist"),
 		"ROUTER_STOP_TIMEOUT=5s",
-	)
+	), s.env(extra...)...)
 	var logs strings.Builder
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -84,7 +91,7 @@ func startRouter(t *testing.T, s *stack, extra ...string) string {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusUnauthorized
 	}, "the router serves the stream function")
-	return "http://" + addr
+	return "http://" + addr, cmd
 }
 
 // TestThroughRouter streams a reply through the router over TCP: deltas

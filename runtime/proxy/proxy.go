@@ -17,6 +17,7 @@ import (
 
 	"github.com/archstudio/studio/runtime/forwarded"
 	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/handoff"
 	"github.com/archstudio/studio/shared/logging"
 	"github.com/archstudio/studio/shared/requestid"
 )
@@ -39,6 +40,12 @@ type Options struct {
 	// waits as long as the client does (long-lived functions).
 	ResponseHeaderTimeout time.Duration
 	Trust                 forwarded.Trust
+	// Handoff, when set, is where the function takes over the connections
+	// of WebSockets (HandoffWebSocket) and event streams (HandoffEvents):
+	// handoff.go.
+	Handoff          *handoff.Sender
+	HandoffWebSocket bool
+	HandoffEvents    bool
 }
 
 // Proxy is an http.Handler for one function.
@@ -49,6 +56,10 @@ type Proxy struct {
 	rp        *httputil.ReverseProxy
 	scheme    string
 	host      string
+	trust     forwarded.Trust
+	handoff   *handoff.Sender
+	ws        bool
+	events    bool
 }
 
 // New builds the proxy for one function.
@@ -59,7 +70,7 @@ func New(o Options) *Proxy {
 	if o.Host == "" {
 		o.Host = o.Name
 	}
-	p := &Proxy{name: o.Name, target: o.Target, scheme: o.Scheme, host: o.Host}
+	p := &Proxy{name: o.Name, target: o.Target, scheme: o.Scheme, host: o.Host, trust: o.Trust, handoff: o.Handoff, ws: o.HandoffWebSocket, events: o.HandoffEvents}
 	p.transport = &http.Transport{
 		DialContext:           o.Target.DialContext,
 		MaxIdleConns:          512,
@@ -79,13 +90,19 @@ func New(o Options) *Proxy {
 			o.Trust.Set(pr.Out.Header, pr.In)
 		},
 		Transport: p.transport,
-		// Negative: flush after every write, so SSE events leave at once.
-		FlushInterval: -1,
+		// Zero: a response of known length is written in one go, with no
+		// flush (a negative interval cost a timer, a goroutine and two
+		// extra write calls per response). Streams are flushed after every
+		// write all the same: ReverseProxy flushes at once whatever its
+		// interval for text/event-stream and for a body of unknown length
+		// (chunked), and upgraded connections are copied directly.
+		FlushInterval: 0,
 		BufferPool:    bufferPool{},
 		ModifyResponse: func(resp *http.Response) error {
 			// The router already set it (same value); a second copy would
 			// make the header a list.
 			resp.Header.Del(requestid.Header)
+			endCutStreams(resp)
 			return nil
 		},
 		ErrorHandler: p.fail,
@@ -97,6 +114,9 @@ func New(o Options) *Proxy {
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !p.target.Available() {
 		Unavailable(w, r, p.name)
+		return
+	}
+	if p.handoff != nil && p.handOff(w, r) {
 		return
 	}
 	p.rp.ServeHTTP(w, r)
@@ -155,9 +175,14 @@ func gone(err error) bool {
 // function answered (nginx's convention).
 const StatusClientClosed = 499
 
+// bufferPool lends ReverseProxy its copy buffers. A proxied stream holds
+// one for its whole life, so they are small: 4 KB, the size of the
+// buffered reader in front of the function's connection and of the
+// server's buffered writer to the client, between which it copies (32 KB
+// bought nothing but 28 KB more per open stream).
 type bufferPool struct{}
 
-var buffers = sync.Pool{New: func() any { b := make([]byte, 32*1024); return &b }}
+var buffers = sync.Pool{New: func() any { b := make([]byte, 4*1024); return &b }}
 
 func (bufferPool) Get() []byte  { return *(buffers.Get().(*[]byte)) }
 func (bufferPool) Put(b []byte) { buffers.Put(&b) }

@@ -33,10 +33,13 @@ type Deps struct {
 	Private []string
 	SPA     http.Handler
 	// Metrics serves /metrics (nil: 404).
-	Metrics  http.Handler
-	Logger   *slog.Logger
-	Recorder accesslog.Recorder
-	Security secheaders.Policy
+	Metrics http.Handler
+	Logger  *slog.Logger
+	// AccessLogger writes the access log (one line per request); nil uses
+	// Logger. The router's is buffered (accesslog.Buffer).
+	AccessLogger *slog.Logger
+	Recorder     accesslog.Recorder
+	Security     secheaders.Policy
 	// TLS redirects plain HTTP to the https origin, when there is one.
 	TLS TLS
 }
@@ -54,7 +57,11 @@ func New(d Deps) http.Handler {
 	h = apperr.Recover(h)
 	h = redirectToHTTPS(d.TLS, h)
 	h = secheaders.Middleware(d.Security)(h)
-	h = accesslog.Middleware(d.Logger, d.Recorder)(h)
+	access := d.AccessLogger
+	if access == nil {
+		access = d.Logger
+	}
+	h = accesslog.Middleware(access, d.Recorder)(h)
 	h = logging.Middleware(d.Logger)(h)
 	return requestid.Middleware(h)
 }

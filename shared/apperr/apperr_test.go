@@ -63,9 +63,9 @@ func TestWrite(t *testing.T) {
 		},
 		{
 			// The cause of a wrapped error is for the log only.
-			name: "wrapped cause not sent", err: apperr.Wrap(errors.New("pq: password authentication failed"), apperr.Unavailable, "database unavailable"),
-			wantStatus: 503,
-			wantBody:   map[string]any{"code": "unavailable", "message": "database unavailable"},
+			name: "wrapped cause not sent; a 503 always has Retry-After", err: apperr.Wrap(errors.New("pq: password authentication failed"), apperr.Unavailable, "database unavailable"),
+			wantStatus: 503, wantRetryAfter: "1",
+			wantBody: map[string]any{"code": "unavailable", "message": "database unavailable"},
 		},
 		{
 			name: "plain error is a generic 500", err: errors.New("secret internal detail"),

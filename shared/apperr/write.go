@@ -41,13 +41,23 @@ func Write(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // Object returns err as *Error (a generic internal error when it is not
-// one, its text kept for the log only) and the members of its JSON error
-// object: its details, code, message and field. Write sends it over HTTP;
-// the stream function sends it as a WebSocket error frame.
+// one, its text kept for the log only; unavailable when an outage caused
+// it, see Outage) and the members of its JSON error object: its details,
+// code, message and field. Write sends it over HTTP; the stream function
+// sends it as a WebSocket error frame.
 func Object(err error) (*Error, map[string]any) {
 	var e *Error
 	if !errors.As(err, &e) {
 		e = &Error{Code: Internal, Message: "internal error", Err: err}
+	}
+	if e.Code == Internal && Outage(err) {
+		e = outage(err)
+	}
+	if e.Code == Unavailable && e.RetryAfter <= 0 {
+		// Every 503 says when to try again.
+		c := *e
+		c.RetryAfter = OutageRetryAfter
+		e = &c
 	}
 	obj := make(map[string]any, len(e.Details)+5)
 	for k, v := range e.Details {

@@ -3,6 +3,7 @@ package backend
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -21,7 +22,11 @@ func OpenPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if _, ok := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !ok {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = "15000"
 	}
-	if cfg.MaxConns < 4 {
+	// pgxpool's default (4, or one per CPU) unless the URL says otherwise:
+	// a Lambda instance serves one request at a time, so the AWS template
+	// sets pool_max_conns=2 and a burst of instances stays within what RDS
+	// Proxy hands out.
+	if !strings.Contains(url, "pool_max_conns=") && cfg.MaxConns < 4 {
 		cfg.MaxConns = 4
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute

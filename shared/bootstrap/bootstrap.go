@@ -69,11 +69,14 @@ type options struct {
 }
 
 // LongLived removes the write timeout, for functions that hold streams
-// (SSE, WebSocket) open for minutes.
+// (SSE, WebSocket) open for minutes. Under Lambda the function is served
+// through a function URL with InvokeMode RESPONSE_STREAM: its responses are
+// streamed as written.
 func LongLived() Option { return func(o *options) { o.longLived = true } }
 
-// ScheduledJob makes Lambda answer EventBridge scheduled events by running
-// job; API Gateway events still go to the handler.
+// ScheduledJob makes Lambda answer scheduled events (an EventBridge rule's
+// or EventBridge Scheduler's) by running job; HTTP events still go to the
+// handler.
 func ScheduledJob(job func(ctx context.Context) (any, error)) Option {
 	return func(o *options) { o.job = job }
 }
@@ -122,7 +125,7 @@ func Serve(ctx context.Context, logger *slog.Logger, base config.Base, h http.Ha
 	}
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		logger.Info("starting as lambda")
-		startLambda(ctx, Wrap(logger, Browser{Origins: origins, HSTS: true}, h), o.job)
+		startLambda(ctx, logger, Wrap(logger, Browser{Origins: origins, HSTS: true}, h), o)
 		return nil
 	}
 	return serveHTTP(ctx, logger, base, Wrap(logger, Browser{Origins: origins}, h), o)
@@ -147,6 +150,12 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, base config.Base, h htt
 	}
 	for _, f := range o.onShutdown {
 		srv.RegisterOnShutdown(f)
+	}
+	if o.longLived {
+		if err := serveHandoffs(srv, logger); err != nil {
+			_ = ln.Close()
+			return err
+		}
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

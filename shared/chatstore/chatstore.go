@@ -73,6 +73,13 @@ type Chat struct {
 type Message struct {
 	ID     string `json:"id"`
 	ChatID string `json:"-"`
+	// ParentID is the message this one follows (nil for a chat's first
+	// messages); messages with one parent are siblings: versions of one
+	// turn, from edits and regenerated answers.
+	ParentID *string `json:"parent_id"`
+	// SiblingIDs are the ids of this message and its siblings, oldest
+	// first; only ListMessages (the shown branch) fills it in.
+	SiblingIDs []string `json:"sibling_ids,omitempty"`
 	// Seq orders a chat's messages; it is global, so only its order means
 	// anything.
 	Seq          int64     `json:"-"`

@@ -265,21 +265,21 @@ func TestMessages(t *testing.T) {
 		t.Fatalf("GetMessage = %+v, %v", got, err)
 	}
 
-	n, err := s.DeleteMessagesFrom(ctx, alice, chat.ID, msgs[3].ID)
+	n, err := s.DeleteBranch(ctx, alice, chat.ID, msgs[3].ID)
 	if err != nil || n != 3 {
-		t.Fatalf("DeleteMessagesFrom = %d, %v; want 3", n, err)
+		t.Fatalf("DeleteBranch = %d, %v; want 3", n, err)
 	}
 	hist, _ = s.History(ctx, alice, chat.ID, 0)
 	if len(hist) != 3 || hist[2].ID != msgs[2].ID {
 		t.Fatalf("after delete: %+v", hist)
 	}
-	_, err = s.DeleteMessagesFrom(ctx, alice, chat.ID, msgs[4].ID)
+	_, err = s.DeleteBranch(ctx, alice, chat.ID, msgs[4].ID)
 	mustNotFound(t, "delete deleted message", err)
 
 	// A message of another chat of the same user is not in this chat.
 	other, _ := s.CreateChat(ctx, alice, "other")
 	om, _ := s.InsertMessage(ctx, alice, other.ID, RoleUser, "o", StatusComplete)
-	_, err = s.DeleteMessagesFrom(ctx, alice, chat.ID, om.ID)
+	_, err = s.DeleteBranch(ctx, alice, chat.ID, om.ID)
 	mustNotFound(t, "message of another chat", err)
 	if hist, _ := s.History(ctx, alice, other.ID, 0); len(hist) != 1 {
 		t.Fatalf("other chat lost messages: %d", len(hist))
@@ -442,16 +442,23 @@ func TestCrossTenant(t *testing.T) {
 	art, _ := s.SaveArtifact(ctx, alice, chat.ID, msg.ID, "doc", TypeMarkdown, "", "", "secret")
 
 	calls := map[string]func() error{
-		"GetChat":            func() error { _, err := s.GetChat(ctx, bob, chat.ID); return err },
-		"RenameChat":         func() error { _, err := s.RenameChat(ctx, bob, chat.ID, "pwned"); return err },
-		"DeleteChat":         func() error { return s.DeleteChat(ctx, bob, chat.ID) },
-		"InsertMessage":      func() error { _, err := s.InsertMessage(ctx, bob, chat.ID, RoleUser, "x", StatusComplete); return err },
-		"UpdateMessage":      func() error { _, err := s.UpdateMessage(ctx, bob, msg.ID, "x", StatusStreaming, "", 0, 0); return err },
-		"FinishMessage":      func() error { _, err := s.FinishMessage(ctx, bob, msg.ID, "x", StatusComplete, "", 0, 0); return err },
-		"GetMessage":         func() error { _, err := s.GetMessage(ctx, bob, chat.ID, msg.ID); return err },
-		"History":            func() error { _, err := s.History(ctx, bob, chat.ID, 0); return err },
-		"ListMessages":       func() error { _, err := s.ListMessages(ctx, bob, chat.ID, MessageQuery{}); return err },
-		"DeleteMessagesFrom": func() error { _, err := s.DeleteMessagesFrom(ctx, bob, chat.ID, msg.ID); return err },
+		"GetChat":       func() error { _, err := s.GetChat(ctx, bob, chat.ID); return err },
+		"RenameChat":    func() error { _, err := s.RenameChat(ctx, bob, chat.ID, "pwned"); return err },
+		"DeleteChat":    func() error { return s.DeleteChat(ctx, bob, chat.ID) },
+		"InsertMessage": func() error { _, err := s.InsertMessage(ctx, bob, chat.ID, RoleUser, "x", StatusComplete); return err },
+		"UpdateMessage": func() error { _, err := s.UpdateMessage(ctx, bob, msg.ID, "x", StatusStreaming, "", 0, 0); return err },
+		"FinishMessage": func() error { _, err := s.FinishMessage(ctx, bob, msg.ID, "x", StatusComplete, "", 0, 0); return err },
+		"GetMessage":    func() error { _, err := s.GetMessage(ctx, bob, chat.ID, msg.ID); return err },
+		"History":       func() error { _, err := s.History(ctx, bob, chat.ID, 0); return err },
+		"ListMessages":  func() error { _, err := s.ListMessages(ctx, bob, chat.ID, MessageQuery{}); return err },
+		"DeleteBranch":  func() error { _, err := s.DeleteBranch(ctx, bob, chat.ID, msg.ID); return err },
+		"SelectBranch":  func() error { return s.SelectBranch(ctx, bob, chat.ID, msg.ID) },
+		"Path":          func() error { _, err := s.Path(ctx, bob, chat.ID, msg.ID, 0); return err },
+		"AllMessages":   func() error { _, err := s.AllMessages(ctx, bob, chat.ID); return err },
+		"InsertMessageAfter": func() error {
+			_, err := s.InsertMessageAfter(ctx, bob, chat.ID, msg.ID, RoleUser, "x", StatusComplete)
+			return err
+		},
 		"SaveArtifact": func() error {
 			_, err := s.SaveArtifact(ctx, bob, chat.ID, msg.ID, "doc", TypeMarkdown, "", "", "x")
 			return err

@@ -77,7 +77,7 @@ func Middleware(p Policy) func(http.Handler) http.Handler {
 	if p.CSP == "" {
 		p.CSP = DefaultCSP
 	}
-	fixed := [][2]string{
+	pairs := [][2]string{
 		{"Content-Security-Policy", p.CSP},
 		{"X-Frame-Options", "DENY"},
 		{"X-Content-Type-Options", "nosniff"},
@@ -88,6 +88,13 @@ func Middleware(p Policy) func(http.Handler) http.Handler {
 		// else it could be tricked into using.
 		{"Permissions-Policy", "microphone=(self), camera=(), geolocation=(), payment=(), usb=()"},
 	}
+	// The values are built once and shared by every response (capacity
+	// capped, so an append by a handler copies): setting them costs no
+	// allocation per request.
+	fixed := make([]header, len(pairs))
+	for i, kv := range pairs {
+		fixed[i] = header{http.CanonicalHeaderKey(kv[0]), []string{kv[1]}[:1:1]}
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			hsts := p.AlwaysHSTS || (p.Secure != nil && p.Secure(r))
@@ -96,11 +103,18 @@ func Middleware(p Policy) func(http.Handler) http.Handler {
 	}
 }
 
+type header struct {
+	key   string // canonical
+	value []string
+}
+
+var hstsValue = []string{HSTS}[:1:1]
+
 // writer fills in missing headers just before the status line goes out,
 // after the handler (or the proxied function) has set its own.
 type writer struct {
 	http.ResponseWriter
-	fixed [][2]string
+	fixed []header
 	hsts  bool
 	done  bool
 }
@@ -111,14 +125,14 @@ func (w *writer) apply() {
 	}
 	w.done = true
 	h := w.ResponseWriter.Header()
-	for _, kv := range w.fixed {
-		if _, set := h[kv[0]]; !set {
-			h.Set(kv[0], kv[1])
+	for _, f := range w.fixed {
+		if _, set := h[f.key]; !set {
+			h[f.key] = f.value
 		}
 	}
 	if w.hsts {
 		if _, set := h["Strict-Transport-Security"]; !set {
-			h.Set("Strict-Transport-Security", HSTS)
+			h["Strict-Transport-Security"] = hstsValue
 		}
 	}
 }

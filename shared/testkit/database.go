@@ -57,6 +57,12 @@ func NewDatabase(ctx context.Context) (url string, drop func(), err error) {
 	if templateErr != nil {
 		return "", nil, fmt.Errorf("template database: %w", templateErr)
 	}
+	return copyTemplate(ctx, server, templateName)
+}
+
+// copyTemplate creates a database on server as a copy of template and
+// returns its URL and a function that drops it.
+func copyTemplate(ctx context.Context, server, templateName string) (url string, drop func(), err error) {
 	name := "t_" + randomHex(8)
 	if err := adminExec(ctx, server, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, templateName)); err != nil {
 		return "", nil, fmt.Errorf("create database: %w", err)

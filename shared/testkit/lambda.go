@@ -34,6 +34,9 @@ type invocation struct {
 	id      string
 	payload []byte
 	result  chan lambdaResult
+	// streamed, when set, receives the response body as the runtime
+	// sends it (Lambda's response streaming), instead of result.
+	streamed chan io.Reader
 }
 
 type lambdaResult struct {
@@ -145,13 +148,22 @@ func (f *LambdaFunction) serveRuntimeAPI(w http.ResponseWriter, r *http.Request)
 	case r.Method == http.MethodPost && strings.HasPrefix(path, "invocation/"):
 		rest := strings.TrimPrefix(path, "invocation/")
 		id, kind, _ := strings.Cut(rest, "/")
-		body, _ := io.ReadAll(r.Body)
 		f.mu.Lock()
 		inv := f.active[id]
 		delete(f.active, id)
 		f.mu.Unlock()
 		if inv == nil {
 			http.Error(w, `{"errorMessage":"unknown request id"}`, http.StatusBadRequest)
+			return
+		}
+		if inv.streamed != nil && kind == "response" {
+			relayStream(inv, r)
+			w.WriteHeader(http.StatusAccepted)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		if inv.streamed != nil {
+			inv.streamed <- strings.NewReader("invocation error: " + string(body))
 			return
 		}
 		inv.result <- lambdaResult{body: body, isErr: kind == "error"}
@@ -210,5 +222,45 @@ func HTTPEvent(method, path, rawQuery string, headers map[string]string, body st
 				UserAgent: "testkit",
 			},
 		},
+	}
+}
+
+// FunctionURLEvent is HTTPEvent as a Lambda function URL sends it (the
+// same payload 2.0 shape, from a lambda-url domain).
+func FunctionURLEvent(method, path, rawQuery string, headers map[string]string, body string) events.APIGatewayV2HTTPRequest {
+	ev := HTTPEvent(method, path, rawQuery, headers, body)
+	ev.RequestContext.APIID = "abcdefghijklmnopqrstuvwxyz0"
+	ev.RequestContext.DomainName = "abcdefghijklmnopqrstuvwxyz0.lambda-url.us-east-1.on.aws"
+	ev.RequestContext.DomainPrefix = "abcdefghijklmnopqrstuvwxyz0"
+	return ev
+}
+
+// ScheduledRuleEvent is the event an EventBridge rule with a schedule
+// sends its Lambda target.
+func ScheduledRuleEvent(rule string) map[string]any {
+	return map[string]any{
+		"version":     "0",
+		"id":          "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+		"detail-type": "Scheduled Event",
+		"source":      "aws.events",
+		"account":     "123456789012",
+		"time":        time.Now().UTC().Format(time.RFC3339),
+		"region":      "us-east-1",
+		"resources":   []string{"arn:aws:events:us-east-1:123456789012:rule/" + rule},
+		"detail":      map[string]any{},
+	}
+}
+
+// SchedulerEvent is the payload an EventBridge Scheduler schedule of
+// deploy/aws/template.yaml sends: its Input, with the context attributes
+// the Scheduler fills in.
+func SchedulerEvent(schedule string) map[string]any {
+	return map[string]any{
+		"source":         "aws.scheduler",
+		"detail-type":    "Scheduled Event",
+		"schedule-arn":   "arn:aws:scheduler:us-east-1:123456789012:schedule/default/" + schedule,
+		"scheduled-time": time.Now().UTC().Format(time.RFC3339),
+		"execution-id":   "c0ffee00-0000-4000-8000-000000000000",
+		"attempt":        "1",
 	}
 }

@@ -25,22 +25,60 @@ type Server struct {
 	URL string
 	cmd *exec.Cmd
 	dir string
+
+	// What starts it again (Restart): the same command on the same port
+	// and files, and how to tell it is ready.
+	bin    string
+	args   []string
+	cred   *syscall.Credential
+	log    string
+	ready  func(ctx context.Context) error
+	exited chan struct{}
+}
+
+// launch starts the server's process.
+func (s *Server) launch() error {
+	cmd := exec.Command(s.bin, s.args...) // #nosec G204 -- test helper: runs the local PostgreSQL or Redis server, no shell
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Setpgid: true}
+	if s.log != "" {
+		if f, err := os.OpenFile(s.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err == nil { // #nosec G302 -- test helper: the server's log in its own temporary directory
+			if s.cred != nil {
+				_ = f.Chown(int(s.cred.Uid), int(s.cred.Gid))
+			}
+			cmd.Stdout, cmd.Stderr = f, f
+			defer f.Close() // the child has its own copy
+		}
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(s.bin), err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	s.cmd, s.exited = cmd, exited
+	return nil
+}
+
+// halt ends the server's process with sig (SIGKILL after 10 s) and waits
+// for it.
+func (s *Server) halt(sig syscall.Signal) {
+	if s == nil || s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(sig)
+	select {
+	case <-s.exited:
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		<-s.exited
+	}
 }
 
 // Stop ends the server and removes its files.
 func (s *Server) Stop() {
-	if s == nil || s.cmd == nil || s.cmd.Process == nil {
+	if s == nil {
 		return
 	}
-	_ = s.cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
+	s.halt(syscall.SIGINT)
 	if s.dir != "" {
 		_ = os.RemoveAll(s.dir)
 	}
@@ -100,21 +138,19 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := exec.Command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir, // #nosec G204 -- test helper: runs the local PostgreSQL server, no shell
-		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off", "-c", "max_connections=400", "-c", "shared_buffers=64MB")
-	srv.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
-	logf, _ := os.Create(filepath.Join(dir, "postgres.log")) // #nosec G304 -- test helper: a file in its own temporary directory
-	if cred != nil && logf != nil {
-		_ = logf.Chown(int(cred.Uid), int(cred.Gid))
+	s := &Server{
+		URL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), dir: dir,
+		bin: postgres, cred: cred, log: filepath.Join(dir, "postgres.log"),
+		args: []string{"-D", data, "-p", strconv.Itoa(port), "-k", dir,
+			"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+			"-c", "full_page_writes=off", "-c", "max_connections=400", "-c", "shared_buffers=64MB"},
 	}
-	srv.Stdout, srv.Stderr = logf, logf
-	if err := srv.Start(); err != nil {
+	s.ready = func(ctx context.Context) error { return waitPostgres(ctx, s.URL, 30*time.Second) }
+	if err := s.launch(); err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("postgres: %w", err)
+		return nil, err
 	}
-	s := &Server{URL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), cmd: srv, dir: dir}
-	if err := waitPostgres(ctx, s.URL, 30*time.Second); err != nil {
+	if err := s.ready(ctx); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log")) // #nosec G304 -- test helper: a file in its own temporary directory
 		s.Stop()
 		return nil, fmt.Errorf("postgres did not start: %w: %s", err, log)
@@ -141,8 +177,9 @@ func serverCredential(dir string) (*syscall.Credential, error) {
 }
 
 // StartRedis runs redis-server without persistence on a free port, with
-// enough logical databases for every test to have its own.
-func StartRedis(ctx context.Context) (*Server, error) {
+// enough logical databases for every test to have its own. Extra
+// redis-server arguments (say "--appendonly", "yes") override the defaults.
+func StartRedis(ctx context.Context, extra ...string) (*Server, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		return nil, errors.New("redis-server not found: install it (apt-get install redis-server)")
@@ -155,15 +192,17 @@ func StartRedis(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", // #nosec G204 -- test helper: runs the local Redis server, no shell
-		"--appendonly", "no", "--databases", strconv.Itoa(redisDatabases), "--dir", dir, "--maxclients", "20000")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("redis-server: %w", err)
+	s := &Server{
+		URL: fmt.Sprintf("redis://127.0.0.1:%d/0", port), dir: dir, bin: bin,
+		args: append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
+			"--appendonly", "no", "--databases", strconv.Itoa(redisDatabases), "--dir", dir, "--maxclients", "20000"}, extra...),
 	}
-	s := &Server{URL: fmt.Sprintf("redis://127.0.0.1:%d/0", port), cmd: cmd, dir: dir}
-	if err := waitTCP(ctx, port, 10*time.Second); err != nil {
+	s.ready = func(ctx context.Context) error { return waitTCP(ctx, port, 10*time.Second) }
+	if err := s.launch(); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := s.ready(ctx); err != nil {
 		s.Stop()
 		return nil, fmt.Errorf("redis did not start: %w", err)
 	}

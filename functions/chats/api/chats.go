@@ -1,6 +1,7 @@
 // Package api serves a user's chats and their messages under /api/chats:
 // create, list (cursor pages, title search), read, rename, delete, page
-// through messages, cut a conversation at a message, and export.
+// through the shown branch of messages, choose a branch, delete a branch,
+// search message content, and export.
 package api
 
 import (
@@ -33,7 +34,9 @@ func New(d Deps) http.Handler {
 		"PATCH /api/chats/{id}":                 h.rename,
 		"DELETE /api/chats/{id}":                h.delete,
 		"GET /api/chats/{id}/messages":          h.messages,
-		"DELETE /api/chats/{id}/messages/{mid}": h.deleteFrom,
+		"DELETE /api/chats/{id}/messages/{mid}": h.deleteBranch,
+		"PUT /api/chats/{id}/branch":            h.selectBranch,
+		"GET /api/chats/search":                 h.search,
 		"GET /api/chats/{id}/export":            h.export,
 	}))
 }
@@ -179,7 +182,7 @@ func (h *handler) messages(w http.ResponseWriter, r *http.Request, u session.Use
 	return nil
 }
 
-func (h *handler) deleteFrom(w http.ResponseWriter, r *http.Request, u session.User) error {
+func (h *handler) deleteBranch(w http.ResponseWriter, r *http.Request, u session.User) error {
 	id, err := ids.FromPath(r, "id")
 	if err != nil {
 		return err
@@ -188,7 +191,7 @@ func (h *handler) deleteFrom(w http.ResponseWriter, r *http.Request, u session.U
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.DeleteMessagesFrom(r.Context(), u.ID, id, mid); err != nil {
+	if _, err := h.store.DeleteBranch(r.Context(), u.ID, id, mid); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

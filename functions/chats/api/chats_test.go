@@ -140,6 +140,21 @@ func TestEndpoints(t *testing.T) {
 		{"cut anonymous", "", "DELETE", chatPath + "/messages/" + f.messages[2].ID, "", 401, ""},
 		{"cut", alice, "DELETE", chatPath + "/messages/" + f.messages[2].ID, "", 204, ""},
 
+		{"select branch", alice, "PUT", chatPath + "/branch", `{"message_id":"` + f.messages[1].ID + `"}`, 204, ""},
+		{"select branch no id", alice, "PUT", chatPath + "/branch", `{}`, 400, "message_id"},
+		{"select branch malformed id", alice, "PUT", chatPath + "/branch", `{"message_id":"x"}`, 400, "message_id"},
+		{"select branch unknown field", alice, "PUT", chatPath + "/branch", `{"message_id":"` + f.messages[1].ID + `","x":1}`, 400, "x"},
+		{"select branch of other chat", alice, "PUT", chatPath + "/branch", `{"message_id":"` + other.messages[0].ID + `"}`, 404, ""},
+		{"select branch missing chat", alice, "PUT", "/api/chats/" + missingID + "/branch", `{"message_id":"` + f.messages[1].ID + `"}`, 404, ""},
+		{"select branch anonymous", "", "PUT", chatPath + "/branch", `{"message_id":"` + f.messages[1].ID + `"}`, 401, ""},
+
+		{"search", alice, "GET", "/api/chats/search?q=shard", "", 200, ""},
+		{"search limit", alice, "GET", "/api/chats/search?q=shard&limit=1", "", 200, ""},
+		{"search no query", alice, "GET", "/api/chats/search", "", 400, "q"},
+		{"search long query", alice, "GET", "/api/chats/search?q=" + long, "", 400, "q"},
+		{"search bad limit", alice, "GET", "/api/chats/search?q=x&limit=0", "", 400, "limit"},
+		{"search anonymous", "", "GET", "/api/chats/search?q=x", "", 401, ""},
+
 		{"delete malformed id", alice, "DELETE", "/api/chats/x", "", 400, "id"},
 		{"delete missing", alice, "DELETE", "/api/chats/" + missingID, "", 404, ""},
 		{"delete anonymous", "", "DELETE", chatPath, "", 401, ""},
@@ -375,6 +390,7 @@ func TestCrossTenant(t *testing.T) {
 		{"delete", "DELETE", "/api/chats/{chat}", ""},
 		{"messages", "GET", "/api/chats/{chat}/messages", ""},
 		{"cut", "DELETE", "/api/chats/{chat}/messages/{msg}", ""},
+		{"select branch", "PUT", "/api/chats/{chat}/branch", `{"message_id":"{msg}"}`},
 		{"export md", "GET", "/api/chats/{chat}/export?format=md", ""},
 		{"export json", "GET", "/api/chats/{chat}/export?format=json", ""},
 	}
@@ -382,8 +398,8 @@ func TestCrossTenant(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := strings.NewReplacer("{chat}", chat, "{msg}", msg).Replace(tt.path)
 			missing := strings.NewReplacer("{chat}", missingID, "{msg}", missingID).Replace(tt.path)
-			got := e.Do(tt.method, path, bob, tt.body)
-			want := e.Do(tt.method, missing, bob, tt.body)
+			got := e.Do(tt.method, path, bob, strings.ReplaceAll(tt.body, "{msg}", msg))
+			want := e.Do(tt.method, missing, bob, strings.ReplaceAll(tt.body, "{msg}", msg))
 			if got.Status != 404 || want.Status != 404 {
 				t.Fatalf("status %d (missing: %d); body %s", got.Status, want.Status, got.Body)
 			}
@@ -393,6 +409,13 @@ func TestCrossTenant(t *testing.T) {
 				t.Fatalf("distinguishable from missing: %s vs %s", got.Body, want.Body)
 			}
 		})
+	}
+	var found struct{ Results []chatstore.SearchHit }
+	e.Do("GET", "/api/chats/search?q=secret+OR+shard", bob, "").JSON(t, &found)
+	for _, h := range found.Results {
+		if h.ChatID == chat {
+			t.Fatalf("bob finds alice's message: %+v", h)
+		}
 	}
 	var list struct{ Chats []chatstore.Chat }
 	e.Do("GET", "/api/chats?q=secret", bob, "").JSON(t, &list)

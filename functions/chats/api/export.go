@@ -15,13 +15,14 @@ import (
 )
 
 // exportFormat names the JSON export's shape, so an importer can tell
-// versions apart.
-const exportFormat = "archstudio.chat.v1"
+// versions apart. v2: messages of every branch, linked by parent_id.
+const exportFormat = "archstudio.chat.v2"
 
 type jsonExport struct {
 	Format     string               `json:"format"`
 	ExportedAt time.Time            `json:"exported_at"`
 	Chat       chatstore.Chat       `json:"chat"`
+	ActiveLeaf *string              `json:"active_leaf_id"`
 	Messages   []chatstore.Message  `json:"messages"`
 	Artifacts  []chatstore.Artifact `json:"artifacts"`
 }
@@ -43,6 +44,7 @@ func (h *handler) export(w http.ResponseWriter, r *http.Request, u session.User)
 	if err != nil {
 		return err
 	}
+	// Markdown reads as the conversation shown; JSON keeps every branch.
 	msgs, err := h.store.History(ctx, u.ID, id, 0)
 	if err != nil {
 		return err
@@ -51,19 +53,27 @@ func (h *handler) export(w http.ResponseWriter, r *http.Request, u session.User)
 	if err != nil {
 		return err
 	}
+	all, err := h.store.AllMessages(ctx, u.ID, id)
+	if err != nil {
+		return err
+	}
 	now := time.Now().UTC().Truncate(time.Second)
 
 	var body []byte
 	switch format {
 	case "json":
+		var leaf *string
+		if len(msgs) > 0 {
+			leaf = &msgs[len(msgs)-1].ID
+		}
 		body, err = json.MarshalIndent(jsonExport{Format: exportFormat, ExportedAt: now, Chat: chat,
-			Messages: nonNil(msgs), Artifacts: nonNil(arts)}, "", "  ")
+			ActiveLeaf: leaf, Messages: nonNil(all), Artifacts: nonNil(arts)}, "", "  ")
 		if err != nil {
 			return apperr.Wrap(err, apperr.Internal, "internal error")
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	default:
-		body = []byte(markdown(chat, msgs, arts, now))
+		body = []byte(markdown(chat, msgs, versionsOf(all), arts, now))
 		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	}
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, exportName(chat), format))
@@ -74,7 +84,29 @@ func (h *handler) export(w http.ResponseWriter, r *http.Request, u session.User)
 	return nil
 }
 
-func markdown(chat chatstore.Chat, msgs []chatstore.Message, arts []chatstore.Artifact, now time.Time) string {
+// version is a message's place among its siblings, from 1.
+type version struct{ n, of int }
+
+// versionsOf numbers each message among its siblings, oldest first.
+func versionsOf(all []chatstore.Message) map[string]version {
+	byParent := map[string][]string{}
+	for _, m := range all {
+		p := ""
+		if m.ParentID != nil {
+			p = *m.ParentID
+		}
+		byParent[p] = append(byParent[p], m.ID)
+	}
+	out := make(map[string]version, len(all))
+	for _, sibs := range byParent {
+		for i, id := range sibs {
+			out[id] = version{n: i + 1, of: len(sibs)}
+		}
+	}
+	return out
+}
+
+func markdown(chat chatstore.Chat, msgs []chatstore.Message, versions map[string]version, arts []chatstore.Artifact, now time.Time) string {
 	var b strings.Builder
 	title := chat.Title
 	if title == "" {
@@ -94,6 +126,9 @@ func markdown(chat chatstore.Chat, msgs []chatstore.Message, arts []chatstore.Ar
 		fmt.Fprintf(&b, "\n---\n\n**%s** · %s", who, m.CreatedAt.Format(time.RFC3339))
 		if m.Status != chatstore.StatusComplete {
 			fmt.Fprintf(&b, " · _%s_", m.Status)
+		}
+		if v := versions[m.ID]; v.of > 1 {
+			fmt.Fprintf(&b, " · version %d of %d", v.n, v.of)
 		}
 		fmt.Fprintf(&b, "\n\n%s\n", strings.TrimRight(m.Content, "\n"))
 	}

@@ -118,6 +118,31 @@ func New(d Deps) http.Handler {
 
 type messageRequest struct {
 	Content *string `json:"content"`
+	// EditOf and RegenerateOf make the new message a sibling of an earlier
+	// one (see generation.Input).
+	EditOf       string `json:"edit_of"`
+	RegenerateOf string `json:"regenerate_of"`
+}
+
+// input checks a message request and returns what it asks to generate.
+func (b messageRequest) input() (generation.Input, error) {
+	for field, id := range map[string]string{"edit_of": b.EditOf, "regenerate_of": b.RegenerateOf} {
+		if id != "" && !ids.Valid(id) {
+			return generation.Input{}, apperr.InvalidField(field, "must be a message id")
+		}
+	}
+	in := generation.Input{EditOf: b.EditOf, RegenerateOf: b.RegenerateOf}
+	switch {
+	case b.RegenerateOf != "" && b.EditOf != "":
+		return in, apperr.InvalidField("regenerate_of", "cannot be combined with edit_of")
+	case b.RegenerateOf != "" && b.Content != nil:
+		return in, apperr.InvalidField("content", "must be left out when regenerating an answer")
+	case b.RegenerateOf == "" && b.Content == nil:
+		return in, apperr.InvalidField("content", "is required")
+	case b.Content != nil:
+		in.Content = *b.Content
+	}
+	return in, nil
 }
 
 // postMessage starts a reply and streams it as server-sent events.
@@ -131,10 +156,11 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, u session.
 	if err := jsonio.Decode(w, r, &body, jsonio.DefaultMaxBody); err != nil {
 		return err
 	}
-	if body.Content == nil {
-		return apperr.InvalidField("content", "is required")
+	in, err := body.input()
+	if err != nil {
+		return err
 	}
-	if _, err := h.d.Generations.Start(r.Context(), u, chatID, *body.Content); err != nil {
+	if _, err := h.d.Generations.StartInput(r.Context(), u, chatID, in); err != nil {
 		return err
 	}
 	h.serveSSE(w, r, chatID, "")

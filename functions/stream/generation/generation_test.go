@@ -54,7 +54,13 @@ func TestCoalescing(t *testing.T) {
 	rdb := testkit.Redis(t)
 	h := hub.New(rdb, hub.Options{})
 	defer h.Close()
-	p := newPublisher(h, "c", 80*time.Millisecond, nil)
+	ctx := context.Background()
+	h.Acquire(ctx, "c", "g", time.Minute)
+	w, err := h.Open(ctx, "c", "g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPublisher(w, "c", 80*time.Millisecond, nil, nil)
 	p.text(TypeDelta, "", "first")
 	if n := xlen(t, rdb, "c"); n != 1 {
 		t.Fatalf("first text held back: %d entries", n)

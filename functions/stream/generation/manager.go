@@ -40,13 +40,17 @@ type Config struct {
 	HistoryLimit int
 	// Coalesce is the least time between two text events after the first.
 	Coalesce time.Duration
-	// LockTTL is how long a chat stays locked if this instance dies; the
-	// lock is refreshed (and stop requests polled) every LockTTL/3.
+	// LockTTL is the lease on the chat's lock: how long a chat stays locked
+	// if this instance dies. The generation renews it (and polls for stop
+	// requests) every LockTTL/3.
 	LockTTL time.Duration
 	// Timeout bounds one generation.
 	Timeout time.Duration
-	// Checkpoint is how often the partial reply is saved while streaming.
-	Checkpoint time.Duration
+	// Checkpoint and CheckpointBytes bound how much of the partial reply a
+	// crash can lose: it is saved once either much time or text has passed
+	// since the last save.
+	Checkpoint      time.Duration
+	CheckpointBytes int
 	// SystemPrompt defaults to DefaultSystemPrompt.
 	SystemPrompt string
 }
@@ -65,13 +69,16 @@ func (c Config) withDefaults() Config {
 		c.Coalesce = 30 * time.Millisecond
 	}
 	if c.LockTTL <= 0 {
-		c.LockTTL = 30 * time.Second
+		c.LockTTL = 5 * time.Second
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 10 * time.Minute
 	}
 	if c.Checkpoint <= 0 {
-		c.Checkpoint = 5 * time.Second
+		c.Checkpoint = time.Second
+	}
+	if c.CheckpointBytes <= 0 {
+		c.CheckpointBytes = 2048
 	}
 	if c.SystemPrompt == "" {
 		c.SystemPrompt = DefaultSystemPrompt
@@ -103,6 +110,10 @@ var (
 	errStopped     = errors.New("generation: stopped by the user")
 	errInterrupted = errors.New("generation: interrupted by shutdown")
 	errTimedOut    = errors.New("generation: took too long")
+	// errLeaseLost: the chat's lock expired under the generation (Redis
+	// was unreachable for longer than LockTTL); another instance may have
+	// ended it already.
+	errLeaseLost = errors.New("generation: lost the chat's lock")
 )
 
 // Manager starts generations and tracks those running on this instance.
@@ -161,15 +172,38 @@ type Started struct {
 	Model              string
 }
 
-// Start begins a reply to content in user's chat. In order: it refuses
+// Input is what a generation answers: a new message, an edit of an
+// earlier one or another answer to one.
+type Input struct {
+	// Content is the user's message; unused with RegenerateOf.
+	Content string
+	// EditOf, when set, is a user message the new one replaces: it becomes
+	// that message's sibling, and the context is what preceded it.
+	EditOf string
+	// RegenerateOf, when set, is an assistant message to answer again: the
+	// new answer is its sibling, to the same user message.
+	RegenerateOf string
+}
+
+// Start begins a reply to content, appended to the chat's shown branch.
+func (m *Manager) Start(ctx context.Context, user session.User, chatID, content string) (Started, error) {
+	return m.StartInput(ctx, user, chatID, Input{Content: content})
+}
+
+// StartInput begins a reply to in in user's chat. In order: it refuses
 // when the instance is draining (Unavailable), checks the chat is the
 // user's (NotFound), reserves quota (QuotaExceeded), takes the chat's lock
 // (Conflict), saves the user's message, creates the streaming assistant
 // message, opens the chat's stream with message_start and starts the
 // model. Errors are *apperr.Error.
-func (m *Manager) Start(ctx context.Context, user session.User, chatID, content string) (Started, error) {
-	if err := ValidateContent(content); err != nil {
-		return Started{}, err
+func (m *Manager) StartInput(ctx context.Context, user session.User, chatID string, in Input) (Started, error) {
+	if in.RegenerateOf != "" && in.EditOf != "" {
+		return Started{}, apperr.InvalidField("regenerate_of", "cannot be combined with edit_of")
+	}
+	if in.RegenerateOf == "" {
+		if err := ValidateContent(in.Content); err != nil {
+			return Started{}, err
+		}
 	}
 	if m.isDraining() {
 		return Started{}, unavailable()
@@ -194,7 +228,7 @@ func (m *Manager) Start(ctx context.Context, user session.User, chatID, content 
 		}
 		return Started{}, apperr.New(apperr.Conflict, "a reply is already being generated in this chat")
 	}
-	started, r, err := m.open(ctx, user, chatID, gen, content, res)
+	started, r, err := m.open(ctx, user, chatID, gen, in, res)
 	if err != nil {
 		m.release(res)
 		m.unlock(chatID, gen)
@@ -223,29 +257,45 @@ func (m *Manager) Start(ctx context.Context, user session.User, chatID, content 
 
 // opened is what open's transaction saved and read.
 type opened struct {
+	orphans       int64 // replies of dead generations it ended
 	history       []chatstore.Message
 	userMsg, asst chatstore.Message
 	versions      map[string]int
 }
 
-// save opens the generation in PostgreSQL, in one transaction: it reads the
-// history, saves the user's message, names an untitled chat after it,
+// save opens the generation in PostgreSQL, in one transaction: it ends a
+// reply a dead generation left streaming, reads the history (the branch the
+// new message follows), saves the user's message
+// (unless an answer is regenerated), names an untitled chat after it,
 // creates the streaming assistant message and reads the artifacts'
 // versions. Either all of it is stored or none.
-func (m *Manager) save(ctx context.Context, user session.User, chatID, content string) (opened, error) {
+func (m *Manager) save(ctx context.Context, user session.User, chatID string, in Input) (opened, error) {
 	var o opened
 	err := m.d.Store.InTx(ctx, func(tx *chatstore.Store) error {
 		var err error
-		if o.history, err = tx.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
+		// This generation holds the chat's lock, so a reply still
+		// streaming here is a dead generation's.
+		if o.orphans, err = tx.InterruptChat(ctx, user.ID, chatID); err != nil {
 			return err
 		}
-		if o.userMsg, err = tx.InsertMessage(ctx, user.ID, chatID, chatstore.RoleUser, content, chatstore.StatusComplete); err != nil {
+		switch {
+		case in.RegenerateOf != "":
+			err = m.saveRegenerate(ctx, tx, user, chatID, in.RegenerateOf, &o)
+		case in.EditOf != "":
+			err = m.saveEdit(ctx, tx, user, chatID, in, &o)
+		default:
+			if o.history, err = tx.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
+				return err
+			}
+			o.userMsg, err = tx.InsertMessage(ctx, user.ID, chatID, chatstore.RoleUser, in.Content, chatstore.StatusComplete)
+		}
+		if err != nil {
 			return err
 		}
-		if _, err := tx.SetTitleIfEmpty(ctx, user.ID, chatID, content); err != nil {
+		if _, err := tx.SetTitleIfEmpty(ctx, user.ID, chatID, o.userMsg.Content); err != nil {
 			return err
 		}
-		if o.asst, err = tx.InsertMessage(ctx, user.ID, chatID, chatstore.RoleAssistant, "", chatstore.StatusStreaming); err != nil {
+		if o.asst, err = tx.InsertMessageAfter(ctx, user.ID, chatID, o.userMsg.ID, chatstore.RoleAssistant, "", chatstore.StatusStreaming); err != nil {
 			return err
 		}
 		o.versions, err = latestVersions(ctx, tx, user.ID, chatID)
@@ -254,9 +304,61 @@ func (m *Manager) save(ctx context.Context, user session.User, chatID, content s
 	return o, err
 }
 
+// saveEdit saves in.Content as a sibling of user message in.EditOf; the
+// context is the branch before it.
+func (m *Manager) saveEdit(ctx context.Context, tx *chatstore.Store, user session.User, chatID string, in Input, o *opened) error {
+	edited, err := tx.GetMessage(ctx, user.ID, chatID, in.EditOf)
+	if err != nil {
+		return asField(err, "edit_of")
+	}
+	if edited.Role != chatstore.RoleUser {
+		return apperr.InvalidField("edit_of", "must be one of your messages")
+	}
+	parent := ""
+	if edited.ParentID != nil {
+		parent = *edited.ParentID
+		if o.history, err = tx.Path(ctx, user.ID, chatID, parent, m.cfg.HistoryLimit); err != nil {
+			return err
+		}
+	}
+	o.userMsg, err = tx.InsertMessageAfter(ctx, user.ID, chatID, parent, chatstore.RoleUser, in.Content, chatstore.StatusComplete)
+	return err
+}
+
+// saveRegenerate prepares another answer to the user message that
+// assistant message id answered; the context is the branch up to that
+// user message.
+func (m *Manager) saveRegenerate(ctx context.Context, tx *chatstore.Store, user session.User, chatID, id string, o *opened) error {
+	answer, err := tx.GetMessage(ctx, user.ID, chatID, id)
+	if err != nil {
+		return asField(err, "regenerate_of")
+	}
+	if answer.Role != chatstore.RoleAssistant || answer.ParentID == nil {
+		return apperr.InvalidField("regenerate_of", "must be an answer")
+	}
+	path, err := tx.Path(ctx, user.ID, chatID, *answer.ParentID, m.cfg.HistoryLimit+1)
+	if err != nil {
+		return err
+	}
+	o.userMsg, o.history = path[len(path)-1], path[:len(path)-1]
+	if o.userMsg.Role != chatstore.RoleUser {
+		return apperr.InvalidField("regenerate_of", "must be an answer")
+	}
+	return nil
+}
+
+// asField turns a missing message named by a request field into a 404 that
+// says which message; other errors pass.
+func asField(err error, field string) error {
+	if errors.Is(err, chatstore.ErrNotFound) {
+		return apperr.Wrap(err, apperr.NotFound, "the message in "+field+" was not found")
+	}
+	return err
+}
+
 // open saves the messages, opens the stream and prepares the run.
-func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, content string, res *quota.Reservation) (Started, *run, error) {
-	o, err := m.save(ctx, user, chatID, content)
+func (m *Manager) open(ctx context.Context, user session.User, chatID, gen string, in Input, res *quota.Reservation) (Started, *run, error) {
+	o, err := m.save(ctx, user, chatID, in)
 	if err != nil {
 		return Started{}, nil, err
 	}
@@ -270,7 +372,12 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 		}
 		return Started{}, nil, err
 	}
-	if err := m.d.Hub.Reset(ctx, chatID); err != nil {
+	if o.orphans > 0 {
+		// Tell the dead generation's followers, before its events go.
+		m.abandon(ctx, chatID, gen)
+	}
+	events, err := m.d.Hub.Open(ctx, chatID, gen)
+	if err != nil {
 		return fail(apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly"))
 	}
 	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: modelName}
@@ -278,7 +385,7 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 	for _, msg := range history {
 		turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content})
 	}
-	turns = append(turns, model.Turn{Role: model.User, Text: content})
+	turns = append(turns, model.Turn{Role: model.User, Text: userMsg.Content})
 
 	rctx, cancel := context.WithCancelCause(context.Background())
 	rctx, cancelTimeout := context.WithTimeoutCause(rctx, m.cfg.Timeout, errTimedOut)
@@ -286,10 +393,10 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen, cont
 		m: m, user: user, chatID: chatID, gen: gen, messageID: asst.ID, reservation: res,
 		ctx: rctx, cancel: cancel, cancelTimeout: cancelTimeout,
 		request:  model.Request{Model: modelName, System: m.cfg.SystemPrompt, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
-		pub:      newPublisher(m.d.Hub, chatID, m.cfg.Coalesce, m.log),
 		versions: versions,
 		log:      m.log.With(slog.String("chat_id", chatID), slog.String("message_id", asst.ID)),
 	}
+	r.pub = newPublisher(events, chatID, m.cfg.Coalesce, m.log, func() { r.cancel(errLeaseLost) })
 	r.pub.event(TypeMessageStart, MessageStart{UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: started.Model})
 	return started, r, nil
 }

@@ -3,6 +3,7 @@ package generation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -17,11 +18,20 @@ import (
 // which bounds Redis writes and client wake-ups for a fast model without
 // making the stream look less live. Any other event first flushes the
 // pending text, so order is kept.
+//
+// Every event gets its id from the generation's hub.Writer, and an append
+// whose outcome is unknown (Redis stalled or the connection dropped) is
+// sent again with the same id until it lands or appendPatience passes:
+// the stream never shows an event twice, out of order, or (short of a
+// long outage) not at all.
 type publisher struct {
-	hub      *hub.Hub
+	w        *hub.Writer
 	chat     string
 	interval time.Duration
 	log      *slog.Logger
+	// lost is called once when the generation has lost its chat's lock:
+	// the stream is no longer its own, so it must stop.
+	lost func()
 
 	mu       sync.Mutex
 	pendType string // TypeDelta or TypeArtifactDelta
@@ -31,13 +41,25 @@ type publisher struct {
 	last     time.Time
 	timer    *time.Timer
 	failed   bool
+	gone     bool // the lock is lost: nothing more is written
 }
 
-func newPublisher(h *hub.Hub, chat string, interval time.Duration, log *slog.Logger) *publisher {
+// appendPatience bounds how long one event is retried before it is given
+// up (its id skipped, so a late copy can still only land in order).
+const appendPatience = 20 * time.Second
+
+// appendAttempt bounds one try: more than go-redis's own read timeout and
+// retry, so a slow answer is waited for rather than sent a third time.
+const appendAttempt = 3 * time.Second
+
+func newPublisher(w *hub.Writer, chat string, interval time.Duration, log *slog.Logger, lost func()) *publisher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &publisher{hub: h, chat: chat, interval: interval, log: log}
+	if lost == nil {
+		lost = func() {}
+	}
+	return &publisher{w: w, chat: chat, interval: interval, log: log, lost: lost}
 }
 
 // text queues prose (identifier "") or artifact content.
@@ -77,25 +99,30 @@ func (p *publisher) event(typ string, data any) {
 	p.appendLocked(typ, data)
 }
 
-// finish appends generation gen's done event and frees the chat's lock in
-// the same step (hub.Finish): a client that has seen done may send again
-// at once.
-func (p *publisher) finish(gen string, d Done) {
+// finish appends the generation's done event and frees the chat's lock in
+// the same step (hub.Writer.Finish): a client that has seen done may send
+// again at once.
+func (p *publisher) finish(d Done) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.flushLocked()
+	if p.gone {
+		return
+	}
 	b, err := json.Marshal(d)
 	if err != nil {
 		p.log.Error("stream: encode event", slog.String("type", TypeDone), slog.Any("error", err))
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	ok, err := p.hub.Finish(ctx, p.chat, gen, b)
+	var ok bool
+	err = retry(func(ctx context.Context) error {
+		ok, err = p.w.Finish(ctx, b)
+		return err
+	})
 	switch {
 	case err != nil:
-		// The lock then expires on its own; readers learn the reply was
-		// abandoned, and its message is saved all the same.
+		// The lock then expires on its own and a sweep ends the stream;
+		// the message is saved all the same.
 		p.log.Error("stream: finish", slog.String("chat_id", p.chat), slog.Any("error", err))
 	case !ok:
 		p.log.Warn("stream: chat lock had passed to another generation", slog.String("chat_id", p.chat))
@@ -134,14 +161,45 @@ func (p *publisher) appendLocked(typ string, data any) {
 		p.log.Error("stream: encode event", slog.String("type", typ), slog.Any("error", err))
 		return
 	}
+	if p.gone {
+		return
+	}
 	// Appends run detached from the generation's cancellation: a stopped
 	// or interrupted generation must still record how it ended.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := p.hub.Append(ctx, p.chat, typ, b); err != nil && !p.failed {
-		// Logged once: the generation goes on and its message is still
-		// saved; clients see the gap when they resume.
-		p.failed = true
-		p.log.Error("stream: append event", slog.String("chat_id", p.chat), slog.Any("error", err))
+	err = retry(func(ctx context.Context) error {
+		_, err := p.w.Append(ctx, typ, b)
+		return err
+	})
+	switch {
+	case errors.Is(err, hub.ErrLeaseLost):
+		p.gone = true
+		p.log.Warn("stream: the chat's lock expired; ending the generation", slog.String("chat_id", p.chat))
+		p.lost()
+	case err != nil:
+		p.w.Skip()
+		if !p.failed {
+			// Logged once: the generation goes on and its message is
+			// still saved; clients see the gap.
+			p.failed = true
+			p.log.Error("stream: append event", slog.String("chat_id", p.chat), slog.Any("error", err))
+		}
+	}
+}
+
+// retry calls try, each call bounded by appendAttempt, until it succeeds,
+// reports hub.ErrLeaseLost or appendPatience has passed, and returns its
+// last error.
+func retry(try func(ctx context.Context) error) error {
+	deadline := time.Now().Add(appendPatience)
+	wait := 50 * time.Millisecond
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), appendAttempt)
+		err := try(ctx)
+		cancel()
+		if err == nil || errors.Is(err, hub.ErrLeaseLost) || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, time.Second)
 	}
 }

@@ -69,7 +69,7 @@ func (r *run) run() {
 	}
 	r.settle(ctx, status, usage)
 	r.pub.event(TypeUsage, Usage(usage))
-	r.pub.finish(r.gen, Done{Status: status})
+	r.pub.finish(Done{Status: status})
 	r.cancel(nil)
 	r.log.Info("stream: generation ended", slog.String("status", status),
 		slog.Int("input_tokens", usage.InputTokens), slog.Int("output_tokens", usage.OutputTokens),
@@ -86,7 +86,8 @@ func (r *run) outcome(err error) (string, *apperr.Error) {
 	switch {
 	case errors.Is(err, errStopped) || errors.Is(cause, errStopped):
 		return chatstore.StatusStopped, nil
-	case errors.Is(err, errInterrupted) || errors.Is(cause, errInterrupted):
+	case errors.Is(err, errInterrupted) || errors.Is(cause, errInterrupted),
+		errors.Is(err, errLeaseLost) || errors.Is(cause, errLeaseLost):
 		return chatstore.StatusInterrupted, nil
 	case errors.Is(err, errTimedOut) || errors.Is(cause, errTimedOut):
 		return chatstore.StatusError, apperr.Wrap(err, apperr.Upstream, "the reply took too long and was cut off")
@@ -118,7 +119,7 @@ func (r *run) emit(text string) {
 	r.emitted = true
 	r.content.WriteString(text)
 	r.handle(r.parser.Feed(text))
-	if time.Since(r.lastCheckpoint) >= r.m.cfg.Checkpoint {
+	if time.Since(r.lastCheckpoint) >= r.m.cfg.Checkpoint || r.content.Len()-r.checkpointedContentBytes >= r.m.cfg.CheckpointBytes {
 		r.checkpoint()
 	}
 }
@@ -170,9 +171,15 @@ func (r *run) checkpoint() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := r.m.d.Store.UpdateMessage(ctx, r.user.ID, r.messageID, r.content.String(),
-		chatstore.StatusStreaming, r.request.Model, 0, 0); err != nil {
+	streaming, err := r.m.d.Store.CheckpointMessage(ctx, r.user.ID, r.messageID, r.content.String())
+	if err != nil {
 		r.log.Warn("stream: checkpoint", slog.Any("error", err))
+		return
+	}
+	if !streaming {
+		// A sweep took this generation for dead (its lease expired while
+		// Redis was out) and ended the message: stop.
+		r.cancel(errLeaseLost)
 		return
 	}
 	r.checkpointedContentBytes = r.content.Len()
@@ -190,8 +197,15 @@ func (r *run) keepAlive(stop <-chan struct{}) {
 		case <-t.C:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		if ok, err := r.m.d.Hub.Refresh(ctx, r.chatID, r.gen, r.m.cfg.LockTTL); err != nil || !ok {
-			r.log.Warn("stream: refresh chat lock", slog.Bool("held", ok), slog.Any("error", err))
+		ok, err := r.m.d.Hub.Refresh(ctx, r.chatID, r.gen, r.m.cfg.LockTTL)
+		switch {
+		case err != nil:
+			r.log.Warn("stream: refresh chat lock", slog.Any("error", err))
+		case !ok:
+			// The lease expired (Redis was out for longer than LockTTL):
+			// the chat may be another's now, so stop.
+			r.log.Warn("stream: chat lock lost")
+			r.cancel(errLeaseLost)
 		}
 		if stopped, err := r.m.d.Hub.StopRequested(ctx, r.chatID, r.gen); err == nil && stopped {
 			r.cancel(errStopped)

@@ -1,7 +1,8 @@
 // Package hub carries a chat's generation events through Redis so that any
 // instance of the stream function can serve them. Each chat's current
 // generation is one Redis Stream: the generating instance appends every
-// event as it is produced (XADD, trimmed and expiring), and every client,
+// event as it is produced (XADD with an id of its own, trimmed and
+// expiring; see Writer), and every client,
 // on any instance, reads from it — the live stream included, so the Redis
 // Stream is the single source of truth and a reconnecting client resumes
 // after the entry id it saw last. One reader per stream and instance
@@ -15,7 +16,6 @@ package hub
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -106,32 +106,6 @@ func (h *Hub) eventsKey(chat string) string { return h.opts.Prefix + chat + ":ev
 func (h *Hub) activeKey(chat string) string { return h.opts.Prefix + chat + ":active" }
 func (h *Hub) stopKey(chat string) string   { return h.opts.Prefix + chat + ":stop" }
 func (h *Hub) stopChannel() string          { return h.opts.Prefix + "stop" }
-
-// Reset deletes chat's previous generation's events, so a new generation's
-// stream holds only its own.
-func (h *Hub) Reset(ctx context.Context, chat string) error {
-	return h.rdb.Del(ctx, h.eventsKey(chat)).Err()
-}
-
-// Append adds an event to chat's stream and returns its id.
-func (h *Hub) Append(ctx context.Context, chat, typ string, data []byte) (string, error) {
-	key := h.eventsKey(chat)
-	var add *redis.StringCmd
-	_, err := h.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		add = p.XAdd(ctx, &redis.XAddArgs{
-			Stream: key,
-			MaxLen: h.opts.MaxLen,
-			Approx: true,
-			Values: []any{"type", typ, "data", data},
-		})
-		p.Expire(ctx, key, h.opts.TTL)
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("hub: append %s: %w", typ, err)
-	}
-	return add.Val(), nil
-}
 
 // Exists reports whether chat has a stream of events to replay.
 func (h *Hub) Exists(ctx context.Context, chat string) (bool, error) {

@@ -24,11 +24,31 @@ func newHub(t *testing.T, opts Options) *Hub {
 	return h
 }
 
-func appendN(t *testing.T, h *Hub, chat string, from, to int) []string {
+// open takes chat's lock for generation "g1" (unless a generation holds
+// it already) and opens its stream.
+func open(t *testing.T, h *Hub, chat string) *Writer {
+	t.Helper()
+	ctx := context.Background()
+	gen, err := h.Active(ctx, chat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gen == "" {
+		gen = "g1"
+		h.Acquire(ctx, chat, gen, time.Minute)
+	}
+	w, err := h.Open(ctx, chat, gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func appendN(t *testing.T, w *Writer, from, to int) []string {
 	t.Helper()
 	var ids []string
 	for i := from; i < to; i++ {
-		id, err := h.Append(context.Background(), chat, "delta", []byte(fmt.Sprintf(`{"n":%d}`, i)))
+		id, err := w.Append(context.Background(), "delta", []byte(fmt.Sprintf(`{"n":%d}`, i)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +120,8 @@ func TestReplayThenLive(t *testing.T) {
 	if ok, _ := h.Acquire(ctx, "c1", "g1", time.Minute); !ok {
 		t.Fatal("lock not acquired")
 	}
-	appendN(t, h, "c1", 0, 5)
+	w := open(t, h, "c1")
+	appendN(t, w, 0, 5)
 	s := h.Subscribe("c1", "")
 	defer s.Close()
 	var got []string
@@ -108,8 +129,8 @@ func TestReplayThenLive(t *testing.T) {
 	done := make(chan struct{})
 	go func() { got, err = readAll(t, s, 10*time.Second); close(done) }()
 	waitLive(t, "c1", 1, h) // replayed and now reading live
-	appendN(t, h, "c1", 5, 10)
-	if _, err := h.Append(ctx, "c1", Done, []byte(`{"status":"complete"}`)); err != nil {
+	appendN(t, w, 5, 10)
+	if _, err := w.Append(ctx, Done, []byte(`{"status":"complete"}`)); err != nil {
 		t.Fatal(err)
 	}
 	<-done
@@ -120,8 +141,9 @@ func TestReplayThenLive(t *testing.T) {
 
 func TestResumeAfterID(t *testing.T) {
 	h := newHub(t, Options{})
-	ids := appendN(t, h, "c1", 0, 6)
-	h.Append(context.Background(), "c1", Done, []byte(`{"status":"complete"}`))
+	w := open(t, h, "c1")
+	ids := appendN(t, w, 0, 6)
+	w.Append(context.Background(), Done, []byte(`{"status":"complete"}`))
 	got, err := readAll(t, h.Subscribe("c1", ids[2]), 5*time.Second)
 	if err != nil || !equal(got, want(3, 6, true)) {
 		t.Fatalf("got %v, %v", got, err)
@@ -135,7 +157,7 @@ func TestManySubscribersAcrossInstances(t *testing.T) {
 	defer a.Close()
 	defer b.Close()
 	ctx := context.Background()
-	a.Acquire(ctx, "c1", "g1", time.Minute)
+	w := open(t, a, "c1")
 	var wg sync.WaitGroup
 	results := make([][]string, 6)
 	for i := range results {
@@ -155,9 +177,9 @@ func TestManySubscribersAcrossInstances(t *testing.T) {
 	}
 	waitLive(t, "c1", len(results), a, b)
 	for i := 0; i < 50; i++ {
-		appendN(t, a, "c1", i, i+1)
+		appendN(t, w, i, i+1)
 	}
-	a.Append(ctx, "c1", Done, []byte(`{"status":"complete"}`))
+	w.Append(ctx, Done, []byte(`{"status":"complete"}`))
 	wg.Wait()
 	for i, got := range results {
 		if !equal(got, want(0, 50, true)) {
@@ -179,10 +201,10 @@ func TestManySubscribersAcrossInstances(t *testing.T) {
 func TestSlowSubscriberCatchesUp(t *testing.T) {
 	h := newHub(t, Options{Buffer: 2})
 	ctx := context.Background()
-	h.Acquire(ctx, "c1", "g1", time.Minute)
+	w := open(t, h, "c1")
 	s := h.Subscribe("c1", "")
 	defer s.Close()
-	appendN(t, h, "c1", 0, 1)
+	appendN(t, w, 0, 1)
 	// Read the first entry so the subscription joins the live reader.
 	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -194,8 +216,8 @@ func TestSlowSubscriberCatchesUp(t *testing.T) {
 	if _, err := s.Next(wctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("expected to wait live, got %v", err)
 	}
-	appendN(t, h, "c1", 1, 200)
-	h.Append(ctx, "c1", Done, []byte(`{"status":"complete"}`))
+	appendN(t, w, 1, 200)
+	w.Append(ctx, Done, []byte(`{"status":"complete"}`))
 	// The reader delivers, drops us for lagging and ends at done.
 	testkit.Eventually(t, 5*time.Second, func() bool {
 		h.mu.Lock()
@@ -212,7 +234,7 @@ func TestAbandonedGeneration(t *testing.T) {
 	h := newHub(t, Options{Block: 100 * time.Millisecond})
 	ctx := context.Background()
 	h.Acquire(ctx, "c1", "g1", 300*time.Millisecond) // never refreshed: the instance "died"
-	appendN(t, h, "c1", 0, 2)
+	appendN(t, open(t, h, "c1"), 0, 2)
 	got, err := readAll(t, h.Subscribe("c1", ""), 5*time.Second)
 	if !errors.Is(err, ErrAbandoned) || !equal(got, want(0, 2, false)) {
 		t.Fatalf("got %v, %v", got, err)
@@ -227,6 +249,7 @@ func TestDoneRacingLockRelease(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		chat := fmt.Sprintf("c%d", i)
 		h.Acquire(ctx, chat, "g", time.Minute)
+		w := open(t, h, chat)
 		s := h.Subscribe(chat, "")
 		res := make(chan error, 1)
 		go func() { _, err := readAll(t, s, 5*time.Second); res <- err }()
@@ -238,7 +261,7 @@ func TestDoneRacingLockRelease(t *testing.T) {
 			testkit.Eventually(t, 5*time.Second, func() bool { return h.idleRounds.Load() >= idle+int64(i%3-1) },
 				"%d more empty reads", i%3-1)
 		}
-		h.Append(ctx, chat, Done, []byte(`{}`))
+		w.Append(ctx, Done, []byte(`{}`))
 		h.Release(ctx, chat, "g")
 		if err := <-res; err != nil {
 			t.Fatalf("iteration %d: %v", i, err)
@@ -264,11 +287,13 @@ func TestFinish(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHub(t, Options{})
 			ctx := context.Background()
+			w := open(t, h, "c")
+			appendN(t, w, 0, 1)
+			h.rdb.Del(ctx, h.activeKey("c"))
 			if tt.holder != "" {
 				h.Acquire(ctx, "c", tt.holder, time.Minute)
 			}
-			appendN(t, h, "c", 0, 1)
-			ok, err := h.Finish(ctx, "c", "g1", []byte(`{"status":"complete"}`))
+			ok, err := w.Finish(ctx, []byte(`{"status":"complete"}`))
 			if err != nil || ok != tt.wantOK {
 				t.Fatalf("Finish = %v, %v; want %v", ok, err, tt.wantOK)
 			}

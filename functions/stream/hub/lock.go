@@ -45,32 +45,6 @@ func (h *Hub) Release(ctx context.Context, chat, gen string) error {
 	return releaseScript.Run(ctx, h.rdb, []string{h.activeKey(chat)}, gen).Err()
 }
 
-// finishScript appends the done event and frees the lock in one step, so a
-// client that has seen done can start the next reply at once (never 409),
-// and the next generation cannot reset the stream before done is in it.
-// A generation that lost its lock to another appends nothing: the stream
-// is the other's now.
-var finishScript = redis.NewScript(`
-local holder = redis.call("GET", KEYS[2])
-if holder and holder ~= ARGV[1] then
-	return 0
-end
-redis.call("XADD", KEYS[1], "MAXLEN", "~", ARGV[4], "*", "type", ARGV[2], "data", ARGV[3])
-redis.call("PEXPIRE", KEYS[1], ARGV[5])
-if holder then
-	redis.call("DEL", KEYS[2])
-end
-return 1`)
-
-// Finish appends gen's done event (data) to chat's stream and frees chat's
-// lock, atomically. It reports false when another generation holds the
-// lock, and then does neither.
-func (h *Hub) Finish(ctx context.Context, chat, gen string, data []byte) (bool, error) {
-	n, err := finishScript.Run(ctx, h.rdb, []string{h.eventsKey(chat), h.activeKey(chat)},
-		gen, Done, data, h.opts.MaxLen, h.opts.TTL.Milliseconds()).Int()
-	return n == 1, err
-}
-
 // Active returns the generation holding chat's lock, or "".
 func (h *Hub) Active(ctx context.Context, chat string) (string, error) {
 	gen, err := h.rdb.Get(ctx, h.activeKey(chat)).Result()

@@ -2,18 +2,18 @@ package model
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/archstudio/studio/shared/samples"
 )
 
 // Demo is the development stand-in for Claude, used when no
-// ANTHROPIC_API_KEY is set outside production. It says it is a demo, and
-// streams a short reply with one artifact through the same code path as
-// Claude, so the studio works end to end on a laptop with no key.
+// ANTHROPIC_API_KEY is set outside production: a small scripted architect.
+// It says it is a demo, recognises a few requests (a roadmap, a diagram,
+// code, a web page, a React component, a comparison; see demoIntents) and
+// answers each with prose and an artifact of the right type, and a
+// follow-up in the same chat with the next version of that artifact — all
+// through the same code path as Claude, so the studio can be judged on a
+// laptop with no key.
 type Demo struct {
 	// Delay is the pause before each piece; ChunkSize the bytes per piece.
 	Delay     time.Duration
@@ -29,11 +29,7 @@ func (Demo) Name(string) string { return DemoName }
 
 // Stream implements Model.
 func (d Demo) Stream(ctx context.Context, req Request, emit func(string)) (Usage, error) {
-	question := ""
-	if n := len(req.Turns); n > 0 {
-		question = req.Turns[n-1].Text
-	}
-	reply := demoReply(question)
+	reply := demoReply(req.Turns)
 	usage := Usage{InputTokens: EstimateTokens(req.System)}
 	for _, t := range req.Turns {
 		usage.InputTokens += EstimateTokens(t.Text)
@@ -64,21 +60,4 @@ func (d Demo) Stream(ctx context.Context, req Request, emit func(string)) (Usage
 		usage.OutputTokens = EstimateTokens(reply[:sent])
 	}
 	return usage, nil
-}
-
-func demoReply(question string) string {
-	if strings.Contains(strings.ToLower(question), "roadmap") {
-		return "**Demo model** — no ANTHROPIC_API_KEY is set, so this is a canned roadmap, not Claude's. " +
-			"Open it and choose Publish to GitHub to preview its issues.\n\n" + samples.SampleRoadmap
-	}
-	q := strings.Join(strings.Fields(question), " ")
-	if utf8.RuneCountInString(q) > 80 {
-		q = string([]rune(q)[:80]) + "…"
-	}
-	return fmt.Sprintf("**Demo model** — no ANTHROPIC_API_KEY is set, so this is a canned reply, not Claude.\n\n"+
-		"You asked: %q. Here is a sketch of how this studio streams an answer:\n\n"+
-		`<antArtifact identifier="demo-architecture" type="application/vnd.ant.mermaid" title="How a reply streams">`+
-		"graph LR\n  Browser -->|POST /messages| Stream\n  Stream -->|Messages API| Claude\n  Stream -->|XADD| Redis\n  Redis -->|XREAD| Stream\n  Stream -->|SSE / WebSocket| Browser\n"+
-		"</antArtifact>\n\n"+
-		"Set ANTHROPIC_API_KEY to talk to Claude for real.", q)
 }

@@ -6,9 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/archstudio/studio/functions/stream/artifact"
-	"github.com/archstudio/studio/shared/samples"
 )
 
 func TestFit(t *testing.T) {
@@ -38,35 +35,6 @@ func TestFit(t *testing.T) {
 	}
 }
 
-func TestDemoStreamsAnArtifactAndSaysItIsADemo(t *testing.T) {
-	var d Demo
-	var p artifact.Parser
-	var text strings.Builder
-	var starts []artifact.Attrs
-	usage, err := d.Stream(context.Background(), Request{Turns: []Turn{{Role: User, Text: "how do streams work?"}}}, func(s string) {
-		for _, e := range p.Feed(s) {
-			switch e.Kind {
-			case artifact.Text:
-				text.WriteString(e.Text)
-			case artifact.Start:
-				starts = append(starts, e.Attrs)
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Name("claude-opus-5") != "demo" || !strings.Contains(text.String(), "Demo model") || !strings.Contains(text.String(), "how do streams work?") {
-		t.Fatalf("name %q text %q", d.Name(""), text.String())
-	}
-	if len(starts) != 1 || starts[0].Identifier != "demo-architecture" {
-		t.Fatalf("artifacts %+v", starts)
-	}
-	if usage.InputTokens == 0 || usage.OutputTokens == 0 {
-		t.Fatalf("usage %+v", usage)
-	}
-}
-
 func TestDemoStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	stop := errors.New("stop")
@@ -79,17 +47,5 @@ func TestDemoStopsOnCancel(t *testing.T) {
 	})
 	if !errors.Is(err, stop) || n != 3 {
 		t.Fatalf("err %v after %d pieces", err, n)
-	}
-}
-
-// TestDemoRoadmap: asked for a roadmap, the demo model answers with the
-// publishable sample roadmap artifact.
-func TestDemoRoadmap(t *testing.T) {
-	var got strings.Builder
-	if _, err := (Demo{ChunkSize: 64}).Stream(context.Background(), Request{Turns: []Turn{{Text: "Plan a ROADMAP for this"}}}, func(s string) { got.WriteString(s) }); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(got.String(), samples.SampleRoadmap) {
-		t.Fatalf("reply %q", got.String())
 	}
 }

@@ -1,6 +1,7 @@
 // Command migrate applies ArchStudio's schema: `migrate up` (the default),
 // `migrate down` (one step), `migrate reset` (all down) or `migrate status`,
-// against DATABASE_URL.
+// against DATABASE_URL. Under AWS Lambda it is the handler of the
+// template's Custom::Migrations resource (see lambda.go).
 package main
 
 import (
@@ -12,6 +13,10 @@ import (
 )
 
 func main() {
+	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		startLambda()
+		return
+	}
 	if err := run(context.Background(), os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "migrate:", err)
 		os.Exit(1)

@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/archstudio/studio/shared/config"
@@ -38,6 +40,12 @@ type settings struct {
 	CSP             string `envconfig:"ROUTER_CSP"`
 	MetricsToken    string `envconfig:"METRICS_TOKEN" secret:"true"`
 	MetricsLoopback bool   `envconfig:"ROUTER_METRICS_LOOPBACK" default:"true"`
+	// PprofAddr, when set, serves net/http/pprof on a listener of its own
+	// (make bench -profile): never on the public port.
+	PprofAddr string `envconfig:"ROUTER_PPROF_ADDR"`
+	// Handoff lists which long-lived connections the router hands to the
+	// function instead of proxying them: websocket, events (SSE GETs).
+	Handoff []string `envconfig:"ROUTER_HANDOFF" default:"websocket"`
 }
 
 // Validate checks what envconfig cannot.
@@ -60,11 +68,24 @@ func (s settings) Validate() error {
 	if u, err := url.Parse(s.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("PUBLIC_URL: %q is not an http(s) URL", s.PublicURL)
 	}
+	for _, h := range s.Handoff {
+		if h != "websocket" && h != "events" && h != "none" {
+			return errors.New("ROUTER_HANDOFF: a comma list of websocket, events (or none)")
+		}
+	}
+	if s.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(s.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return errors.New("ROUTER_PPROF_ADDR: must be a loopback host:port (the profiles show request internals)")
+		}
+	}
 	if s.ResponseHeaderTimeout < 0 {
 		return errors.New("ROUTER_RESPONSE_HEADER_TIMEOUT: must not be negative")
 	}
 	return nil
 }
+
+func (s settings) handsOff(kind string) bool { return slices.Contains(s.Handoff, kind) }
 
 func (s settings) production() bool { return s.AppEnv == config.Production }
 

@@ -15,12 +15,14 @@ import (
 	"github.com/archstudio/studio/runtime/proxy"
 	"github.com/archstudio/studio/runtime/scheduler"
 	"github.com/archstudio/studio/runtime/supervisor"
+	"github.com/archstudio/studio/shared/handoff"
 )
 
 // functions is the manifest turned into running parts.
 type functions struct {
 	handlers  map[string]http.Handler
 	processes []*supervisor.Process
+	longLived map[*supervisor.Process]bool
 	jobs      []scheduler.Job
 	private   []string
 }
@@ -29,7 +31,7 @@ type functions struct {
 const maxSocketPath = 103
 
 func buildFunctions(m *manifest.Manifest, cfg settings, runDir string, trust forwarded.Trust, met *metrics.Metrics, logger *slog.Logger) (*functions, error) {
-	fns := &functions{handlers: map[string]http.Handler{}}
+	fns := &functions{handlers: map[string]http.Handler{}, longLived: map[*supervisor.Process]bool{}}
 	env := os.Environ()
 	for _, f := range m.Functions {
 		met.Declare(f.Name)
@@ -61,12 +63,25 @@ func buildFunctions(m *manifest.Manifest, cfg settings, runDir string, trust for
 			if err != nil {
 				return nil, err
 			}
+			childEnv := withEnv(env, f.Env)
+			if f.LongLived && (cfg.handsOff("websocket") || cfg.handsOff("events")) {
+				// Its streams' connections are handed over, not proxied
+				// (runtime/proxy/handoff.go).
+				fd := filepath.Join(runDir, f.Name+".fd")
+				if len(fd) > maxSocketPath {
+					return nil, fmt.Errorf("socket path %s is too long for a Unix socket; set ROUTER_RUN_DIR to a shorter directory", fd)
+				}
+				opts.Handoff = &handoff.Sender{Path: fd}
+				opts.HandoffWebSocket = cfg.handsOff("websocket")
+				opts.HandoffEvents = cfg.handsOff("events")
+				childEnv = append(childEnv, handoff.Env+"="+fd)
+			}
 			closer := &idleCloser{}
 			proc := supervisor.New(supervisor.Config{
 				Name:         f.Name,
 				Binary:       bin,
 				Socket:       sock,
-				Env:          withEnv(env, f.Env),
+				Env:          childEnv,
 				MinBackoff:   cfg.RestartMin,
 				MaxBackoff:   cfg.RestartMax,
 				StableAfter:  cfg.StableAfter,
@@ -79,6 +94,7 @@ func buildFunctions(m *manifest.Manifest, cfg settings, runDir string, trust for
 			px = proxy.New(opts)
 			closer.px = px
 			fns.processes = append(fns.processes, proc)
+			fns.longLived[proc] = f.LongLived
 			available = proc.Available
 		}
 		fns.handlers[f.Name] = px

@@ -291,6 +291,76 @@ func TestStreamsAreNotBuffered(t *testing.T) {
 	})
 }
 
+// TestLongLivedConnectionsAreHandedOver: a long-lived function's WebSocket
+// requests, and its event streams when ROUTER_HANDOFF says so, reach it on
+// the client's own connection (shared/handoff) with the router's headers;
+// everything else is proxied over the function's socket.
+func TestLongLivedConnectionsAreHandedOver(t *testing.T) {
+	// The peer the function sees: over its Unix socket the peer has no
+	// address; on the client's own connection it is the client's.
+	handedOver := func(remote string) bool { return strings.HasPrefix(remote, "127.0.0.1:") }
+	tests := []struct {
+		name    string
+		handoff string
+		path    string
+		accept  string
+		handed  bool
+	}{
+		{"event stream from a long-lived function", "websocket,events", "/api/stream/who", "text/event-stream", true},
+		{"event stream, not by default", "websocket", "/api/stream/who", "text/event-stream", false},
+		{"other requests to a long-lived function", "websocket,events", "/api/stream/who", "application/json", false},
+		{"event stream from another function", "websocket,events", "/api/alpha/who", "text/event-stream", false},
+	}
+	stacks := map[string]*stack{
+		"websocket":        startStack(t),
+		"websocket,events": startStack(t, "ROUTER_HANDOFF=websocket,events"),
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := stacks[tt.handoff]
+			r := s.do(t, "GET", tt.path, http.Header{"Accept": {tt.accept}, "X-Request-Id": {"handover-1"}})
+			var e echo
+			if r.StatusCode != http.StatusOK || json.Unmarshal(r.Body, &e) != nil {
+				t.Fatalf("%d %s", r.StatusCode, r.Body)
+			}
+			if got := handedOver(e.Remote); got != tt.handed {
+				t.Fatalf("function saw peer %q; handed over %v, want %v", e.Remote, got, tt.handed)
+			}
+			if e.RequestID != "handover-1" || e.ForwardedFor != "127.0.0.1" || e.ForwardedProto != "http" || e.Host != s.Addr {
+				t.Fatalf("function saw %+v; want the router's request ID and X-Forwarded-*", e)
+			}
+			if tt.handed && !r.Close {
+				t.Fatal("a handed-over connection stays open for a next request, which the router must route")
+			}
+		})
+	}
+	t.Run("WebSocket, by default", func(t *testing.T) {
+		s := stacks["websocket"]
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+"/api/stream/wswho", nil)
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		defer c.CloseNow()
+		_, remote, err := c.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !handedOver(string(remote)) {
+			t.Fatalf("function saw peer %q: the WebSocket was proxied, not handed over", remote)
+		}
+		testkit.Eventually(t, 2*time.Second, func() bool {
+			for _, rec := range s.logLines("request") {
+				if rec["path"] == "/api/stream/wswho" && rec["status"] == float64(101) && rec["function"] == "streamer" {
+					return true
+				}
+			}
+			return false
+		}, "an access-log line with status 101 for the handed-over WebSocket")
+	})
+}
+
 func TestWebApp(t *testing.T) {
 	s := startStack(t)
 	index := webFiles["index.html"]

@@ -47,6 +47,13 @@ func run(ctx context.Context, logger *slog.Logger) error {
 			sse(w, r)
 		case "ws":
 			echo(w, r)
+		case "wswho":
+			// The peer the function sees (see answer.Echo.Remote), as the
+			// WebSocket's one message.
+			if c, err := websocket.Accept(w, r, nil); err == nil {
+				_ = c.Write(r.Context(), websocket.MessageText, []byte(r.RemoteAddr))
+				_ = c.Close(websocket.StatusNormalClosure, "")
+			}
 		case "slow":
 			d, _ := time.ParseDuration(r.URL.Query().Get("d"))
 			slowing.Add(1)
@@ -71,6 +78,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 				ForwardedFor:   r.Header.Get("X-Forwarded-For"),
 				ForwardedProto: r.Header.Get("X-Forwarded-Proto"),
 				ForwardedHost:  r.Header.Get("X-Forwarded-Host"),
+				Remote:         r.RemoteAddr,
 			})
 		}
 	})

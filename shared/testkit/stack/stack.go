@@ -60,10 +60,14 @@ type Stack struct {
 	SpeechURL   string
 	DatabaseURL string
 	RedisURL    string
+	// RunDir holds the functions' Unix sockets (<name>.sock), for clients
+	// that go to a function directly (make bench compares the two paths).
+	RunDir string
 
-	router  *exec.Cmd
-	exited  chan struct{}
-	closers []func()
+	router       *exec.Cmd
+	functionsDir string
+	exited       chan struct{}
+	closers      []func()
 }
 
 // Login is the GitHub user the fake signs in.
@@ -138,6 +142,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		return s, err
 	}
 	s.closers = append(s.closers, func() { _ = os.RemoveAll(runDir) })
+	s.RunDir = runDir
 
 	root := opts.Root
 	if opts.RouterBinary == "" {
@@ -146,6 +151,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	if opts.FunctionsDir == "" {
 		opts.FunctionsDir = filepath.Join(root, "bin", "functions")
 	}
+	s.functionsDir = opts.FunctionsDir
 	s.router = exec.Command(opts.RouterBinary) // #nosec G204 -- test helper: runs the router binary it was given, no shell
 	s.router.Dir = root
 	s.router.Stdout, s.router.Stderr = opts.Logs, opts.Logs
@@ -209,6 +215,9 @@ func isConnRefused(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op)
 }
+
+// RouterPID is the router's process ID (its functions are its children).
+func (s *Stack) RouterPID() int { return s.router.Process.Pid }
 
 // Close stops the router (which stops its functions) and everything else
 // Start made.

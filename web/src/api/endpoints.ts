@@ -10,6 +10,7 @@ import type {
   GitHubRepoPage,
   Message,
   MessageList,
+  MessageSearchResults,
   Preferences,
   PreferencesPatch,
   Providers,
@@ -85,8 +86,15 @@ export const chatsApi = {
     }
     return out;
   },
-  deleteFrom: (id: string, messageId: string) =>
+  /** Deletes a message and everything under it (its branch). */
+  deleteBranch: (id: string, messageId: string) =>
     api(`/api/chats/${enc(id)}/messages/${enc(messageId)}`, { method: 'DELETE' }),
+  /** Shows the branch through messageId; the choice is stored server-side. */
+  selectBranch: (id: string, messageId: string) =>
+    api(`/api/chats/${enc(id)}/branch`, { method: 'PUT', body: { message_id: messageId } }),
+  /** Full-text search over the content of every message. */
+  search: (q: string, signal?: AbortSignal) =>
+    api<MessageSearchResults>(`/api/chats/search?${new URLSearchParams({ q, limit: '20' })}`, { signal }),
   stop: (id: string) => api(`/api/chats/${enc(id)}/stop`, { method: 'POST' }),
   exportUrl: (id: string, format: 'md' | 'json') => `/api/chats/${enc(id)}/export?format=${format}`,
 };

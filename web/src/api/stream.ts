@@ -3,7 +3,7 @@
 // GET /events + Last-Event-ID until the generation finishes.
 import { ApiError, apiFetch, NetworkError } from './client';
 import { readSSE } from './sse';
-import type { StreamEvent, StreamEventType } from './types';
+import type { SendMessageRequest, StreamEvent, StreamEventType } from './types';
 
 const knownTypes: ReadonlySet<string> = new Set<StreamEventType>([
   'message_start',
@@ -144,14 +144,22 @@ function openEvents(chatId: string, lastEventId: string, signal?: AbortSignal): 
   return apiFetch(`/api/chats/${encodeURIComponent(chatId)}/events`, { headers, signal });
 }
 
+/**
+ * What a send asks for: a new message (content), an edit of an earlier one
+ * (content and edit_of) or another answer (regenerate_of); see
+ * SendMessageRequest in the contract.
+ */
+export type SendBody = SendMessageRequest;
+
 /** Sends a user message and follows the reply to its end (resuming after drops). */
-export function sendMessage(chatId: string, content: string, opts: StreamOptions): Promise<StreamResult> {
+export function sendMessage(chatId: string, message: string | SendBody, opts: StreamOptions): Promise<StreamResult> {
+  const body: SendBody = typeof message === 'string' ? { content: message } : message;
   return follow(
     chatId,
     () =>
       apiFetch(`/api/chats/${encodeURIComponent(chatId)}/messages`, {
         method: 'POST',
-        body: { content },
+        body,
         headers: { Accept: 'text/event-stream' },
         signal: opts.signal,
       }),

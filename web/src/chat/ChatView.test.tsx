@@ -15,8 +15,9 @@ const chat = {
 };
 
 /**
- * A chat whose messages live in the fake like they do on the server: a
- * streamed reply is stored, DELETE removes from a message on.
+ * A chat whose shown branch lives in the fake like it does on the server: a
+ * streamed reply is stored; an edit or a regenerated answer replaces the
+ * shown one and lists it as a sibling; PUT /branch shows the old one again.
  */
 function chatApi(initial: Message[] = []) {
   const messages = [...initial];
@@ -25,13 +26,18 @@ function chatApi(initial: Message[] = []) {
     .on('GET', '/api/chats/c1', () => json(200, chat))
     .on('GET', '/api/chats/c1/messages', () => json(200, { messages, next_cursor: null }))
     .on('GET', '/api/chats/c1/artifacts', () => json(200, { artifacts: [] }))
-    .on('DELETE', /^\/api\/chats\/c1\/messages\/[^/]+$/, ({ url }) => {
-      const id = url.pathname.split('/').pop();
-      const i = messages.findIndex((x) => x.id === id);
-      if (i < 0) return apiError(404, 'not_found');
-      messages.splice(i);
+    .on('PUT', '/api/chats/c1/branch', ({ body }) => {
+      const id = (body as { message_id: string }).message_id;
+      const i = messages.findIndex((x) => x.sibling_ids?.includes(id));
+      const hidden = replaced.get(id);
+      if (i < 0 || !hidden) return apiError(404, 'not_found');
+      replaced.set(messages[i].id, messages.slice(i));
+      const [first, ...rest] = hidden;
+      messages.splice(i, messages.length - i, { ...first, sibling_ids: messages[i].sibling_ids }, ...rest);
       return json(204, null);
     });
+  // What each sibling's branch was when another replaced it.
+  const replaced = new Map<string, Message[]>();
   return Object.assign(fake, {
     /** Serves POST /messages with these frames and stores the exchange. */
     replyWith(frames: SSEFrame[], opts: Parameters<typeof sse>[1] = {}) {
@@ -44,8 +50,22 @@ function chatApi(initial: Message[] = []) {
           ?.status;
         const ids = frames.find((f) => f.event === 'message_start')?.data as
           { user_message_id: string; assistant_message_id: string } | undefined;
-        messages.push(m(ids?.user_message_id ?? 'u?', 'user', (body as { content: string }).content));
-        messages.push({ ...m(ids?.assistant_message_id ?? 'a?', 'assistant', text), status: status ?? 'complete' });
+        const req = body as { content?: string; edit_of?: string; regenerate_of?: string };
+        const userId = ids?.user_message_id ?? 'u?';
+        const answerId = ids?.assistant_message_id ?? 'a?';
+        const answer = { ...m(answerId, 'assistant', text), status: status ?? 'complete' };
+        const sibling = req.edit_of ?? req.regenerate_of;
+        const at = messages.findIndex((x) => x.id === sibling);
+        if (at >= 0) {
+          const old = messages[at];
+          replaced.set(old.id, messages.slice(at));
+          const sibling_ids = [...(old.sibling_ids ?? [old.id]), req.edit_of ? userId : answerId];
+          messages.splice(at);
+          if (req.edit_of) messages.push({ ...m(userId, 'user', req.content ?? ''), sibling_ids }, answer);
+          else messages.push({ ...answer, sibling_ids });
+        } else {
+          messages.push(m(userId, 'user', req.content ?? ''), answer);
+        }
         return sse(frames, opts);
       });
       return fake;
@@ -55,6 +75,7 @@ function chatApi(initial: Message[] = []) {
 
 const m = (id: string, role: 'user' | 'assistant', content: string): Message => ({
   id,
+  parent_id: null,
   role,
   content,
   status: 'complete',
@@ -186,7 +207,7 @@ describe('ChatView', () => {
     expect(fake.callsTo('POST', '/api/chats/c1/stop')).toHaveLength(1);
   });
 
-  it('regenerates: deletes from the last user message and sends its content again', async () => {
+  it('regenerates as a sibling and switches back with the ‹ 1/2 › control', async () => {
     const history = [m('u1', 'user', 'First question'), m('a1', 'assistant', 'First answer')];
     const fake = chatApi(history).replyWith(reply('Second answer'));
     fake.install();
@@ -195,12 +216,19 @@ describe('ChatView', () => {
     await screen.findByText('First answer');
     await user.click(screen.getByRole('button', { name: /regenerate/i }));
     expect(await screen.findByText('Second answer')).toBeInTheDocument();
-    expect(fake.callsTo('DELETE', '/api/chats/c1/messages/u1')).toHaveLength(1);
-    expect(fake.callsTo('POST', '/api/chats/c1/messages')[0].body).toEqual({ content: 'First question' });
+    expect(fake.callsTo('POST', '/api/chats/c1/messages')[0].body).toEqual({ regenerate_of: 'a1' });
     expect(screen.queryByText('First answer')).not.toBeInTheDocument();
+    // Nothing was deleted: the first answer is a sibling, one click away.
+    expect(fake.callsTo('DELETE', /.*/)).toHaveLength(0);
+    const versions = await screen.findByRole('group', { name: 'Version 2 of 2' });
+    await user.click(within(versions).getByRole('button', { name: 'Previous version' }));
+    expect(await screen.findByText('First answer')).toBeInTheDocument();
+    expect(fake.callsTo('PUT', '/api/chats/c1/branch')[0].body).toEqual({ message_id: 'a1' });
+    expect(screen.getByRole('group', { name: 'Version 1 of 2' })).toBeInTheDocument();
+    expect(screen.queryByText('Second answer')).not.toBeInTheDocument();
   });
 
-  it('edit-and-resend deletes from that message and sends the edited text', async () => {
+  it('edit-and-resend keeps the old message as a sibling and sends the edited text', async () => {
     const history = [m('u1', 'user', 'Old question'), m('a1', 'assistant', 'Old answer')];
     const fake = chatApi(history).replyWith(reply('New answer'));
     fake.install();
@@ -213,8 +241,9 @@ describe('ChatView', () => {
     await user.type(editor, 'New question');
     await user.click(screen.getByRole('button', { name: /save & send/i }));
     expect(await screen.findByText('New answer')).toBeInTheDocument();
-    expect(fake.callsTo('POST', '/api/chats/c1/messages')[0].body).toEqual({ content: 'New question' });
+    expect(fake.callsTo('POST', '/api/chats/c1/messages')[0].body).toEqual({ content: 'New question', edit_of: 'u1' });
     expect(screen.queryByText('Old answer')).not.toBeInTheDocument();
+    expect(await screen.findByRole('group', { name: 'Version 2 of 2' })).toBeInTheDocument();
   });
 
   it('sanitizes model Markdown: no scripts, handlers or javascript: links', async () => {

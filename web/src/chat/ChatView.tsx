@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { chatsApi } from '../api/endpoints';
 import type { Chat } from '../api/types';
 import { useUsage } from '../components/AppContexts';
@@ -7,6 +7,7 @@ import { IconFile } from '../components/icons';
 import { Spinner } from '../components/Spinner';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { ChatBanner } from './ChatBanner';
+import { ExportMenu } from './ExportMenu';
 import { useChatList } from './ChatListContext';
 import { isStreaming } from './chatState';
 import { Composer } from './Composer';
@@ -28,7 +29,10 @@ const phaseAnnouncements: Record<string, string> = {
 
 export default function ChatView() {
   const { id = '' } = useParams();
-  return <ChatViewFor key={id} chatId={id} />;
+  // A search result opens its chat on the branch of the message it found:
+  // the branch is chosen server-side, and the view loads anew.
+  const branch = (useLocation().state as { branch?: string } | null)?.branch ?? '';
+  return <ChatViewFor key={`${id}:${branch}`} chatId={id} />;
 }
 
 function ChatViewFor({ chatId }: { chatId: string }) {
@@ -139,9 +143,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
                 <IconFile /> Artifacts ({state.artifactOrder.length})
               </button>
             )}
-            <a className="btn ghost small" href={chatsApi.exportUrl(chatId, 'md')} download>
-              Export
-            </a>
+            <ExportMenu chatId={chatId} />
           </div>
         </header>
         <div className="messages-scroll" ref={scrollRef} onScroll={onScroll}>
@@ -165,6 +167,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
                   onEdit={session.editAndResend}
                   onRegenerate={session.regenerate}
                   onOpenArtifact={session.openArtifact}
+                  onSelectSibling={streaming ? undefined : session.selectBranch}
                 />
               ))}
             </div>

@@ -5,6 +5,7 @@ import { IconCopy, IconEdit, IconFile, IconRefresh } from '../components/icons';
 import { formatNumber } from '../components/format';
 import type { LiveArtifact } from '../artifacts/liveArtifact';
 import type { UIMessage } from './chatState';
+import { SiblingSwitcher } from './SiblingSwitcher';
 
 const statusLabels: Partial<Record<UIMessage['status'], string>> = {
   stopped: 'Stopped',
@@ -20,6 +21,8 @@ interface Props {
   onEdit: (id: string, content: string) => void;
   onRegenerate: () => void;
   onOpenArtifact: (identifier: string) => void;
+  /** Shows another version of this message (absent: no switching, e.g. while streaming). */
+  onSelectSibling?: (id: string) => void;
 }
 
 function EditForm({
@@ -72,7 +75,16 @@ function EditForm({
   );
 }
 
-function MessageItemImpl({ message, artifacts, canEdit, canRegenerate, onEdit, onRegenerate, onOpenArtifact }: Props) {
+function MessageItemImpl({
+  message,
+  artifacts,
+  canEdit,
+  canRegenerate,
+  onEdit,
+  onRegenerate,
+  onOpenArtifact,
+  onSelectSibling,
+}: Props) {
   const [editing, setEditing] = useState(false);
   const [copied, setCopied] = useState(false);
   const isUser = message.role === 'user';
@@ -151,6 +163,14 @@ function MessageItemImpl({ message, artifacts, canEdit, canRegenerate, onEdit, o
       )}
       {!editing && !streaming && !message.local && (
         <div className="message-actions">
+          {message.sibling_ids && (
+            <SiblingSwitcher
+              siblingIds={message.sibling_ids}
+              current={message.id}
+              disabled={!onSelectSibling}
+              onSelect={(id) => onSelectSibling?.(id)}
+            />
+          )}
           {isUser && canEdit && (
             <button type="button" className="btn ghost small" onClick={() => setEditing(true)}>
               <IconEdit /> Edit
@@ -167,8 +187,11 @@ function MessageItemImpl({ message, artifacts, canEdit, canRegenerate, onEdit, o
             </button>
           )}
           {!isUser && message.output_tokens > 0 && (
-            <span className="muted small token-count">
-              {formatNumber(message.input_tokens + message.output_tokens)} tokens
+            <span
+              className="muted small token-count"
+              title={`${formatNumber(message.input_tokens)} input tokens (the conversation sent as context) and ${formatNumber(message.output_tokens)} output tokens`}
+            >
+              {formatNumber(message.output_tokens)} output {message.output_tokens === 1 ? 'token' : 'tokens'}
             </span>
           )}
         </div>

@@ -32,6 +32,28 @@ function listApi() {
         chats.find((x) => url.pathname.endsWith(x.id)),
       ),
     )
+    .on('GET', '/api/chats/search', ({ url }) =>
+      json(200, {
+        results:
+          url.searchParams.get('q') === 'sea'
+            ? [
+                {
+                  chat_id: 'c1',
+                  chat_title: 'Payments',
+                  message_id: 'm1',
+                  role: 'assistant',
+                  created_at: '2026-11-25T10:00:00Z',
+                  snippet: [
+                    { text: 'Use a ', match: false },
+                    { text: 'search', match: true },
+                    { text: ' index <b>here</b>', match: false },
+                  ],
+                },
+              ]
+            : [],
+      }),
+    )
+    .on('PUT', '/api/chats/c1/branch', () => json(204, null))
     .on('GET', /^\/api\/chats\/c\d\/messages$/, () => json(200, { messages: [], next_cursor: null }))
     .on('GET', /^\/api\/chats\/c\d\/artifacts$/, () => json(200, { artifacts: [] }))
     .on('PATCH', '/api/chats/c2', ({ body }) => {
@@ -65,6 +87,14 @@ describe('Sidebar', () => {
     await waitFor(() => expect(queries()).toContain('sea'), { timeout: 4000 });
     await waitFor(() => expect(within(list).queryByText('Payments')).not.toBeInTheDocument());
     expect(within(list).getByText('Search index')).toBeInTheDocument();
+    // Message content matches too, highlighted, as text (never as markup).
+    const inMessages = await screen.findByRole('region', { name: 'Messages matching the search' });
+    const mark = await within(inMessages).findByText('search', { selector: 'mark' });
+    expect(mark.closest('button')).toHaveTextContent('Use a search index <b>here</b>');
+    await user.click(mark);
+    await waitFor(() => expect(fake.callsTo('PUT', '/api/chats/c1/branch')).toHaveLength(1));
+    expect(fake.callsTo('PUT', '/api/chats/c1/branch')[0].body).toEqual({ message_id: 'm1' });
+    await screen.findByRole('heading', { name: 'Payments', level: 1 });
     await user.clear(screen.getByLabelText('Search chats'));
     await user.type(screen.getByLabelText('Search chats'), 'zzz');
     expect(await within(list).findByText('No chats match your search.', {}, { timeout: 4000 })).toBeInTheDocument();

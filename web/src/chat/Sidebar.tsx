@@ -8,6 +8,7 @@ import { formatRelative } from '../components/format';
 import { IconEdit, IconPlus, IconSearch, IconTrash } from '../components/icons';
 import { Spinner } from '../components/Spinner';
 import { useChatList } from './ChatListContext';
+import { MessageSearchResults } from './MessageSearchResults';
 
 export const MAX_TITLE = 200;
 
@@ -192,6 +193,7 @@ export function Sidebar() {
           </button>
         )}
       </nav>
+      <MessageSearchResults query={query} />
       <ConfirmDialog
         open={deleting !== null}
         title="Delete this chat?"

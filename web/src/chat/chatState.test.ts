@@ -12,6 +12,7 @@ const msg = (
   status: Message['status'] = 'complete',
 ): Message => ({
   id,
+  parent_id: null,
   role,
   content,
   status,
@@ -173,6 +174,26 @@ describe('chatReducer history', () => {
     expect(s.messages.map((m) => m.id)).toEqual(['u1', 'a1']);
     expect(s.artifacts).toEqual({});
     expect(s.panel.open).toBe(false);
+  });
+
+  it('regenerate_start shows a new answer in place of the old one, which the server keeps', () => {
+    let s = loaded([msg('u1', 'user', 'a'), msg('a1', 'assistant', 'b')]);
+    s = chatReducer(s, { type: 'regenerate_start', messageId: 'a1', assistantTempId: 'la', now: 'now' });
+    expect(s.messages.map((m) => [m.id, m.local ?? false])).toEqual([
+      ['u1', false],
+      ['la', true],
+    ]);
+    expect(s.phase).toBe('sending');
+    s = chatReducer(s, {
+      type: 'event',
+      event: {
+        type: 'message_start',
+        id: '1',
+        data: { user_message_id: 'u1', assistant_message_id: 'a2', model: 'm' },
+      },
+    });
+    expect(s.messages.map((m) => m.id)).toEqual(['u1', 'a2']);
+    expect(s.streamingMessageId).toBe('a2');
   });
 
   it('ignores a settle-up that arrives while a newer reply streams', () => {

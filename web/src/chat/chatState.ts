@@ -45,6 +45,7 @@ export type ChatAction =
   | { type: 'load_failed'; message: string }
   | { type: 'loaded'; messages: Message[]; artifacts: Artifact[]; keepPanel?: boolean }
   | { type: 'send_start'; content: string; userTempId: string; assistantTempId: string; now: string }
+  | { type: 'regenerate_start'; messageId: string; assistantTempId: string; now: string }
   | { type: 'send_failed'; userTempId: string; assistantTempId: string }
   | { type: 'resume_start' }
   | { type: 'event'; event: StreamEvent }
@@ -106,6 +107,7 @@ function applyEvent(state: ChatState, ev: StreamEvent): ChatState {
           ...messages,
           {
             id: d.assistant_message_id,
+            parent_id: d.user_message_id,
             role: 'assistant',
             content: '',
             status: 'streaming',
@@ -258,6 +260,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
           ...state.messages,
           {
             id: action.userTempId,
+            parent_id: null,
             role: 'user',
             content: action.content,
             status: 'complete',
@@ -270,6 +273,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
           },
           {
             id: action.assistantTempId,
+            parent_id: action.userTempId,
             role: 'assistant',
             content: '',
             status: 'streaming',
@@ -282,6 +286,32 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
           },
         ],
       };
+    case 'regenerate_start': {
+      // The answer being replaced stays on the server as a sibling; the
+      // view shows the new one in its place until the reload settles it.
+      const cut = chatReducer(state, { type: 'truncate_from', messageId: action.messageId });
+      return {
+        ...cut,
+        phase: 'sending',
+        streamingMessageId: action.assistantTempId,
+        messages: [
+          ...cut.messages,
+          {
+            id: action.assistantTempId,
+            parent_id: null,
+            role: 'assistant',
+            content: '',
+            status: 'streaming',
+            model: '',
+            input_tokens: 0,
+            output_tokens: 0,
+            created_at: action.now,
+            local: true,
+            artifacts: [],
+          },
+        ],
+      };
+    }
     case 'send_failed':
       return {
         ...state,

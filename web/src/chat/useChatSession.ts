@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
 import { ApiError, describeError } from '../api/client';
 import { artifactsApi, chatsApi } from '../api/endpoints';
-import { resumeEvents, sendMessage, type StreamOptions, type StreamResult } from '../api/stream';
+import { resumeEvents, sendMessage, type SendBody, type StreamOptions, type StreamResult } from '../api/stream';
 import type { StreamEvent } from '../api/types';
+import { branchArtifacts } from './branchArtifacts';
 import { chatReducer, initialChatState, isStreaming, type Banner, type ChatState } from './chatState';
 
 export interface ChatSession {
@@ -10,12 +11,19 @@ export interface ChatSession {
   /** Resolves false when the message was not taken (so the composer keeps it). */
   send: (content: string) => Promise<boolean>;
   stop: () => Promise<void>;
+  /** Another answer to the last question; the one shown is kept as a sibling. */
   regenerate: () => Promise<void>;
+  /** Sends content in place of an earlier message, kept as a sibling. */
   editAndResend: (messageId: string, content: string) => Promise<void>;
+  /** Shows the branch through a sibling (the ‹ 2/3 › control); stored server-side. */
+  selectBranch: (messageId: string) => Promise<void>;
   openArtifact: (identifier: string) => void;
   closePanel: () => void;
   dismissBanner: () => void;
 }
+
+/** A new reply (or a branch switch) may begin: nothing streams or loads. */
+const canStart = (s: ChatState) => !isStreaming(s) && s.phase !== 'loading';
 
 let tempCounter = 0;
 const tempId = (kind: string) => `local-${kind}-${Date.now()}-${++tempCounter}`;
@@ -58,10 +66,11 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
   });
 
   const sync = useCallback(async (id: string, keepPanel: boolean, signal: AbortSignal) => {
-    const [messages, artifacts] = await Promise.all([
+    const [messages, latest] = await Promise.all([
       chatsApi.allMessages(id, signal),
       artifactsApi.list(id, signal).then((r) => r.artifacts),
     ]);
+    const artifacts = await branchArtifacts(id, messages, latest, signal);
     // Aborted: this chat was left (or a newer stream took over) meanwhile.
     if (signal.aborted) return null;
     dispatch({ type: 'loaded', messages, artifacts, keepPanel });
@@ -125,18 +134,15 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
     };
   }, [chatId, sync, follow]);
 
-  const send = useCallback(
-    async (content: string): Promise<boolean> => {
-      const text = content.trim();
-      const current = latest.current.state;
-      if (!text || isStreaming(current) || current.phase === 'loading') return false;
-      const userTempId = tempId('user');
-      const assistantTempId = tempId('assistant');
-      dispatch({ type: 'send_start', content: text, userTempId, assistantTempId, now: new Date().toISOString() });
+  // start sends body and follows the reply; the optimistic messages are
+  // already in place. A refused edit or regenerate reloads the branch the
+  // server still shows.
+  const start = useCallback(
+    async (body: SendBody, userTempId: string, assistantTempId: string): Promise<boolean> => {
       let started = false;
       try {
         await follow(chatId, (opts) =>
-          sendMessage(chatId, text, {
+          sendMessage(chatId, body, {
             ...opts,
             onEvent: (ev) => {
               if (!started) latest.current.callbacks.onReplyStarted?.();
@@ -150,13 +156,28 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
         if (e instanceof DOMException && e.name === 'AbortError') return true;
         if (!started) dispatch({ type: 'send_failed', userTempId, assistantTempId });
         else dispatch({ type: 'stream_ended', finished: false });
+        if (!started && (body.edit_of || body.regenerate_of)) {
+          await sync(chatId, false, new AbortController().signal).catch(() => undefined);
+        }
         dispatch({ type: 'banner', banner: bannerFromError(e) });
         // Usage may have moved even though this failed (or it was the quota).
         latest.current.callbacks.onReplyFinished?.();
         return started;
       }
     },
-    [chatId, follow],
+    [chatId, follow, sync],
+  );
+
+  const send = useCallback(
+    async (content: string): Promise<boolean> => {
+      const text = content.trim();
+      if (!text || !canStart(latest.current.state)) return false;
+      const userTempId = tempId('user');
+      const assistantTempId = tempId('assistant');
+      dispatch({ type: 'send_start', content: text, userTempId, assistantTempId, now: new Date().toISOString() });
+      return start({ content: text }, userTempId, assistantTempId);
+    },
+    [start],
   );
 
   const stop = useCallback(async () => {
@@ -169,37 +190,41 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
     }
   }, [chatId]);
 
-  const resendFrom = useCallback(
-    async (messageId: string, content: string) => {
-      if (isStreaming(latest.current.state)) return;
-      try {
-        await chatsApi.deleteFrom(chatId, messageId);
-      } catch (e) {
-        dispatch({ type: 'banner', banner: bannerFromError(e) });
-        return;
-      }
-      dispatch({ type: 'truncate_from', messageId });
-      await send(content);
-    },
-    [chatId, send],
-  );
-
-  // Regenerate deletes the last exchange from its user message (which takes
-  // the last assistant reply with it) and sends the same words again, so the
-  // history does not end up with the question twice.
+  // Regenerate asks for another answer to the question of the last answer
+  // shown; the server keeps the old one as its sibling.
   const regenerate = useCallback(async () => {
     const msgs = latest.current.state.messages;
-    const lastUser = [...msgs].reverse().find((m) => m.role === 'user' && !m.local);
-    if (!lastUser) return;
-    await resendFrom(lastUser.id, lastUser.content);
-  }, [resendFrom]);
+    const answer = msgs[msgs.length - 1];
+    if (!answer || answer.role !== 'assistant' || answer.local || !canStart(latest.current.state)) return;
+    const assistantTempId = tempId('assistant');
+    dispatch({ type: 'regenerate_start', messageId: answer.id, assistantTempId, now: new Date().toISOString() });
+    await start({ regenerate_of: answer.id }, '', assistantTempId);
+  }, [start]);
 
   const editAndResend = useCallback(
     async (messageId: string, content: string) => {
-      if (!content.trim()) return;
-      await resendFrom(messageId, content);
+      const text = content.trim();
+      if (!text || !canStart(latest.current.state)) return;
+      const userTempId = tempId('user');
+      const assistantTempId = tempId('assistant');
+      dispatch({ type: 'truncate_from', messageId });
+      dispatch({ type: 'send_start', content: text, userTempId, assistantTempId, now: new Date().toISOString() });
+      await start({ content: text, edit_of: messageId }, userTempId, assistantTempId);
     },
-    [resendFrom],
+    [start],
+  );
+
+  const selectBranch = useCallback(
+    async (messageId: string) => {
+      if (!canStart(latest.current.state)) return;
+      try {
+        await chatsApi.selectBranch(chatId, messageId);
+        await sync(chatId, true, new AbortController().signal);
+      } catch (e) {
+        dispatch({ type: 'banner', banner: bannerFromError(e) });
+      }
+    },
+    [chatId, sync],
   );
 
   return {
@@ -208,6 +233,7 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
     stop,
     regenerate,
     editAndResend,
+    selectBranch,
     openArtifact: useCallback((identifier: string) => dispatch({ type: 'open_artifact', identifier }), []),
     closePanel: useCallback(() => dispatch({ type: 'close_panel' }), []),
     dismissBanner: useCallback(() => dispatch({ type: 'banner', banner: null }), []),

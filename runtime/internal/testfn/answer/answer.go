@@ -13,4 +13,8 @@ type Echo struct {
 	ForwardedFor   string `json:"forwarded_for"`
 	ForwardedProto string `json:"forwarded_proto"`
 	ForwardedHost  string `json:"forwarded_host"`
+	// Remote is the connection's peer as the function sees it: the
+	// router's Unix socket ("@" or ""), or the client's TCP address for a
+	// connection the router handed over.
+	Remote string `json:"remote"`
 }
