@@ -166,6 +166,9 @@ func TestEveryFunctionUnderRIE(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, fn := range m.Functions {
+		if notOnAWS[fn.Name] != "" {
+			continue
+		}
 		cases, ok := rieFunctions[fn.Name]
 		if !ok {
 			t.Errorf("function %s has no events to answer under aws-lambda-rie", fn.Name)

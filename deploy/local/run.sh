@@ -7,7 +7,9 @@
 #   - Redis (data in .data/redis, port DEV_REDIS_PORT=6380), unless
 #     REDIS_URL is set; installed with apt-get when missing and root;
 #   - the database "archstudio" and its migrations;
-#   - then the router (bin/router), which starts every function.
+#   - then the router (bin/router), which starts every function; its
+#     scheduler runs the backup function at start and daily (verified
+#     pg_dumps in .data/backups, BACKUP_DIR, kept 7 days).
 #
 # Ctrl-C stops the router (it drains, then stops the functions), then
 # Redis and PostgreSQL. The data stays in .data/. A second Ctrl-C makes the
@@ -153,9 +155,10 @@ start_redis() {
 	else
 		say "starting Redis on 127.0.0.1:$REDIS_PORT"
 		rm -f "$pidfile"
-		# Append-only file: sessions and quota counters survive a restart.
+		# Append-only file fsync'd every second: sessions and quota
+		# counters survive a restart, losing at most a second.
 		redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$dir" \
-			--appendonly yes --save "" --daemonize yes \
+			--appendonly yes --appendfsync everysec --save "" --daemonize yes \
 			--pidfile "$pidfile" --logfile "$dir/redis.log"
 	fi
 	redis_pidfile="$pidfile"
@@ -199,6 +202,10 @@ export ROUTER_ADDR="${ROUTER_ADDR:-:8080}"
 export ROUTER_MANIFEST="${ROUTER_MANIFEST:-$ROOT/runtime/functions.json}"
 export FUNCTIONS_DIR="${FUNCTIONS_DIR:-$BIN/functions}"
 export WEB_DIST="${WEB_DIST:-$ROOT/web/dist}"
+export BACKUP_DIR="${BACKUP_DIR:-$DATA_DIR/backups}"
+# pg_dump beside the server we started (its version), else found by the
+# backup function itself.
+if [[ -n ${PG_BIN:-} && -z ${BACKUP_PG_BIN:-} ]]; then export BACKUP_PG_BIN="$PG_BIN"; fi
 # The functions' own defaults assume http://localhost:8080; follow the port
 # actually served, and accept the page from 127.0.0.1 as well.
 port="${ROUTER_ADDR##*:}"

@@ -22,6 +22,7 @@ import (
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/githubapi"
+	"github.com/archstudio/studio/shared/metrics"
 	"github.com/archstudio/studio/shared/session"
 	"github.com/archstudio/studio/shared/tokenvault"
 )
@@ -63,14 +64,15 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	if devKeys {
 		logger.Warn("TOKEN_KEYS is unset: GitHub tokens are opened with the public development key")
 	}
+	reg := metrics.New()
 	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
 		sessions := session.NewStore(rdb, session.Config{})
 		return api.New(api.Deps{
 			Chats:        chatstore.New(pool),
 			Tokens:       tokenvault.NewRepository(pool, keys),
 			Publications: publications.New(pool),
-			GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout},
+			GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout, Metrics: githubapi.NewMetrics(reg)},
 			Authenticate: sessions.Middleware,
 		})
-	})
+	}, bootstrap.Metrics(reg))
 }

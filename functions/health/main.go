@@ -17,6 +17,7 @@ import (
 	"github.com/archstudio/studio/functions/health/business"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/metrics"
 )
 
 type settings struct {
@@ -42,17 +43,25 @@ func (s settings) Validate() error {
 func main() { bootstrap.Function("health", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
+	reg := metrics.New()
 	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(business.New(pool, time.Now))
+		pgProbe := pool.Ping
+		redisProbe := func(ctx context.Context) error { return rdb.Ping(ctx).Err() }
+		// The router's /metrics gathers these with the function's label.
+		reg.MustRegister(business.New(pool, time.Now), business.NewSessions(rdb),
+			business.NewDependencies(cfg.CheckTimeout,
+				business.Probe{Name: "postgres", Check: pgProbe}, business.Probe{Name: "redis", Check: redisProbe}))
+		// /health/metrics: loopback only, or with METRICS_TOKEN (required in production).
+		figures := prometheus.NewRegistry()
+		figures.MustRegister(business.New(pool, time.Now))
 		return api.New(api.Deps{
-			Metrics:      promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+			Metrics:      promhttp.HandlerFor(figures, promhttp.HandlerOpts{}),
 			MetricsToken: cfg.MetricsToken,
 			Timeout:      cfg.CheckTimeout,
 			Checks: []api.Check{
-				{Name: "postgres", Probe: pool.Ping},
-				{Name: "redis", Probe: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+				{Name: "postgres", Probe: pgProbe},
+				{Name: "redis", Probe: redisProbe},
 			},
 		})
-	})
+	}, bootstrap.Metrics(reg))
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/githubapi"
+	"github.com/archstudio/studio/shared/metrics"
 	"github.com/archstudio/studio/shared/prefs"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
@@ -143,14 +144,15 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	store := chatstore.New(pool)
 	events := hub.New(rdb, hub.Options{TTL: cfg.EventsTTL, MaxLen: cfg.EventsMaxLen, Readers: readers, Logger: logger})
 	defer events.Close()
-	quotas := quota.New(pool, rdb, quota.Options{Defaults: limits})
+	reg := metrics.New()
+	quotas := quota.New(pool, rdb, quota.Options{Defaults: limits, Metrics: quota.NewMetrics(reg)})
 	prefStore := prefs.NewStore(pool, rdb, prefs.Options{DefaultModel: cfg.DefaultModel, Models: cfg.AllowedModels})
 	stt, tts := cfg.Config.Build(cfg.Production(), logger)
 	gens := generation.New(generation.Deps{
 		Store:  store,
 		Quota:  quotas,
 		Hub:    events,
-		Model:  chooseModel(cfg, logger),
+		Model:  newMeteredModel(chooseModel(cfg, logger), reg),
 		Prefs:  prefStore,
 		Logger: logger,
 		Config: generation.Config{
@@ -170,6 +172,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		logger.Warn("stream: stop requests from other instances unavailable until Redis answers", slog.Any("error", err))
 	}
 	gens.SweepStale(ctx)
+	generationsGauge(reg, gens.Running)
 	// Replies of generations that died on any instance end within a
 	// lease and a sweep.
 	go gens.Sweep(listenCtx, cfg.SweepInterval)
@@ -185,7 +188,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	relay := runs.New(runs.Deps{
 		Redis:        rdb,
 		Tokens:       tokenvault.NewRepository(pool, keys),
-		GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout},
+		GitHub:       githubapi.Config{APIURL: cfg.GitHubAPIURL, Timeout: cfg.GitHubTimeout, Metrics: githubapi.NewMetrics(reg)},
 		Logger:       logger,
 		Config:       runs.Config{MinInterval: cfg.RunsPollInterval, Heartbeat: cfg.Heartbeat},
 		Authenticate: sessions.Middleware,
@@ -211,7 +214,8 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	h := http.NewServeMux()
 	h.Handle("/api/github/", relay.Handler())
 	h.Handle("/", chat)
-	err = bootstrap.Serve(ctx, logger, cfg.Base, h,
+	err = bootstrap.Serve(ctx, logger, cfg.Base, connectionGauges(reg, h),
+		bootstrap.Metrics(reg),
 		bootstrap.LongLived(),
 		bootstrap.OnShutdown(func() { gens.Drain(cfg.DrainTimeout) }))
 	// Serve has returned once every SSE response ended; generations whose

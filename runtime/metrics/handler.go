@@ -26,7 +26,7 @@ type Access struct {
 // requests Access allows, and 404 (so the endpoint is not advertised) to
 // the rest.
 func (m *Metrics) Handler(a Access) http.Handler {
-	h := promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+	h := promhttp.HandlerFor(m.Gatherer(), promhttp.HandlerOpts{})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.allows(r) {
 			apperr.Write(w, r, apperr.New(apperr.NotFound, "no such route"))

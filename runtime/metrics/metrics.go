@@ -20,6 +20,7 @@ type Metrics struct {
 	restarts *prometheus.CounterVec
 	up       *prometheus.GaugeVec
 	startup  *prometheus.HistogramVec
+	sources  []Source
 }
 
 // New registers the router's metrics and the Go runtime and process ones.
@@ -50,8 +51,11 @@ func New() *Metrics {
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"function"}),
 	}
-	m.Registry.MustRegister(m.requests, m.duration, m.restarts, m.up, m.startup,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Registry.MustRegister(m.requests, m.duration, m.restarts, m.up, m.startup)
+	// The functions' runtime figures share these families (labelled with
+	// their name, see AddSource); the router's own are function="router".
+	prometheus.WrapRegistererWith(prometheus.Labels{"function": "router"}, m.Registry).MustRegister(
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
 	return m
 }
 

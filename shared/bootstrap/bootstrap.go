@@ -22,6 +22,7 @@ import (
 	"github.com/archstudio/studio/shared/cors"
 	"github.com/archstudio/studio/shared/csrf"
 	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/metrics"
 	"github.com/archstudio/studio/shared/requestid"
 	"github.com/archstudio/studio/shared/routing"
 	"github.com/archstudio/studio/shared/secheaders"
@@ -32,19 +33,33 @@ import (
 // is logged and the process exits 1, or config.ExitInvalid when the error
 // is a refused configuration (its message names the variable), which tells
 // the router that restarting cannot help.
+//
+// With LOG_DIR set, its warnings and errors also go to
+// LOG_DIR/<name>.error.log (see logging.Open).
 func Main(name string, run func(ctx context.Context, logger *slog.Logger) error) {
-	logger := logging.New(os.Stderr, os.Getenv("LOG_LEVEL"),
+	if len(os.Args) == 2 && os.Args[1] == HealthcheckFlag {
+		os.Exit(healthcheck())
+	}
+	logs, err := logging.Open(logging.ConfigFromEnv(), os.Stderr, name,
 		slog.String("function", name), slog.String("version", buildinfo.Version))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(config.ExitInvalid)
+	}
+	logger := logs.Logger
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	err := run(ctx, logger)
+	ctx = withScrubber(ctx, logs.Scrubber)
+	err = run(ctx, logger)
 	stop()
 	if err != nil {
 		logger.Error("exit", slog.Any("error", err))
+		_ = logs.Close()
 		if errors.Is(err, config.ErrInvalid) {
 			os.Exit(config.ExitInvalid)
 		}
 		os.Exit(1)
 	}
+	_ = logs.Close()
 }
 
 // Function is Main for a binary configured from the environment: it loads
@@ -55,6 +70,9 @@ func Function[C any](name string, run func(ctx context.Context, logger *slog.Log
 		if err := LoadConfig(logger, &cfg); err != nil {
 			return err
 		}
+		if s := scrubberFrom(ctx); s != nil {
+			s.AddSecrets(config.Secrets(&cfg)...)
+		}
 		return run(ctx, logger, cfg)
 	})
 }
@@ -63,10 +81,16 @@ func Function[C any](name string, run func(ctx context.Context, logger *slog.Log
 type Option func(*options)
 
 type options struct {
+	metrics    *metrics.Registry
 	longLived  bool
 	job        func(ctx context.Context) (any, error)
 	onShutdown []func()
 }
+
+// Metrics makes Serve expose reg, the registry the function's own
+// families are on; without it Serve makes one with the HTTP, build and
+// runtime families only.
+func Metrics(reg *metrics.Registry) Option { return func(o *options) { o.metrics = reg } }
 
 // LongLived removes the write timeout, for functions that hold streams
 // (SSE, WebSocket) open for minutes. Under Lambda the function is served
@@ -123,12 +147,32 @@ func Serve(ctx context.Context, logger *slog.Logger, base config.Base, h http.Ha
 	if err != nil {
 		return config.Invalid(err)
 	}
+	if o.metrics == nil {
+		o.metrics = metrics.New()
+	}
+	h = o.metrics.Instrument(h)
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		logger.Info("starting as lambda")
-		startLambda(ctx, logger, Wrap(logger, Browser{Origins: origins, HSTS: true}, h), o)
+		// No scrape reaches a Lambda: its figures go out as CloudWatch
+		// EMF lines on stdout after each invocation.
+		h = Wrap(logger, Browser{Origins: origins, HSTS: true}, h)
+		startLambda(ctx, logger, o.metrics.EMF(os.Stdout, os.Getenv("AWS_LAMBDA_FUNCTION_NAME"), h), o)
 		return nil
 	}
-	return serveHTTP(ctx, logger, base, Wrap(logger, Browser{Origins: origins}, h), o)
+	return serveHTTP(ctx, logger, base, withMetricsPath(Wrap(logger, Browser{Origins: origins}, h), o.metrics), o)
+}
+
+// withMetricsPath serves the registry at metrics.Path for the router to
+// gather, outside the request metrics, and everything else with h.
+func withMetricsPath(h http.Handler, reg *metrics.Registry) http.Handler {
+	m := reg.Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == metrics.Path {
+			m.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func serveHTTP(ctx context.Context, logger *slog.Logger, base config.Base, h http.Handler, o options) error {

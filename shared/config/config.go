@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"reflect"
 	"strings"
 
@@ -148,4 +149,52 @@ func checkRequired(v reflect.Value) error {
 		}
 	}
 	return nil
+}
+
+// Secrets returns the values of cfg's secret fields (tagged secret:"true")
+// that are set, so the log scrubber can redact them wherever they appear.
+func Secrets(cfg any) []string {
+	var out []string
+	secrets(reflect.Indirect(reflect.ValueOf(cfg)), &out)
+	return out
+}
+
+func secrets(v reflect.Value, out *[]string) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		fv := v.Field(i)
+		if f.Anonymous && fv.Kind() == reflect.Struct {
+			secrets(fv, out)
+			continue
+		}
+		if f.Tag.Get("secret") == "true" && fv.Kind() == reflect.String && fv.String() != "" {
+			*out = append(*out, secretParts(fv.String())...)
+		}
+
+	}
+}
+
+// secretParts is what of a secret value must never be logged: a URL's
+// password (its host and user are not secret, and redacting them would
+// hide where a failing request went); otherwise the whole value, and
+// each element of a list like TOKEN_KEYS ("id:key,id:key") on its own.
+func secretParts(v string) []string {
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
+		if pw, ok := u.User.Password(); ok {
+			return []string{pw}
+		}
+		return nil
+	}
+	out := []string{v}
+	for _, item := range strings.Split(v, ",") {
+		out = append(out, item)
+		if _, key, ok := strings.Cut(item, ":"); ok {
+			out = append(out, key)
+		}
+	}
+	return out
 }

@@ -29,6 +29,8 @@ type Config struct {
 	Transport http.RoundTripper
 	// Timeout bounds each request; zero means 10 s.
 	Timeout time.Duration
+	// Metrics, when set, counts the calls and keeps the rate limit.
+	Metrics *Metrics
 }
 
 // NewClient returns a go-github client acting with token. The token is
@@ -41,6 +43,7 @@ func NewClient(cfg Config, token tokenvault.Secret) (*github.Client, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
+	base = cfg.Metrics.transport(base)
 	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second

@@ -12,15 +12,25 @@ import (
 	"github.com/archstudio/studio/shared/requestid"
 )
 
-// New returns a JSON logger at level ("debug", "info", "warn", "error").
-// Records logged with a context that carries a request ID get request_id.
+// New returns a JSON logger at level ("debug", "info", "warn", "error"),
+// scrubbed of secrets and message content (see Scrubber). Records logged
+// with a context that carries a request ID get request_id.
 func New(w io.Writer, level string, attrs ...slog.Attr) *slog.Logger {
+	return slog.New(contextHandler{jsonHandler(w, ParseLevel(level), NewScrubber(false))}).With(attrsToAny(attrs)...)
+}
+
+// ParseLevel reads "debug", "info", "warn" or "error"; anything else is
+// info.
+func ParseLevel(level string) slog.Level {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
 		lv = slog.LevelInfo
 	}
-	h := slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv})
-	return slog.New(contextHandler{h}).With(attrsToAny(attrs)...)
+	return lv
+}
+
+func jsonHandler(w io.Writer, lv slog.Leveler, s *Scrubber) slog.Handler {
+	return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv, ReplaceAttr: s.ReplaceAttr})
 }
 
 func attrsToAny(attrs []slog.Attr) []any {

@@ -115,6 +115,8 @@ type Options struct {
 	// LimitsCacheTTL bounds how long a changed per-user override can go
 	// unnoticed by a process that missed its invalidation; default 1 minute.
 	LimitsCacheTTL time.Duration
+	// Metrics, when set, counts refusals.
+	Metrics *Metrics
 }
 
 // Quota reserves, settles and reports users' daily usage.
@@ -123,6 +125,7 @@ type Quota struct {
 	rdb       redis.UniversalClient
 	defaults  Limits
 	clock     func() time.Time
+	metrics   *Metrics
 	limitsTTL time.Duration
 }
 
@@ -145,7 +148,7 @@ const (
 
 // New returns a Quota over the record in pool and the counters in rdb.
 func New(pool *pgxpool.Pool, rdb redis.UniversalClient, opts Options) *Quota {
-	q := &Quota{pool: pool, rdb: rdb, defaults: opts.Defaults, clock: opts.Clock, limitsTTL: opts.LimitsCacheTTL}
+	q := &Quota{pool: pool, rdb: rdb, defaults: opts.Defaults, clock: opts.Clock, limitsTTL: opts.LimitsCacheTTL, metrics: opts.Metrics}
 	if q.clock == nil {
 		q.clock = time.Now
 	}

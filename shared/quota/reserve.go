@@ -62,6 +62,7 @@ func (q *Quota) Reserve(ctx context.Context, userID string) (*Reservation, error
 				return nil, err
 			}
 		case reserveRefused:
+			q.metrics.rejected(res[1])
 			return nil, exceeded(res[1], res[2], res[3], now)
 		case reserveAdmitted:
 			return q.record(ctx, uid, day, k, res[3] == 1)

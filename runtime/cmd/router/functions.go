@@ -16,6 +16,7 @@ import (
 	"github.com/archstudio/studio/runtime/scheduler"
 	"github.com/archstudio/studio/runtime/supervisor"
 	"github.com/archstudio/studio/shared/handoff"
+	fnmetrics "github.com/archstudio/studio/shared/metrics"
 )
 
 // functions is the manifest turned into running parts.
@@ -98,6 +99,7 @@ func buildFunctions(m *manifest.Manifest, cfg settings, runDir string, trust for
 			available = proc.Available
 		}
 		fns.handlers[f.Name] = px
+		met.AddSource(metrics.Source{Function: f.Name, URL: px.URL(fnmetrics.Path), Transport: px.RoundTripper()})
 		if f.Schedule != nil {
 			fns.jobs = append(fns.jobs, job(f, px, available))
 		}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,25 +35,42 @@ import (
 )
 
 func main() {
-	attrs := []slog.Attr{slog.String("component", "router"), slog.String("version", buildinfo.Version)}
-	logger := logging.New(os.Stderr, os.Getenv("LOG_LEVEL"), attrs...)
-	// The access log is batched (accesslog.Buffer): a write call per
-	// request cost a fifth of the router's CPU under load.
-	buffered := accesslog.NewBuffer(os.Stderr, 100*time.Millisecond, 32<<10)
-	access := logging.New(buffered, os.Getenv("LOG_LEVEL"), attrs...)
-	err := run(logger, access)
-	_ = buffered.Close()
+	if len(os.Args) == 2 && os.Args[1] == "-healthcheck" {
+		os.Exit(healthcheck())
+	}
+	// With LOG_DIR set, the access log goes to LOG_DIR/access.log and the
+	// router's warnings and errors also to LOG_DIR/router.error.log.
+	logs, err := logging.Open(logging.ConfigFromEnv(), os.Stderr, "router",
+		slog.String("component", "router"), slog.String("version", buildinfo.Version))
+	if err == nil {
+		var w io.Writer
+		if w, err = logs.AccessWriter(); err == nil {
+			// The access log is batched (accesslog.Buffer): a write call per
+			// request cost a fifth of the router's CPU under load.
+			buffered := accesslog.NewBuffer(w, 100*time.Millisecond, 32<<10)
+			err = run(logs, logs.NewLogger(buffered))
+			_ = buffered.Close()
+		}
+		if err != nil {
+			logs.Logger.Error("exit", slog.Any("error", err))
+		}
+		_ = logs.Close()
+	}
 	if err != nil {
-		logger.Error("exit", slog.Any("error", err))
+		if logs == nil {
+			fmt.Fprintf(os.Stderr, "router: %v\n", err)
+		}
 		os.Exit(1)
 	}
 }
 
-func run(logger, access *slog.Logger) error {
+func run(logs *logging.Logs, access *slog.Logger) error {
+	logger := logs.Logger
 	var cfg settings
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
+	logs.Scrubber.AddSecrets(config.Secrets(&cfg)...)
 	logger.Info("config", config.Describe(&cfg)...)
 	m, err := manifest.Load(cfg.Manifest, cfg.FunctionsDir)
 	if err != nil {

@@ -178,6 +178,8 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		"STT_API_KEY=e2e-speech-key",
 		"TTS_BASE_URL="+sp.URL+"/v1",
 		"TTS_API_KEY=e2e-speech-key",
+		// The backup function dumps at start; not into the checkout.
+		"BACKUP_DIR="+filepath.Join(runDir, "backups"),
 	), opts.Env...)
 	if err := s.router.Start(); err != nil {
 		return s, fmt.Errorf("start router: %w", err)
