@@ -33,7 +33,7 @@ func Middleware(store limiter.Store, key KeyFunc) func(http.Handler) http.Handle
 				apperr.Write(w, r, e)
 				return
 			}
-			resetAt := time.Unix(0, int64(reset))
+			resetAt := time.Unix(0, int64(reset)) // #nosec G115 -- reset is a Unix time in nanoseconds, below 2^63 until 2262
 			h := w.Header()
 			h.Set("X-RateLimit-Limit", strconv.FormatUint(limit, 10))
 			h.Set("X-RateLimit-Remaining", strconv.FormatUint(remaining, 10))

@@ -13,7 +13,6 @@ import (
 	"github.com/archstudio/studio/functions/auth/github"
 	"github.com/archstudio/studio/functions/auth/loginstate"
 	"github.com/archstudio/studio/shared/apperr"
-	"github.com/archstudio/studio/shared/cors"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/ratelimit"
 	"github.com/archstudio/studio/shared/routing"
@@ -36,9 +35,8 @@ type Deps struct {
 	SignInLimiter limiter.Store
 	// PublicURL is the origin users reach the app at; sign-in ends with
 	// a redirect there.
-	PublicURL      string
-	AllowedOrigins []string
-	DefaultLimits  quota.Limits
+	PublicURL     string
+	DefaultLimits quota.Limits
 }
 
 type handler struct {
@@ -67,5 +65,5 @@ func New(d Deps) http.Handler {
 	mux.Handle("POST /api/auth/logout-all", authed(h.logoutAll))
 	mux.Handle("GET /api/auth/sessions", authed(h.listSessions))
 	mux.Handle("DELETE /api/auth/sessions/{id}", authed(h.deleteSession))
-	return cors.Middleware(d.AllowedOrigins)(routing.JSONErrors(mux))
+	return routing.JSONErrors(mux)
 }
