@@ -54,7 +54,10 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /api/auth/providers", apperr.HandlerFunc(h.providers))
 	if d.GitHub != nil {
 		mux.Handle("GET /api/auth/github", signIn(apperr.HandlerFunc(h.startGitHub)))
-		mux.Handle("GET /api/auth/github/callback", signIn(apperr.HandlerFunc(h.githubCallback)))
+		// The callback is a browser navigation: a refusal goes back to the
+		// sign-in page with its reason, like every other callback failure.
+		callbackLimit := ratelimit.Refusing(d.SignInLimiter, ratelimit.ByClientIP("signin"), h.refuseCallback)
+		mux.Handle("GET /api/auth/github/callback", callbackLimit(apperr.HandlerFunc(h.githubCallback)))
 	}
 	if d.DevSignIn {
 		mux.Handle("POST /api/auth/dev", signIn(apperr.HandlerFunc(h.devSignIn)))
