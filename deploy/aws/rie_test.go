@@ -177,7 +177,7 @@ func TestEveryFunctionUnderRIE(t *testing.T) {
 		t.Run(fn.Name, func(t *testing.T) {
 			t.Parallel()
 			bin := testkit.BuildFunction(t, "github.com/archstudio/studio/functions/"+fn.Name)
-			f := testkit.StartRIE(t, bin, append(env.Env(), "APP_ENV=test", "ALLOWED_ORIGINS="+origin,
+			f := testkit.StartRIE(t, bin, append(env.Env(), "APP_ENV=test", testkit.TokenKeysEnv(), "ALLOWED_ORIGINS="+origin,
 				"STREAM_DEMO_DELAY=1ms", "LOG_LEVEL=info")...)
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {

@@ -62,10 +62,11 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }
 
-// tokenKeys reads TOKEN_KEYS; outside production an unset TOKEN_KEYS
-// falls back to the fixed development key, loudly.
+// tokenKeys reads TOKEN_KEYS; in development an unset TOKEN_KEYS falls
+// back to the fixed development key, loudly (Validate refuses it
+// elsewhere).
 func tokenKeys(cfg settings, logger *slog.Logger) (*tokenvault.KeyRing, error) {
-	if strings.TrimSpace(cfg.TokenKeys) == "" && !cfg.Production() {
+	if strings.TrimSpace(cfg.TokenKeys) == "" && cfg.Development() {
 		logger.Warn("TOKEN_KEYS is unset: GitHub tokens are encrypted with the public development key; set TOKEN_KEYS outside development")
 		return tokenvault.DevelopmentKeys(), nil
 	}

@@ -196,6 +196,7 @@ func TestStartupRefuses(t *testing.T) {
 	tests := []testkit.BadConfig{
 		{Name: "production without GitHub", Env: []string{"APP_ENV=production", "TOKEN_KEYS=k1:" + key(1)}, Want: "GITHUB_CLIENT_ID", Secret: key(1)},
 		{Name: "production without TOKEN_KEYS", Env: append([]string{"APP_ENV=production", "TOKEN_KEYS="}, gh...), Want: "TOKEN_KEYS", Secret: "s3cr3t-value"},
+		{Name: "test without TOKEN_KEYS", Env: append([]string{"APP_ENV=test", "TOKEN_KEYS="}, gh...), Want: "TOKEN_KEYS", Secret: "s3cr3t-value"},
 		{Name: "short key", Env: append([]string{"APP_ENV=development", "TOKEN_KEYS=k1:" + shortKey}, gh...), Want: "TOKEN_KEYS", Secret: shortKey},
 		{Name: "not base64", Env: []string{"TOKEN_KEYS=k1:not*base64*at*all*but*long*enough*to*see"}, Want: "TOKEN_KEYS", Secret: "not*base64"},
 		{Name: "duplicate key ids", Env: []string{"TOKEN_KEYS=k1:" + key(1) + ",k1:" + key(2)}, Want: "TOKEN_KEYS", Secret: key(2)},

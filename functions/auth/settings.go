@@ -55,9 +55,9 @@ func (s settings) Validate() error {
 		if !s.githubConfigured() {
 			return errors.New("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are required in production")
 		}
-		if strings.TrimSpace(s.TokenKeys) == "" {
-			return errors.New("TOKEN_KEYS is required in production (id:base64key of 32 bytes, newest first)")
-		}
+	}
+	if !s.Development() && strings.TrimSpace(s.TokenKeys) == "" {
+		return errors.New("TOKEN_KEYS is required outside development (id:base64key of 32 bytes, newest first)")
 	}
 	for name, v := range map[string]string{"GITHUB_WEB_URL": s.GitHubWebURL, "GITHUB_API_URL": s.GitHubAPIURL, "PUBLIC_URL": s.PublicURL} {
 		u, err := url.Parse(v)

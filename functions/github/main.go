@@ -57,7 +57,7 @@ func (s settings) Validate() error {
 func main() { bootstrap.Function("github", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
-	keys, devKeys, err := tokenvault.KeysFor(cfg.TokenKeys, cfg.Production())
+	keys, devKeys, err := tokenvault.KeysFor(cfg.TokenKeys, cfg.Development())
 	if err != nil {
 		return config.Invalid(err)
 	}

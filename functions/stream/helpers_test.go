@@ -56,6 +56,7 @@ func newStack(t testing.TB, script fakeanthropic.Script) *stack {
 func (s *stack) env(extra ...string) []string {
 	return append([]string{
 		"APP_ENV=test",
+		testkit.TokenKeysEnv(),
 		"LOG_LEVEL=debug",
 		"DATABASE_URL=" + s.dbURL,
 		"REDIS_URL=" + s.redisURL,

@@ -79,7 +79,7 @@ func TestSSEStreamsThroughFunctionURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	const origin = "http://localhost:8080"
-	env := append(b.Env(), "APP_ENV=test", "ALLOWED_ORIGINS="+origin, "STREAM_DEMO_DELAY=50ms", "STREAM_COALESCE=1ms")
+	env := append(b.Env(), "APP_ENV=test", testkit.TokenKeysEnv(), "ALLOWED_ORIGINS="+origin, "STREAM_DEMO_DELAY=50ms", "STREAM_COALESCE=1ms")
 	a, other := testkit.StartLambda(t, bin, env...), testkit.StartLambda(t, bin, env...)
 	headers := map[string]string{"Cookie": cookie.String(), "Origin": origin, "Content-Type": "application/json"}
 

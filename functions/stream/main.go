@@ -192,7 +192,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	// lease and a sweep.
 	go gens.Sweep(listenCtx, cfg.SweepInterval)
 
-	keys, devKeys, err := tokenvault.KeysFor(cfg.TokenKeys, cfg.Production())
+	keys, devKeys, err := tokenvault.KeysFor(cfg.TokenKeys, cfg.Development())
 	if err != nil {
 		return config.Invalid(err)
 	}

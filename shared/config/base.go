@@ -26,6 +26,10 @@ type Base struct {
 // Production reports whether development shortcuts must be refused.
 func (b Base) Production() bool { return b.AppEnv == Production }
 
+// Development reports whether the development shortcuts (a public token
+// key, the development sign-in) may apply.
+func (b Base) Development() bool { return b.AppEnv == Development }
+
 // Validate checks the shared settings.
 func (b Base) Validate() error {
 	switch b.AppEnv {

@@ -177,13 +177,14 @@ func (k *KeyRing) Open(userID string, s Sealed) ([]byte, error) {
 	return pt, nil
 }
 
-// KeysFor reads a TOKEN_KEYS value the way every function does: unset
-// outside production means the public development key (dev reports it, so
-// the caller can warn); unset in production is an error.
-func KeysFor(spec string, production bool) (ring *KeyRing, dev bool, err error) {
+// KeysFor reads a TOKEN_KEYS value the way every function does: unset in
+// development means the public development key (dev reports it, so the
+// caller can warn); unset anywhere else (test, production) is an error, so
+// no shared deployment encrypts tokens with a key everyone knows.
+func KeysFor(spec string, development bool) (ring *KeyRing, dev bool, err error) {
 	if strings.TrimSpace(spec) == "" {
-		if production {
-			return nil, false, errors.New("TOKEN_KEYS is required in production")
+		if !development {
+			return nil, false, errors.New("TOKEN_KEYS is required outside development (APP_ENV=development)")
 		}
 		return DevelopmentKeys(), true, nil
 	}

@@ -96,6 +96,7 @@ func startStack(tb testing.TB, env ...string) *stack {
 	s.cmd = exec.Command(router)
 	s.cmd.Env = append(os.Environ(),
 		"APP_ENV=test",
+		testkit.TokenKeysEnv(),
 		"ROUTER_ADDR="+s.Addr,
 		"ROUTER_MANIFEST="+manifestPath,
 		"ROUTER_RUN_DIR="+s.RunDir,
