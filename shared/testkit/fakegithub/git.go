@@ -1,7 +1,7 @@
 package fakegithub
 
 import (
-	"crypto/sha1" //nolint:gosec // git names its objects by SHA-1
+	"crypto/sha1" // git names its objects by SHA-1
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -21,7 +21,7 @@ type gitObjects struct {
 }
 
 func hashOf(parts ...string) string {
-	h := sha1.New() //nolint:gosec // git object names
+	h := sha1.New()
 	for _, p := range parts {
 		h.Write([]byte(p))
 	}
