@@ -49,6 +49,10 @@ func New(d Deps) http.Handler {
 		"POST /api/github/publish":                                        h.publish,
 		"GET /api/github/repos/{owner}/{repo}/runs":                       h.runs,
 		"POST /api/github/repos/{owner}/{repo}/workflows/{id}/dispatches": h.dispatch,
+		"GET /api/github/chats/{id}/repository":                           h.getRepository,
+		"PUT /api/github/chats/{id}/repository":                           h.putRepository,
+		"DELETE /api/github/chats/{id}/repository":                        h.deleteRepository,
+		"POST /api/github/chats/{id}/repository/refresh":                  h.refreshRepository,
 	}))
 }
 

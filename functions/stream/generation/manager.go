@@ -402,6 +402,11 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 	if err != nil {
 		return fail(err)
 	}
+	// The chat's repository context, as the github function last built it.
+	repoContext, err := m.d.Store.RepositoryContext(ctx, user.ID, chatID)
+	if err != nil {
+		return fail(err)
+	}
 	if o.orphans > 0 {
 		// Tell the dead generation's followers, before its events go.
 		m.abandon(ctx, chatID, gen)
@@ -422,7 +427,7 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 	r := &run{
 		m: m, user: user, chatID: chatID, gen: gen, messageID: asst.ID, reservation: res,
 		ctx: rctx, cancel: cancel, cancelTimeout: cancelTimeout,
-		request:  model.Request{Model: modelName, System: m.cfg.SystemPrompt, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
+		request:  model.Request{Model: modelName, System: m.cfg.SystemPrompt, Context: repoContext, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
 		versions: versions,
 		log:      m.log.With(slog.String("chat_id", chatID), slog.String("message_id", asst.ID)),
 	}

@@ -29,8 +29,12 @@ type Repo struct {
 	ClaudeWorkflow bool `json:"claude_workflow"`
 	// PollInterval, when set, is sent as X-Poll-Interval on run lists.
 	PollInterval int `json:"poll_interval"`
+	// Branches holds the files (path → content) at each branch's head;
+	// "main" is the default branch. See SetBranch.
+	Branches map[string]map[string]string `json:"branches"`
 
 	id     int64
+	git    gitObjects
 	issues []Issue
 	runs   []Run
 }
@@ -76,6 +80,10 @@ func (f *Fake) AddRepo(r Repo) {
 	f.nextID++
 	r.id = f.nextID
 	r.issues, r.runs = nil, nil
+	r.git = gitObjects{}
+	for branch, files := range r.Branches {
+		r.git.commit(branch, files)
+	}
 	f.repos[strings.ToLower(r.FullName())] = &r
 }
 
@@ -163,6 +171,7 @@ func (f *Fake) registerRepos(mux *http.ServeMux, prefix string) {
 	mux.HandleFunc("POST "+prefix+"/repos/{owner}/{repo}/issues", f.createIssue)
 	mux.HandleFunc("GET "+prefix+"/repos/{owner}/{repo}/actions/runs", f.listRuns)
 	mux.HandleFunc("POST "+prefix+"/repos/{owner}/{repo}/actions/workflows/{id}/dispatches", f.dispatch)
+	f.registerGit(mux, prefix)
 }
 
 // access is what login may do with r.

@@ -74,3 +74,5 @@ export type Share = Schemas['Share'];
 export type CreatedShare = Schemas['CreatedShare'];
 export type ShareList = Schemas['ShareList'];
 export type SharedChat = Schemas['SharedChat'];
+export type RepositoryContext = Schemas['RepositoryContext'];
+export type RepositoryContextRequest = Schemas['RepositoryContextRequest'];

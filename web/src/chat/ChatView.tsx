@@ -18,6 +18,7 @@ import { MessageItem } from './MessageItem';
 import { takePendingMessage } from './pendingSend';
 import { useAttachments } from '../attachments/useAttachments';
 import { ShareButton } from '../share/ShareButton';
+import { RepositoryButton } from '../github/RepositoryButton';
 import { isUntitled } from './title';
 import { useChatSession } from './useChatSession';
 import { useVoice, useVoiceController } from '../voice/useVoice';
@@ -175,6 +176,7 @@ function ChatViewFor({ chatId }: { chatId: string }) {
                 <IconFile /> Artifacts ({state.artifactOrder.length})
               </button>
             )}
+            <RepositoryButton key={chatId} chatId={chatId} />
             <ShareButton chatId={chatId} />
             <ExportMenu chatId={chatId} />
           </div>
