@@ -175,7 +175,9 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
       const userTempId = tempId('user');
       const assistantTempId = tempId('assistant');
       dispatch({ type: 'send_start', content: text, userTempId, assistantTempId, now: new Date().toISOString() });
-      const body: SendBody = attachmentIds.length ? { content: text, attachment_ids: attachmentIds } : { content: text };
+      const body: SendBody = attachmentIds.length
+        ? { content: text, attachment_ids: attachmentIds }
+        : { content: text };
       return start(body, userTempId, assistantTempId);
     },
     [start],
