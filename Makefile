@@ -93,12 +93,14 @@ bench-go:
 	@# RSS never shrinks, so memory benchmarks measure one fresh round each.
 	@go run ./shared/testkit/cmd/testenv go test -run '^$$' -bench Memory -benchtime 1x ./functions/stream/
 
-## lint: gofmt, go vet and staticcheck; the SPA's ESLint; the API contract linted by Redocly
-## (redocly.yaml)
+## lint: gofmt, go vet, staticcheck and gosec over every Go module; the SPA's ESLint; the API
+## contract linted by Redocly (redocly.yaml)
 lint:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@go vet $(PACKAGES)
 	@go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PACKAGES)
+	@# Every finding is fixed or marked `#nosec Gnnn -- reason` on its line.
+	@go run github.com/securego/gosec/v2/cmd/gosec@v2.30.0 -quiet -exclude-generated $(addsuffix /...,$(MODULES))
 	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run --silent gen:api && npm run --silent lint:eslint && npm run --silent lint:api
 
 clean:

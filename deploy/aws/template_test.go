@@ -19,8 +19,8 @@ import (
 	"github.com/awslabs/goformation/v7/intrinsics"
 
 	"github.com/archstudio/studio/runtime/manifest"
-	"github.com/archstudio/studio/runtime/secheaders"
 	"github.com/archstudio/studio/shared/apispec"
+	"github.com/archstudio/studio/shared/secheaders"
 	"github.com/archstudio/studio/shared/testkit"
 )
 
@@ -494,7 +494,7 @@ func rate(t *testing.T, every manifest.Duration) string {
 }
 
 // TestTemplateSecurityHeaders checks the response headers policies set
-// what the router sets (runtime/secheaders, applied here to a response to
+// what the router sets (shared/secheaders, applied here to a response to
 // see every header), and that every behaviour uses one.
 func TestTemplateSecurityHeaders(t *testing.T) {
 	tp := loadTemplate(t)

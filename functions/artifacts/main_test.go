@@ -48,6 +48,8 @@ func TestLambda(t *testing.T) {
 		{Name: "unknown route", Method: http.MethodGet, Path: "/api/artifacts/" + art.ID + "/nothing", Headers: auth, Status: 404, Want: `"code":"not_found"`},
 		{Name: "wrong method", Method: http.MethodDelete, Path: "/api/artifacts/" + art.ID, Headers: auth, Status: 405, Want: `"code":"method_not_allowed"`},
 	})
+	// No route changes state; the CSRF check still stands before all.
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodDelete, Path: "/api/artifacts/" + art.ID, Headers: auth, Want: 405})
 }
 
 // TestBadConfigStopsStartup checks missing settings stop the binary with a

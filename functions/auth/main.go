@@ -25,7 +25,6 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	if err != nil {
 		return config.Invalid(err)
 	}
-	origins, _ := cfg.Origins()             // checked by Validate
 	limits, _ := cfg.LimitSettings.Limits() // checked by Validate
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
@@ -50,16 +49,15 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		logger.Warn("GitHub sign-in is not configured (GITHUB_CLIENT_ID unset): development sign-in is enabled")
 	}
 	h := api.New(api.Deps{
-		Pool:           pool,
-		Sessions:       session.NewStore(rdb, cfg.Config),
-		States:         loginstate.New(rdb, loginstate.TTL),
-		Tokens:         tokenvault.NewRepository(pool, keys),
-		GitHub:         gh,
-		DevSignIn:      cfg.devSignIn(),
-		SignInLimiter:  limiter,
-		PublicURL:      cfg.PublicURL,
-		AllowedOrigins: origins,
-		DefaultLimits:  limits,
+		Pool:          pool,
+		Sessions:      session.NewStore(rdb, cfg.Config),
+		States:        loginstate.New(rdb, loginstate.TTL),
+		Tokens:        tokenvault.NewRepository(pool, keys),
+		GitHub:        gh,
+		DevSignIn:     cfg.devSignIn(),
+		SignInLimiter: limiter,
+		PublicURL:     cfg.PublicURL,
+		DefaultLimits: limits,
 	})
 	return bootstrap.Serve(ctx, logger, cfg.Base, h)
 }

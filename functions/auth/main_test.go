@@ -63,6 +63,9 @@ func TestLambda(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("me without cookie: %d", resp.StatusCode)
 	}
+	// Sign-in and logout change state too (login CSRF, forced logout).
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodDelete, Path: "/api/auth/sessions/" + strings.Repeat("0", 43),
+		Headers: map[string]string{"Cookie": cookie}, Want: http.StatusNotFound})
 	// Second sign-in from the same sourceIp is allowed, the third is not.
 	fn.Invoke(t, testkit.HTTPEvent(http.MethodPost, "/api/auth/dev", "", map[string]string{"Content-Type": "application/json"}, `{"username":"x"}`))
 	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodPost, "/api/auth/dev", "", map[string]string{"Content-Type": "application/json"}, `{"username":"x"}`))

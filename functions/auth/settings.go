@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/archstudio/studio/shared/config"
-	"github.com/archstudio/studio/shared/cors"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/session"
 )
@@ -18,7 +17,6 @@ type settings struct {
 	config.Postgres
 	config.Redis
 	session.Config
-	cors.Settings
 
 	GitHubClientID     string `envconfig:"GITHUB_CLIENT_ID"`
 	GitHubClientSecret string `envconfig:"GITHUB_CLIENT_SECRET" secret:"true"`
@@ -48,9 +46,6 @@ func (s settings) Validate() error {
 		return err
 	}
 	if err := s.Config.Check(); err != nil {
-		return err
-	}
-	if _, err := s.Origins(); err != nil {
 		return err
 	}
 	if (s.GitHubClientID == "") != (s.GitHubClientSecret == "") {

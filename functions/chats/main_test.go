@@ -43,6 +43,8 @@ func TestLambda(t *testing.T) {
 		{Name: "unknown route", Method: http.MethodGet, Path: "/api/chats/" + chat.ID + "/nothing", Headers: auth, Status: 404, Want: `"code":"not_found"`},
 		{Name: "wrong method", Method: http.MethodPut, Path: "/api/chats/" + chat.ID, Headers: auth, Status: 405, Want: `"code":"method_not_allowed"`},
 	})
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPatch, Path: "/api/chats/" + chat.ID,
+		Headers: fn.Headers(), Body: `{"title":"Renamed"}`, Want: http.StatusOK})
 }
 
 // TestBadConfigStopsStartup checks missing settings stop the binary with a

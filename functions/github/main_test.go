@@ -58,6 +58,8 @@ func TestLambda(t *testing.T) {
 		{Name: "repos", Method: http.MethodGet, Path: "/api/github/repos", Headers: auth, Status: 200, Want: `"full_name":"alice/app"`},
 		{Name: "wrong method", Method: http.MethodDelete, Path: "/api/github/publish", Headers: auth, Status: 405, Want: `"code":"method_not_allowed"`},
 	})
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPost, Path: "/api/github/publish",
+		Headers: fn.Headers(), Body: body, Want: http.StatusOK})
 	if len(gh.Issues("alice/app")) != 2 {
 		t.Fatal("a second publish created issues")
 	}

@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -24,9 +25,19 @@ type settings struct {
 	config.Postgres
 	config.Redis
 	CheckTimeout time.Duration `envconfig:"HEALTH_CHECK_TIMEOUT" default:"1s"`
-	// MetricsToken guards GET /health/metrics; in production the business
-	// figures are served only when it is set.
+	// MetricsToken lets scrapers from other machines read GET
+	// /health/metrics; without it only loopback may. Production requires it.
 	MetricsToken string `envconfig:"METRICS_TOKEN" secret:"true"`
+}
+
+func (s settings) Validate() error {
+	if err := s.Base.Validate(); err != nil {
+		return err
+	}
+	if s.Production() && s.MetricsToken == "" {
+		return errors.New("METRICS_TOKEN: required in production (it guards /health/metrics)")
+	}
+	return nil
 }
 
 func main() { bootstrap.Function("health", run) }
@@ -40,14 +51,11 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		reg.MustRegister(business.New(pool, time.Now), business.NewSessions(rdb),
 			business.NewDependencies(cfg.CheckTimeout,
 				business.Probe{Name: "postgres", Check: pgProbe}, business.Probe{Name: "redis", Check: redisProbe}))
-		var metrics http.Handler
-		if cfg.MetricsToken != "" || !cfg.Production() {
-			reg := prometheus.NewRegistry()
-			reg.MustRegister(business.New(pool, time.Now))
-			metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
-		}
+		// /health/metrics: loopback only, or with METRICS_TOKEN (required in production).
+		figures := prometheus.NewRegistry()
+		figures.MustRegister(business.New(pool, time.Now))
 		return api.New(api.Deps{
-			Metrics:      metrics,
+			Metrics:      promhttp.HandlerFor(figures, promhttp.HandlerOpts{}),
 			MetricsToken: cfg.MetricsToken,
 			Timeout:      cfg.CheckTimeout,
 			Checks: []api.Check{

@@ -37,6 +37,13 @@ func TestLambda(t *testing.T) {
 		t.Errorf("X-Request-ID echoed as %q (headers %v)", got, resp.Headers)
 	}
 
+	// The business figures: API Gateway's client is never loopback.
+	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/health/metrics", "", nil, ""))
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("metrics from a remote client without a token: %d %s", resp.StatusCode, resp.Body)
+	}
+	// No route changes state; the CSRF check still stands before all.
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPost, Path: "/health", Want: 404})
 	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/missing", "", nil, ""))
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown route status = %d", resp.StatusCode)
@@ -50,5 +57,6 @@ func TestBadConfigStopsStartup(t *testing.T) {
 		{Name: "missing database", Env: []string{"DATABASE_URL=", "REDIS_URL=redis://127.0.0.1:1/0"}, Want: "DATABASE_URL"},
 		{Name: "bad timeout", Env: []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0", "HEALTH_CHECK_TIMEOUT=soon"}, Want: "HEALTH_CHECK_TIMEOUT"},
 		{Name: "bad env", Env: []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0", "APP_ENV=staging"}, Want: "APP_ENV"},
+		{Name: "production without a metrics token", Env: []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "REDIS_URL=redis://127.0.0.1:1/0", "APP_ENV=production", "METRICS_TOKEN="}, Want: "METRICS_TOKEN"},
 	})
 }

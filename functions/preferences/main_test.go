@@ -42,6 +42,8 @@ func TestLambda(t *testing.T) {
 		{Name: "invalid", Method: http.MethodPatch, Path: "/api/preferences", Headers: patch, Body: `{"voice":{"speaking_rate":9}}`, Status: 400, Want: `"field":"voice.speaking_rate"`},
 		{Name: "wrong method", Method: http.MethodPost, Path: "/api/preferences", Headers: auth, Status: 405, Want: `"code":"method_not_allowed"`},
 	})
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPatch, Path: "/api/preferences",
+		Headers: patch, Body: `{"theme":"light"}`, Want: http.StatusOK})
 	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/api/nothing", "", auth, ""))
 	if resp.StatusCode != 404 || !strings.Contains(resp.Body, `"code":"not_found"`) {
 		t.Fatalf("unknown route: %d %s", resp.StatusCode, resp.Body)

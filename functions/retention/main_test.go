@@ -65,6 +65,9 @@ func TestLambda(t *testing.T) {
 	if resp.StatusCode != 401 {
 		t.Fatalf("HTTP run without token: %d %s", resp.StatusCode, resp.Body)
 	}
+	// The scheduler is a program: a bearer token, no cookie, no Origin.
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPost, Path: "/internal/retention/run",
+		Headers: map[string]string{"Authorization": "Bearer tok"}, Want: http.StatusOK})
 	resp = fn.Invoke(t, testkit.HTTPEvent(http.MethodGet, "/nowhere", "", nil, ""))
 	if resp.StatusCode != 404 || !strings.Contains(resp.Body, `"not_found"`) {
 		t.Fatalf("unknown route: %d %s", resp.StatusCode, resp.Body)

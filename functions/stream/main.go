@@ -67,7 +67,6 @@ type settings struct {
 	EventsMaxLen       int64         `envconfig:"STREAM_EVENTS_MAXLEN" default:"20000"`
 	ClientWriteTimeout time.Duration `envconfig:"STREAM_CLIENT_WRITE_TIMEOUT" default:"30s"`
 	RedisReaders       int           `envconfig:"STREAM_REDIS_READERS" default:"256"`
-	AllowedOrigins     []string      `envconfig:"ALLOWED_ORIGINS" default:"http://localhost:8080"`
 	WSSendBuffer       int           `envconfig:"STREAM_WS_SEND_BUFFER" default:"64"`
 	WSPingInterval     time.Duration `envconfig:"STREAM_WS_PING_INTERVAL" default:"30s"`
 	DemoDelay          time.Duration `envconfig:"STREAM_DEMO_DELAY" default:"40ms"`
@@ -113,13 +112,8 @@ func (s settings) Validate() error {
 	if s.DrainTimeout >= s.ShutdownTimeout {
 		return fmt.Errorf("STREAM_DRAIN_TIMEOUT (%s) must be shorter than SHUTDOWN_TIMEOUT (%s), so interrupted replies are saved before the process exits", s.DrainTimeout, s.ShutdownTimeout)
 	}
-	if len(s.AllowedOrigins) == 0 {
+	if origins, _ := s.Origins(); len(origins) == 0 {
 		return errors.New("ALLOWED_ORIGINS: at least one origin is required")
-	}
-	for _, o := range s.AllowedOrigins {
-		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
-			return fmt.Errorf("ALLOWED_ORIGINS: %q is not an origin like https://studio.example.com", o)
-		}
 	}
 	if u, err := url.Parse(s.GitHubAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("GITHUB_API_URL: %q is not an http(s) URL", s.GitHubAPIURL)
@@ -140,6 +134,7 @@ func main() { bootstrap.Function("stream", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	limits, _ := cfg.LimitSettings.Limits()
+	origins, _ := cfg.Origins() // checked by Validate
 
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
 	if err != nil {
@@ -225,7 +220,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		Config: api.Config{
 			Heartbeat:      cfg.Heartbeat,
 			WriteTimeout:   cfg.ClientWriteTimeout,
-			AllowedOrigins: cfg.AllowedOrigins,
+			AllowedOrigins: origins,
 			WSSendBuffer:   cfg.WSSendBuffer,
 			WSPingInterval: cfg.WSPingInterval,
 		},

@@ -105,10 +105,36 @@ func TestThroughRouter(t *testing.T) {
 	client := &http.Client{Transport: &http.Transport{
 		DialContext: (&net.Dialer{}).DialContext,
 	}}
-	req, _ := http.NewRequest(http.MethodPost, base+"/api/chats/"+chatID+"/messages", strings.NewReader(`{"content":"count"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.AddCookie(cookie)
-	resp, err := client.Do(req)
+	// A preflight is routed by the method it asks about, to the function
+	// that serves it, whose CORS policy answers.
+	pre, _ := http.NewRequest(http.MethodOptions, base+"/api/chats/"+chatID+"/messages", nil)
+	pre.Header.Set("Origin", testkit.StudioOrigin)
+	pre.Header.Set("Access-Control-Request-Method", http.MethodPost)
+	resp, err := client.Do(pre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != testkit.StudioOrigin {
+		t.Fatalf("preflight through the router: %d %v", resp.StatusCode, resp.Header)
+	}
+	post := func(site string) *http.Response {
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/chats/"+chatID+"/messages", strings.NewReader(`{"content":"count"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Sec-Fetch-Site", site)
+		req.AddCookie(cookie)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	if resp := post("same-site"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("same-site POST through the router: %d", resp.StatusCode)
+	} else {
+		resp.Body.Close()
+	}
+	resp = post("same-origin")
 	if err != nil {
 		t.Fatal(err)
 	}

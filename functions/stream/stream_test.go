@@ -566,4 +566,6 @@ func TestLambda(t *testing.T) {
 		raw, _ = io.ReadAll(resp.Body)
 		t.Fatalf("stop: %d %s", resp.StatusCode, raw)
 	}
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPost, Path: "/api/chats/" + chatID + "/stop",
+		Headers: map[string]string{"Cookie": cookie.Name + "=" + cookie.Value}, Want: http.StatusNoContent})
 }

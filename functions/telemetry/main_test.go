@@ -20,4 +20,6 @@ func TestLambda(t *testing.T) {
 		{Name: "wrong method", Method: http.MethodGet, Path: "/api/client-errors", Headers: asJSON, Status: http.StatusMethodNotAllowed},
 		{Name: "unknown route", Method: http.MethodGet, Path: "/api/nope", Headers: asJSON, Status: http.StatusNotFound},
 	})
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPost, Path: "/api/client-errors",
+		Body: `{"message":"boom"}`, Want: http.StatusNoContent})
 }

@@ -37,6 +37,8 @@ func TestLambda(t *testing.T) {
 		{Name: "no session", Method: http.MethodGet, Path: "/api/usage", Status: 401, Want: `"unauthenticated"`},
 		{Name: "unknown route", Method: http.MethodGet, Path: "/api/usage/more", Status: 404},
 	})
+	// No route changes state; the CSRF check still stands before all.
+	fn.CheckBrowserPolicy(t, testkit.StateChange{Method: http.MethodPost, Path: "/api/usage", Headers: fn.Headers(), Want: 405})
 }
 
 // TestBadConfigStopsStartup checks a malformed or invalid variable stops

@@ -37,12 +37,13 @@ func (m *Metrics) Handler(a Access) http.Handler {
 	})
 }
 
+// allows: a request that sends credentials must send the right token,
+// wherever it comes from (a wrong token is never let in on loopback's
+// account); one that sends none must come from loopback.
 func (a Access) allows(r *http.Request) bool {
-	if a.Token != "" {
-		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok &&
-			subtle.ConstantTimeCompare([]byte(tok), []byte(a.Token)) == 1 {
-			return true
-		}
+	if _, sent := r.Header["Authorization"]; sent {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		return ok && a.Token != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(a.Token)) == 1
 	}
 	if a.Loopback && r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == "" {
 		if ip, ok := forwarded.Peer(r); ok && ip.IsLoopback() {

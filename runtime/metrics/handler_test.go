@@ -29,6 +29,9 @@ func TestAccess(t *testing.T) {
 		{"remote with wrong token", Access{Token: "t0k"}, "203.0.113.1:1", http.Header{"Authorization": {"Bearer t0"}}, 404},
 		{"token scheme required", Access{Token: "t0k"}, "203.0.113.1:1", http.Header{"Authorization": {"t0k"}}, 404},
 		{"no token configured", Access{}, "203.0.113.1:1", http.Header{"Authorization": {"Bearer "}}, 404},
+		{"loopback with wrong token", Access{Token: "t0k", Loopback: true}, "127.0.0.1:1", http.Header{"Authorization": {"Bearer t0"}}, 404},
+		{"loopback with empty token, none configured", Access{Loopback: true}, "127.0.0.1:1", http.Header{"Authorization": {"Bearer "}}, 404},
+		{"loopback without token, one configured", Access{Token: "t0k", Loopback: true}, "127.0.0.1:1", nil, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,11 +15,11 @@ import (
 	"github.com/archstudio/studio/runtime/accesslog"
 	"github.com/archstudio/studio/runtime/manifest"
 	"github.com/archstudio/studio/runtime/proxy"
-	"github.com/archstudio/studio/runtime/secheaders"
 	"github.com/archstudio/studio/shared/apispec"
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/logging"
 	"github.com/archstudio/studio/shared/requestid"
+	"github.com/archstudio/studio/shared/secheaders"
 )
 
 // Deps are the parts the router dispatches to.
@@ -40,6 +40,8 @@ type Deps struct {
 	AccessLogger *slog.Logger
 	Recorder     accesslog.Recorder
 	Security     secheaders.Policy
+	// TLS redirects plain HTTP to the https origin, when there is one.
+	TLS TLS
 }
 
 // MetricsPath is where the router serves its Prometheus metrics.
@@ -53,6 +55,7 @@ const SpecPath = "/api/openapi.yaml"
 func New(d Deps) http.Handler {
 	var h http.Handler = &dispatcher{d}
 	h = apperr.Recover(h)
+	h = redirectToHTTPS(d.TLS, h)
 	h = secheaders.Middleware(d.Security)(h)
 	access := d.AccessLogger
 	if access == nil {
@@ -88,7 +91,7 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveSpec(w, r)
 		return
 	}
-	if route, ok := d.Table.Match(r.Method, p); ok {
+	if route, ok := d.Table.Match(routeMethod(r), p); ok {
 		accesslog.SetFunction(ctx, route.Function)
 		if h := d.Functions[route.Function]; h != nil {
 			h.ServeHTTP(w, r)
@@ -105,7 +108,18 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d.SPA.ServeHTTP(w, r)
 }
 
-// under reports whether p is prefix or a path below it.
+// routeMethod is the method r is routed by: a CORS preflight goes to the
+// function that serves the method it asks about, whose CORS policy
+// (shared/cors, the same in every function) answers it.
+func routeMethod(r *http.Request) string {
+	if r.Method == http.MethodOptions {
+		if m := r.Header.Get("Access-Control-Request-Method"); m != "" {
+			return m
+		}
+	}
+	return r.Method
+}
+
 // serveSpec answers GET (and HEAD) with the embedded contract.
 func serveSpec(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -123,6 +137,7 @@ func serveSpec(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// under reports whether p is prefix or a path below it.
 func under(p, prefix string) bool {
 	return p == prefix || strings.HasPrefix(p, strings.TrimSuffix(prefix, "/")+"/")
 }
@@ -150,5 +165,5 @@ func redirectClean(w http.ResponseWriter, r *http.Request, clean string) {
 	}
 	u := *r.URL
 	u.Path, u.RawPath = clean, ""
-	http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently)
+	http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently) // #nosec G710 -- a path on this same host (RequestURI is origin-relative)
 }

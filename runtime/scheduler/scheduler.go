@@ -91,7 +91,7 @@ func once(ctx context.Context, logger *slog.Logger, client *http.Client, j Job, 
 		var resp *http.Response
 		if resp, err = client.Do(req); err == nil {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			res.Status = resp.StatusCode
 		}
 	}

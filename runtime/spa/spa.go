@@ -10,8 +10,8 @@ import (
 	"path"
 	"strings"
 
-	"github.com/archstudio/studio/runtime/secheaders"
 	"github.com/archstudio/studio/shared/apperr"
+	"github.com/archstudio/studio/shared/secheaders"
 )
 
 // Cache-Control values.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/archstudio/studio/runtime/secheaders"
+	"github.com/archstudio/studio/shared/secheaders"
 )
 
 func writeDist(t *testing.T, files map[string]string) string {

@@ -185,7 +185,7 @@ func (p *Process) runOnce(ctx context.Context) (time.Duration, error) {
 		p.first(ErrNotReady)
 		return 0, err
 	}
-	cmd := exec.Command(p.cfg.Binary)
+	cmd := exec.Command(p.cfg.Binary) // #nosec G204 -- the binary is a function from the operator's manifest, run without a shell
 	cmd.Env = append(append([]string(nil), p.cfg.Env...), "LISTEN_ADDR=unix:"+p.cfg.Socket)
 	cmd.Stdout, cmd.Stderr = p.cfg.Output, p.cfg.Output
 	cmd.SysProcAttr = procAttr()
@@ -204,7 +204,7 @@ func (p *Process) runOnce(ctx context.Context) (time.Duration, error) {
 			p.first(ErrNotReady)
 		}
 		if ctx.Err() != nil {
-			p.stop(cmd, exited)
+			_ = p.stop(cmd, exited)
 		}
 		return 0, err
 	}
@@ -242,7 +242,7 @@ func (p *Process) waitReady(ctx context.Context, exited chan error) error {
 	defer tick.Stop()
 	for {
 		if c, err := net.Dial("unix", p.cfg.Socket); err == nil {
-			c.Close()
+			_ = c.Close()
 			return nil
 		}
 		select {
@@ -250,7 +250,7 @@ func (p *Process) waitReady(ctx context.Context, exited chan error) error {
 			exited <- err // put back: stop and kill read it too
 			return fmt.Errorf("exited before it was ready: %w", exitError(err))
 		case <-deadline.C:
-			p.kill(exited)
+			_ = p.kill(exited)
 			return fmt.Errorf("not ready after %s", p.cfg.StartTimeout)
 		case <-ctx.Done():
 			return ctx.Err()

@@ -14,18 +14,23 @@ type Code string
 
 // The codes a client can see.
 const (
-	Invalid          Code = "invalid_argument"
-	Unauthenticated  Code = "unauthenticated"
-	Forbidden        Code = "forbidden"
+	Invalid         Code = "invalid_argument"
+	Unauthenticated Code = "unauthenticated"
+	Forbidden       Code = "forbidden"
+	// CSRFRefused: a state-changing request a browser sent for a page of
+	// another origin (shared/csrf); the page cannot act as the user.
+	CSRFRefused      Code = "csrf_refused"
 	NotFound         Code = "not_found"
 	MethodNotAllowed Code = "method_not_allowed"
 	Conflict         Code = "conflict"
 	TooLarge         Code = "payload_too_large"
-	RateLimited      Code = "rate_limited"
-	QuotaExceeded    Code = "quota_exceeded"
-	Upstream         Code = "upstream_error"
-	Unavailable      Code = "unavailable"
-	Internal         Code = "internal"
+	// UnsupportedMediaType: a request body that is not declared JSON.
+	UnsupportedMediaType Code = "unsupported_media_type"
+	RateLimited          Code = "rate_limited"
+	QuotaExceeded        Code = "quota_exceeded"
+	Upstream             Code = "upstream_error"
+	Unavailable          Code = "unavailable"
+	Internal             Code = "internal"
 	// GitHubScopeRequired: the user's GitHub token lacks a scope the call
 	// needs; Details name it ("scope") so the client can offer the upgrade.
 	GitHubScopeRequired Code = "github_scope_required"

@@ -18,7 +18,7 @@ func TestStatus(t *testing.T) {
 		apperr.Invalid: 400, apperr.Unauthenticated: 401, apperr.Forbidden: 403, apperr.NotFound: 404,
 		apperr.MethodNotAllowed: 405, apperr.Conflict: 409, apperr.TooLarge: 413, apperr.RateLimited: 429,
 		apperr.QuotaExceeded: 429, apperr.Upstream: 502, apperr.Unavailable: 503, apperr.Internal: 500,
-		apperr.Code("no_such_code"): 500,
+		apperr.CSRFRefused: 403, apperr.UnsupportedMediaType: 415, apperr.Code("no_such_code"): 500,
 	}
 	for code, status := range want {
 		if got := apperr.Status(code); got != status {

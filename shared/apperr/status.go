@@ -17,6 +17,8 @@ var statusByCode = map[Code]int{
 	Unavailable:      http.StatusServiceUnavailable,
 	Internal:         http.StatusInternalServerError,
 
+	CSRFRefused:          http.StatusForbidden,
+	UnsupportedMediaType: http.StatusUnsupportedMediaType,
 	GitHubScopeRequired:  http.StatusForbidden,
 	GitHubReauthRequired: http.StatusUnauthorized,
 	GitHubSignInRequired: http.StatusForbidden,

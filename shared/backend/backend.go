@@ -32,7 +32,7 @@ func Open(ctx context.Context, pg config.Postgres, r config.Redis) (*pgxpool.Poo
 		return nil, nil, nil, err
 	}
 	return pool, rdb, func() {
-		rdb.Close()
+		_ = rdb.Close()
 		pool.Close()
 	}, nil
 }

@@ -19,9 +19,13 @@ import (
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/buildinfo"
 	"github.com/archstudio/studio/shared/config"
+	"github.com/archstudio/studio/shared/cors"
+	"github.com/archstudio/studio/shared/csrf"
 	"github.com/archstudio/studio/shared/logging"
 	"github.com/archstudio/studio/shared/metrics"
 	"github.com/archstudio/studio/shared/requestid"
+	"github.com/archstudio/studio/shared/routing"
+	"github.com/archstudio/studio/shared/secheaders"
 )
 
 // Main runs a function binary named name: it builds the JSON logger, a
@@ -107,10 +111,30 @@ func OnShutdown(f func()) Option {
 	return func(o *options) { o.onShutdown = append(o.onShutdown, f) }
 }
 
+// Browser is how a function treats browsers.
+type Browser struct {
+	// Origins are the origins whose pages may call the function with the
+	// user's cookie (ALLOWED_ORIGINS): CORS answers them, and the CSRF
+	// check accepts their state-changing requests.
+	Origins []string
+	// HSTS sends Strict-Transport-Security on every response: under
+	// Lambda, where API Gateway and function URLs speak only HTTPS.
+	// Behind the router, the router decides.
+	HSTS bool
+}
+
 // Wrap adds what every function's handler needs around it: a request ID,
-// the logger in the context, and panic recovery.
-func Wrap(logger *slog.Logger, h http.Handler) http.Handler {
-	return requestid.Middleware(logging.Middleware(logger)(apperr.Recover(h)))
+// the logger in the context, the API's security headers, panic recovery,
+// the CORS policy and the CSRF check (shared/csrf) for b's origins, and
+// the refusal of query strings that do not parse (routing.StrictQuery). Serve
+// applies it, so no function can leave a route out.
+func Wrap(logger *slog.Logger, b Browser, h http.Handler) http.Handler {
+	h = routing.StrictQuery(h)
+	h = csrf.Middleware(b.Origins)(h)
+	h = cors.Middleware(b.Origins)(h)
+	h = apperr.Recover(h)
+	h = secheaders.Middleware(secheaders.Policy{AlwaysHSTS: b.HSTS})(h)
+	return requestid.Middleware(logging.Middleware(logger)(h))
 }
 
 // Serve runs h until ctx ends. Under Lambda it never returns.
@@ -119,18 +143,23 @@ func Serve(ctx context.Context, logger *slog.Logger, base config.Base, h http.Ha
 	for _, opt := range opts {
 		opt(&o)
 	}
+	origins, err := base.Origins()
+	if err != nil {
+		return config.Invalid(err)
+	}
 	if o.metrics == nil {
 		o.metrics = metrics.New()
 	}
-	h = Wrap(logger, o.metrics.Instrument(h))
+	h = o.metrics.Instrument(h)
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		logger.Info("starting as lambda")
 		// No scrape reaches a Lambda: its figures go out as CloudWatch
 		// EMF lines on stdout after each invocation.
+		h = Wrap(logger, Browser{Origins: origins, HSTS: true}, h)
 		startLambda(ctx, logger, o.metrics.EMF(os.Stdout, os.Getenv("AWS_LAMBDA_FUNCTION_NAME"), h), o)
 		return nil
 	}
-	return serveHTTP(ctx, logger, base, withMetricsPath(h, o.metrics), o)
+	return serveHTTP(ctx, logger, base, withMetricsPath(Wrap(logger, Browser{Origins: origins}, h), o.metrics), o)
 }
 
 // withMetricsPath serves the registry at metrics.Path for the router to
@@ -168,7 +197,7 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, base config.Base, h htt
 	}
 	if o.longLived {
 		if err := serveHandoffs(srv, logger); err != nil {
-			ln.Close()
+			_ = ln.Close()
 			return err
 		}
 	}

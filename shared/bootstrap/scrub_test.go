@@ -26,7 +26,7 @@ func TestPanicLogIsScrubbed(t *testing.T) {
 	}
 	const apiKey, bearer = "configured-api-key-0042", "bearer-in-panic-31337"
 	logs.Scrubber.AddSecrets(apiKey)
-	h := Wrap(logs.Logger, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	h := Wrap(logs.Logger, Browser{}, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic(fmt.Errorf("calling with key %s and Authorization: Bearer %s", apiKey, bearer))
 	}))
 	rec := httptest.NewRecorder()

@@ -17,6 +17,10 @@ type Base struct {
 	WriteTimeout    time.Duration `envconfig:"HTTP_WRITE_TIMEOUT" default:"30s"`
 	IdleTimeout     time.Duration `envconfig:"HTTP_IDLE_TIMEOUT" default:"120s"`
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"20s"`
+	// AllowedOrigins is a comma-separated list of origins
+	// (scheme://host[:port]) whose pages may call the API with cookies;
+	// every function's CORS and CSRF checks use it (see Origins).
+	AllowedOrigins string `envconfig:"ALLOWED_ORIGINS" default:"http://localhost:8080"`
 }
 
 // Production reports whether development shortcuts must be refused.
@@ -28,6 +32,9 @@ func (b Base) Validate() error {
 	case Development, Test, Production:
 	default:
 		return fmt.Errorf("APP_ENV: must be development, test or production, not %q", b.AppEnv)
+	}
+	if _, err := b.Origins(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -101,3 +101,30 @@ func TestErrorsAreInvalid(t *testing.T) {
 		})
 	}
 }
+
+func TestParseOrigins(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []string
+		wantErr bool
+	}{
+		{"http://localhost:8080", []string{"http://localhost:8080"}, false},
+		{" https://A.example , http://localhost:5173/ ", []string{"https://a.example", "http://localhost:5173"}, false},
+		{"", nil, false},
+		{"*", nil, true},
+		{"localhost:8080", nil, true},
+		{"https://a.example/path", nil, true},
+		{"ftp://a.example", nil, true},
+	}
+	for _, tt := range tests {
+		got, err := config.ParseOrigins(tt.in)
+		if (err != nil) != tt.wantErr || len(got) != len(tt.want) {
+			t.Fatalf("ParseOrigins(%q) = %v, %v", tt.in, got, err)
+		}
+		for i := range got {
+			if got[i] != tt.want[i] {
+				t.Fatalf("ParseOrigins(%q) = %v", tt.in, got)
+			}
+		}
+	}
+}

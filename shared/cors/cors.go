@@ -1,49 +1,18 @@
 // Package cors answers cross-origin requests from the configured origins
-// only, with credentials (the session cookie). Every other origin gets no
+// (ALLOWED_ORIGINS, config.Base.Origins) only, with credentials (the
+// session cookie). It is the one CORS policy: the shared bootstrap puts it
+// in front of every function, and the router sends each preflight to the
+// function that serves the method it asks about. Every other origin gets no
 // CORS headers, so browsers keep its scripts from reading responses, and
 // its preflights are refused.
 package cors
 
 import (
-	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/archstudio/studio/shared/apperr"
 )
-
-// Settings is embedded (anonymously) in a function's settings.
-type Settings struct {
-	// AllowedOrigins is a comma-separated list of origins
-	// (scheme://host[:port]) whose pages may call the API with cookies.
-	AllowedOrigins string `envconfig:"ALLOWED_ORIGINS" default:"http://localhost:8080"`
-}
-
-// Origins parses AllowedOrigins.
-func (c Settings) Origins() ([]string, error) { return ParseOrigins(c.AllowedOrigins) }
-
-// ParseOrigins reads a comma-separated origin list. "*" is refused: with
-// credentials it would hand every site the signed-in user's API.
-func ParseOrigins(list string) ([]string, error) {
-	var out []string
-	for _, o := range strings.Split(list, ",") {
-		o = strings.TrimSpace(o)
-		if o == "" {
-			continue
-		}
-		if o == "*" {
-			return nil, fmt.Errorf("ALLOWED_ORIGINS: \"*\" cannot be used with credentials; list the origins")
-		}
-		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return nil, fmt.Errorf("ALLOWED_ORIGINS: %q is not an origin (scheme://host[:port])", o)
-		}
-		out = append(out, strings.ToLower(u.Scheme+"://"+u.Host))
-	}
-	return out, nil
-}
 
 const (
 	allowMethods  = "GET, POST, PUT, PATCH, DELETE"

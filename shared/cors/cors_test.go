@@ -8,33 +8,6 @@ import (
 	"github.com/archstudio/studio/shared/cors"
 )
 
-func TestParseOrigins(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    []string
-		wantErr bool
-	}{
-		{"http://localhost:8080", []string{"http://localhost:8080"}, false},
-		{" https://A.example , http://localhost:5173/ ", []string{"https://a.example", "http://localhost:5173"}, false},
-		{"", nil, false},
-		{"*", nil, true},
-		{"localhost:8080", nil, true},
-		{"https://a.example/path", nil, true},
-		{"ftp://a.example", nil, true},
-	}
-	for _, tt := range tests {
-		got, err := cors.ParseOrigins(tt.in)
-		if (err != nil) != tt.wantErr || len(got) != len(tt.want) {
-			t.Fatalf("ParseOrigins(%q) = %v, %v", tt.in, got, err)
-		}
-		for i := range got {
-			if got[i] != tt.want[i] {
-				t.Fatalf("ParseOrigins(%q) = %v", tt.in, got)
-			}
-		}
-	}
-}
-
 func TestMiddleware(t *testing.T) {
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
 	h := cors.Middleware([]string{"http://localhost:8080"})(next)

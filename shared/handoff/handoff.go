@@ -91,7 +91,7 @@ func Listen(path string) (*Listener, error) {
 		return nil, fmt.Errorf("handoff: %w", err)
 	}
 	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
+		_ = ln.Close()
 		return nil, fmt.Errorf("handoff: %w", err)
 	}
 	return &Listener{ln: ln}, nil
@@ -111,7 +111,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 		}
 		c, err := receive(ch, l.buf)
 		l.mu.Unlock()
-		ch.Close()
+		_ = ch.Close()
 		if err == nil {
 			return c, nil
 		}
@@ -141,13 +141,13 @@ func receive(ch *net.UnixConn, buf []byte) (net.Conn, error) {
 	}
 	if flags&(syscall.MSG_TRUNC|syscall.MSG_CTRUNC) != 0 || len(fds) != 1 || n > MaxRequest {
 		for _, fd := range fds {
-			syscall.Close(fd)
+			_ = syscall.Close(fd)
 		}
 		return nil, errors.New("handoff: malformed handover")
 	}
 	f := os.NewFile(uintptr(fds[0]), "handoff")
 	c, err := net.FileConn(f) // a descriptor of its own, in the poller
-	f.Close()
+	_ = f.Close()
 	if err != nil {
 		return nil, err
 	}

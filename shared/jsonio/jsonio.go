@@ -26,13 +26,14 @@ func Write(w http.ResponseWriter, status int, v any) {
 
 // Decode reads one JSON value from r's body into v, rejecting unknown
 // fields, trailing data and bodies over maxBytes (DefaultMaxBody when 0).
-// It returns *apperr.Error: Invalid naming the field, or TooLarge.
+// It returns *apperr.Error: Invalid naming the field, TooLarge, or
+// UnsupportedMediaType for a body declared as something else.
 func Decode(w http.ResponseWriter, r *http.Request, v any, maxBytes int64) error {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBody
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return apperr.New(apperr.Invalid, "Content-Type must be application/json")
+		return apperr.New(apperr.UnsupportedMediaType, "Content-Type must be application/json")
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBytes))
 	dec.DisallowUnknownFields()

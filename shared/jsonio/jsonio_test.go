@@ -39,7 +39,7 @@ func TestDecode(t *testing.T) {
 		{name: "valid with charset", contentType: "application/json; charset=utf-8", body: `{"count":1}`},
 		{name: "no content type", contentType: "-", body: `{"count":1}`},
 		{name: "wrong content type", contentType: "text/plain", body: `{"count":1}`,
-			wantCode: apperr.Invalid, wantMessage: "Content-Type must be application/json"},
+			wantCode: apperr.UnsupportedMediaType, wantMessage: "Content-Type must be application/json"},
 		{name: "empty body", body: ``,
 			wantCode: apperr.Invalid, wantMessage: "request body is empty"},
 		{name: "syntax error", body: `{"count":}`,

@@ -115,7 +115,7 @@ func (s *Store) Take(ctx context.Context, key string) (tokens, remaining, reset 
 	if len(res) != 4 {
 		return 0, 0, 0, false, fmt.Errorf("ratelimit: take: unexpected reply of %d values", len(res))
 	}
-	return uint64(res[0]), uint64(res[1]), uint64(res[2]) * uint64(time.Millisecond), res[3] == 1, nil
+	return uint64(res[0]), uint64(res[1]), uint64(res[2]) * uint64(time.Millisecond), res[3] == 1, nil // #nosec G115 -- the script returns counts and a TTL, never negative
 }
 
 // Get returns key's limit and remaining tokens without taking one.
@@ -130,7 +130,7 @@ func (s *Store) Get(ctx context.Context, key string) (tokens, remaining uint64, 
 	if len(res) != 2 {
 		return 0, 0, fmt.Errorf("ratelimit: get: unexpected reply of %d values", len(res))
 	}
-	return uint64(res[0]), uint64(res[1]), nil
+	return uint64(res[0]), uint64(res[1]), nil // #nosec G115 -- the script returns counts, never negative
 }
 
 // Set gives key its own limit, starting with a full bucket. The setting

@@ -3,6 +3,7 @@ package testkit
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/archstudio/studio/shared/bootstrap"
 )
 
 // API serves requests to a function's handler in-process, each as one of
@@ -23,13 +26,16 @@ type API struct {
 	cookies map[string]*http.Cookie // by user id
 }
 
-// NewAPI returns an API on h, which must authenticate with the session
-// middleware on rdb: SignIn creates users in pool and sessions in rdb.
+// NewAPI returns an API on h, wrapped the way bootstrap.Serve wraps every
+// function (CORS and CSRF checks for StudioOrigin, security headers),
+// which must authenticate with the session middleware on rdb: SignIn
+// creates users in pool and sessions in rdb.
 //
 //	pool, rdb := testkit.Pool(t), testkit.Redis(t)
 //	h := chats.New(chats.Deps{Store: store, Authenticate: session.NewStore(rdb, session.Config{}).Middleware})
 //	api := testkit.NewAPI(t, pool, rdb, h)
 func NewAPI(tb testing.TB, pool *pgxpool.Pool, rdb *redis.Client, h http.Handler) *API {
+	h = bootstrap.Wrap(slog.New(slog.DiscardHandler), bootstrap.Browser{Origins: []string{StudioOrigin}}, h)
 	return &API{tb: tb, Pool: pool, Redis: rdb, Handler: h, cookies: map[string]*http.Cookie{}}
 }
 
@@ -69,10 +75,14 @@ func NewRequest(method, path, contentType, body string) *http.Request {
 }
 
 // Send serves req as userID ("" for none), for requests Do does not make:
-// other content types, a Content-Type without a body. The exchange must
-// keep the API contract (see CheckContract).
+// other content types, a Content-Type without a body. Like the studio's
+// pages in a browser it says Sec-Fetch-Site: same-origin unless req names
+// an Origin or a Sec-Fetch-Site (an empty one is left out). The exchange
+// must keep the API contract (see CheckContract).
 func (a *API) Send(req *http.Request, userID string) Response {
 	a.tb.Helper()
+	browserDefaults(req.Header, false)
+	dropEmpty(req.Header)
 	if userID != "" {
 		cookie, ok := a.cookies[userID]
 		if !ok {

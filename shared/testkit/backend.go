@@ -33,7 +33,7 @@ func NewBackend(tb testing.TB) *Backend {
 		tb.Fatalf("testkit: redis: %v", err)
 	}
 	rdb := redis.NewClient(opts)
-	tb.Cleanup(func() { rdb.Close() })
+	tb.Cleanup(func() { _ = rdb.Close() })
 	b.Pool, b.Redis = pool, rdb
 	return b
 }

@@ -24,7 +24,8 @@ import (
 // the contract, and fails the test, when:
 //   - its route (method and path) is not in the document, unless the
 //     answer is the 404 not_found or 405 method_not_allowed error that
-//     an unknown route gets;
+//     an unknown route gets, or the 403 csrf_refused or 415
+//     unsupported_media_type the CSRF check gives before routing;
 //   - its status is not one the operation lists, or the response body
 //     does not match that status's schema (an unknown field, a wrong
 //     type, a missing member);
@@ -61,7 +62,9 @@ func contractError(c *apispec.Contract, req *http.Request, resp *http.Response) 
 	}
 	if !c.HasOperation(req) {
 		switch resp.StatusCode {
-		case http.StatusNotFound, http.StatusMethodNotAllowed:
+		// The shared CSRF check (403 csrf_refused, 415) answers before
+		// any route is looked at.
+		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusForbidden, http.StatusUnsupportedMediaType:
 			body, err := readBack(resp)
 			if err != nil {
 				return err
@@ -91,7 +94,7 @@ func readBack(resp *http.Response) ([]byte, error) {
 		return nil, nil
 	}
 	b, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	return b, err
 }
@@ -108,7 +111,7 @@ func copyRequest(tb testing.TB, req *http.Request) *http.Request {
 	if err != nil {
 		tb.Fatalf("testkit: read request body: %v", err)
 	}
-	req.Body.Close()
+	_ = req.Body.Close()
 	req.Body = io.NopCloser(bytes.NewReader(b))
 	cp.Body = io.NopCloser(bytes.NewReader(b))
 	return cp

@@ -170,7 +170,7 @@ func (f *LambdaFunction) serveRuntimeAPI(w http.ResponseWriter, r *http.Request)
 		w.WriteHeader(http.StatusAccepted)
 	case r.Method == http.MethodPost && path == "init/error":
 		body, _ := io.ReadAll(r.Body)
-		f.logs.Write([]byte("init error: " + string(body) + "\n"))
+		_, _ = f.logs.Write([]byte("init error: " + string(body) + "\n"))
 		w.WriteHeader(http.StatusAccepted)
 	default:
 		http.NotFound(w, r)
@@ -178,16 +178,26 @@ func (f *LambdaFunction) serveRuntimeAPI(w http.ResponseWriter, r *http.Request)
 }
 
 // HTTPEvent builds the API Gateway HTTP API (v2) event for a request, as
-// API Gateway or a function URL sends it. rawQuery excludes the "?".
+// API Gateway or a function URL sends it from the studio's pages in a
+// browser: Sec-Fetch-Site: same-origin unless headers name an Origin or a
+// Sec-Fetch-Site, and Content-Type: application/json with a body unless
+// headers name one. A header given an empty value is left out. rawQuery
+// excludes the "?".
 func HTTPEvent(method, path, rawQuery string, headers map[string]string, body string) events.APIGatewayV2HTTPRequest {
+	hdr := http.Header{}
+	for k, v := range headers {
+		hdr[http.CanonicalHeaderKey(k)] = []string{v}
+	}
+	browserDefaults(hdr, body != "")
+	dropEmpty(hdr)
 	h := map[string]string{}
 	var cookies []string
-	for k, v := range headers {
-		if strings.EqualFold(k, "cookie") {
-			cookies = append(cookies, strings.Split(v, "; ")...)
+	for k, v := range hdr {
+		if k == "Cookie" {
+			cookies = append(cookies, strings.Split(v[0], "; ")...)
 			continue
 		}
-		h[strings.ToLower(k)] = v
+		h[strings.ToLower(k)] = v[0]
 	}
 	return events.APIGatewayV2HTTPRequest{
 		Version:        "2.0",

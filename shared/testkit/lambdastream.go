@@ -47,7 +47,7 @@ func (f *LambdaFunction) InvokeStream(tb testing.TB, event any) *LambdaStream {
 		tb.Fatalf("testkit: lambda did not start its response in 10 s; output:\n%s", f.logs.String())
 	}
 	if c, ok := body.(io.Closer); ok {
-		tb.Cleanup(func() { c.Close() })
+		tb.Cleanup(func() { _ = c.Close() })
 	}
 	s, err := ReadStreamedResponse(body)
 	if err != nil {

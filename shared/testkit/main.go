@@ -46,7 +46,7 @@ func EnsureServers(ctx context.Context) (stop func(), err error) {
 			return stop, err
 		}
 		started = append(started, pg)
-		os.Setenv(EnvDatabaseURL, pg.URL)
+		_ = os.Setenv(EnvDatabaseURL, pg.URL)
 	}
 	if os.Getenv(EnvRedisURL) == "" {
 		rd, err := StartRedis(ctx)
@@ -55,7 +55,7 @@ func EnsureServers(ctx context.Context) (stop func(), err error) {
 			return func() {}, err
 		}
 		started = append(started, rd)
-		os.Setenv(EnvRedisURL, rd.URL)
+		_ = os.Setenv(EnvRedisURL, rd.URL)
 	}
 	return stop, nil
 }

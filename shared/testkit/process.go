@@ -39,7 +39,8 @@ type Function struct {
 	Cmd    *exec.Cmd
 	Socket string
 	// Client sends every request to the function's socket; use any
-	// http://fn/... URL with it. Each exchange must keep the API
+	// http://fn/... URL with it. It acts like the studio's pages in a
+	// browser (see StudioOrigin). Each exchange must keep the API
 	// contract (see CheckContract).
 	Client *http.Client
 	logs   *LockedBuffer
@@ -75,7 +76,7 @@ func StartFunction(tb testing.TB, bin string, env ...string) *Function {
 	for {
 		c, err := net.Dial("unix", sock)
 		if err == nil {
-			c.Close()
+			_ = c.Close()
 			break
 		}
 		select {
@@ -88,12 +89,12 @@ func StartFunction(tb testing.TB, bin string, env ...string) *Function {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	f.Client = &http.Client{Transport: ContractTransport(tb, &http.Transport{
+	f.Client = &http.Client{Transport: browserTransport{ContractTransport(tb, &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "unix", sock)
 		},
-	})}
+	})}}
 	return f
 }
 
@@ -107,6 +108,6 @@ func shortTempDir(tb testing.TB) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { os.RemoveAll(dir) })
+	tb.Cleanup(func() { _ = os.RemoveAll(dir) })
 	return dir
 }

@@ -70,6 +70,6 @@ func Redis(tb testing.TB) *redis.Client {
 		tb.Fatal(err)
 	}
 	c := redis.NewClient(opts)
-	tb.Cleanup(func() { c.Close() })
+	tb.Cleanup(func() { _ = c.Close() })
 	return c
 }

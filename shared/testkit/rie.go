@@ -50,7 +50,7 @@ func RIEBinary(tb testing.TB) string {
 		if _, err := os.Stat(rieInstall.path); err == nil {
 			return
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o755); err != nil { // #nosec G301 -- test helper: its own temporary directory
 			rieInstall.err = err
 			return
 		}
@@ -95,7 +95,7 @@ func StartRIE(tb testing.TB, binary string, env ...string) *RIEFunction {
 		client: &http.Client{Timeout: 30 * time.Second},
 		logs:   &LockedBuffer{},
 	}
-	cmd := exec.Command(rie, "--runtime-interface-emulator-address", invokeAddr,
+	cmd := exec.Command(rie, "--runtime-interface-emulator-address", invokeAddr, // #nosec G204 -- test helper: runs the Lambda runtime emulator, no shell
 		"--runtime-api-address", runtimeAddr, binary)
 	cmd.Dir = filepath.Dir(binary)
 	cmd.Env = append(append(os.Environ(), env...),
@@ -125,7 +125,7 @@ func StartRIE(tb testing.TB, binary string, env ...string) *RIEFunction {
 	Eventually(tb, 10*time.Second, func() bool {
 		c, err := net.Dial("tcp", invokeAddr)
 		if err == nil {
-			c.Close()
+			_ = c.Close()
 		}
 		return err == nil
 	}, "aws-lambda-rie listening on %s", invokeAddr)

@@ -38,10 +38,10 @@ type Server struct {
 
 // launch starts the server's process.
 func (s *Server) launch() error {
-	cmd := exec.Command(s.bin, s.args...)
+	cmd := exec.Command(s.bin, s.args...) // #nosec G204 -- test helper: runs the local PostgreSQL or Redis server, no shell
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Setpgid: true}
 	if s.log != "" {
-		if f, err := os.OpenFile(s.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
+		if f, err := os.OpenFile(s.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err == nil { // #nosec G302 -- test helper: the server's log in its own temporary directory
 			if s.cred != nil {
 				_ = f.Chown(int(s.cred.Uid), int(s.cred.Gid))
 			}
@@ -128,10 +128,10 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 		return nil, err
 	}
 	data := filepath.Join(dir, "data")
-	cmd := exec.CommandContext(ctx, initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")
+	cmd := exec.CommandContext(ctx, initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions") // #nosec G204 -- test helper: runs initdb, no shell
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if out, err := cmd.CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %w: %s", err, out)
 	}
 	port, err := FreePort()
@@ -147,11 +147,11 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 	}
 	s.ready = func(ctx context.Context) error { return waitPostgres(ctx, s.URL, 30*time.Second) }
 	if err := s.launch(); err != nil {
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir)
 		return nil, err
 	}
 	if err := s.ready(ctx); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
+		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log")) // #nosec G304 -- test helper: a file in its own temporary directory
 		s.Stop()
 		return nil, fmt.Errorf("postgres did not start: %w: %s", err, log)
 	}
@@ -173,7 +173,7 @@ func serverCredential(dir string) (*syscall.Credential, error) {
 	if err := os.Chown(dir, uid, gid); err != nil {
 		return nil, err
 	}
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil // #nosec G115 -- uid and gid of a system user fit in 32 bits
 }
 
 // StartRedis runs redis-server without persistence on a free port, with
@@ -199,7 +199,7 @@ func StartRedis(ctx context.Context, extra ...string) (*Server, error) {
 	}
 	s.ready = func(ctx context.Context) error { return waitTCP(ctx, port, 10*time.Second) }
 	if err := s.launch(); err != nil {
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir)
 		return nil, err
 	}
 	if err := s.ready(ctx); err != nil {
@@ -215,7 +215,7 @@ func waitTCP(ctx context.Context, port int, limit time.Duration) error {
 	return retry(ctx, limit, func() error {
 		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
 		if err == nil {
-			c.Close()
+			_ = c.Close()
 		}
 		return err
 	})

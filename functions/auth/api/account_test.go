@@ -266,7 +266,7 @@ func TestSignInRateLimit(t *testing.T) {
 			t.Fatalf("request %d: %d", i, rec.Code)
 		}
 	}
-	rec := b.do(http.MethodGet, "/api/auth/github/callback?state=x", "")
+	rec := b.do(http.MethodGet, "/api/auth/github", "")
 	if rec.Code != http.StatusTooManyRequests {
 		t.Fatalf("status %d", rec.Code)
 	}
@@ -275,6 +275,15 @@ func TestSignInRateLimit(t *testing.T) {
 	}
 	if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra < 1 || ra > 60 {
 		t.Fatalf("Retry-After %q", rec.Header().Get("Retry-After"))
+	}
+	// The callback is where GitHub sends the browser: it goes back to the
+	// sign-in page with the reason, not to a JSON page.
+	rec = b.do(http.MethodGet, "/api/auth/github/callback?state=x", "")
+	if loc := rec.Header().Get("Location"); rec.Code != http.StatusFound || loc != publicURL+"/login?error=rate_limited" {
+		t.Fatalf("limited callback: %d to %q", rec.Code, loc)
+	}
+	if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra < 1 || ra > 60 {
+		t.Fatalf("callback Retry-After %q", rec.Header().Get("Retry-After"))
 	}
 	// Another client is not limited; nor are non-sign-in routes.
 	c := e.browser()

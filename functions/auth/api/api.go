@@ -13,7 +13,6 @@ import (
 	"github.com/archstudio/studio/functions/auth/github"
 	"github.com/archstudio/studio/functions/auth/loginstate"
 	"github.com/archstudio/studio/shared/apperr"
-	"github.com/archstudio/studio/shared/cors"
 	"github.com/archstudio/studio/shared/quota"
 	"github.com/archstudio/studio/shared/ratelimit"
 	"github.com/archstudio/studio/shared/routing"
@@ -36,9 +35,8 @@ type Deps struct {
 	SignInLimiter limiter.Store
 	// PublicURL is the origin users reach the app at; sign-in ends with
 	// a redirect there.
-	PublicURL      string
-	AllowedOrigins []string
-	DefaultLimits  quota.Limits
+	PublicURL     string
+	DefaultLimits quota.Limits
 }
 
 type handler struct {
@@ -56,7 +54,10 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /api/auth/providers", apperr.HandlerFunc(h.providers))
 	if d.GitHub != nil {
 		mux.Handle("GET /api/auth/github", signIn(apperr.HandlerFunc(h.startGitHub)))
-		mux.Handle("GET /api/auth/github/callback", signIn(apperr.HandlerFunc(h.githubCallback)))
+		// The callback is a browser navigation: a refusal goes back to the
+		// sign-in page with its reason, like every other callback failure.
+		callbackLimit := ratelimit.Refusing(d.SignInLimiter, ratelimit.ByClientIP("signin"), h.refuseCallback)
+		mux.Handle("GET /api/auth/github/callback", callbackLimit(apperr.HandlerFunc(h.githubCallback)))
 	}
 	if d.DevSignIn {
 		mux.Handle("POST /api/auth/dev", signIn(apperr.HandlerFunc(h.devSignIn)))
@@ -67,5 +68,5 @@ func New(d Deps) http.Handler {
 	mux.Handle("POST /api/auth/logout-all", authed(h.logoutAll))
 	mux.Handle("GET /api/auth/sessions", authed(h.listSessions))
 	mux.Handle("DELETE /api/auth/sessions/{id}", authed(h.deleteSession))
-	return cors.Middleware(d.AllowedOrigins)(routing.JSONErrors(mux))
+	return routing.JSONErrors(mux)
 }

@@ -100,21 +100,20 @@ func newEnv(t *testing.T, opts ...option) *env {
 	e.sessions = session.NewStore(e.rdb, session.Config{}, session.WithClock(e.clock.Now))
 	limiter, _ := ratelimit.NewStore(e.rdb, ratelimit.Config{Tokens: 1000, Interval: time.Minute})
 	d := api.Deps{
-		Pool:           e.pool,
-		Sessions:       e.sessions,
-		States:         loginstate.New(e.rdb, 0),
-		Tokens:         tokenvault.NewRepository(e.pool, e.keys),
-		GitHub:         e.githubClient([]string{"repo", "workflow", "read:user", "user:email"}),
-		SignInLimiter:  limiter,
-		PublicURL:      publicURL,
-		AllowedOrigins: []string{publicURL},
-		DefaultLimits:  defaultLimits,
+		Pool:          e.pool,
+		Sessions:      e.sessions,
+		States:        loginstate.New(e.rdb, 0),
+		Tokens:        tokenvault.NewRepository(e.pool, e.keys),
+		GitHub:        e.githubClient([]string{"repo", "workflow", "read:user", "user:email"}),
+		SignInLimiter: limiter,
+		PublicURL:     publicURL,
+		DefaultLimits: defaultLimits,
 	}
 	for _, o := range opts {
 		o(&d, e)
 	}
 	logger := logging.New(e.logs, "debug")
-	e.handler = testkit.ContractHandler(t, bootstrap.Wrap(logger, api.New(d)))
+	e.handler = testkit.ContractHandler(t, bootstrap.Wrap(logger, bootstrap.Browser{Origins: []string{publicURL}}, api.New(d)))
 	return e
 }
 
@@ -151,6 +150,8 @@ func (b *browser) do(method, target string, body string) *httptest.ResponseRecor
 	req := httptest.NewRequest(method, target, r)
 	req.RemoteAddr = b.ip + ":40000"
 	req.Header.Set("User-Agent", b.ua)
+	// The studio's own pages (a browser says so on every fetch).
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,7 +50,7 @@ func (h *handler) startGitHub(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, h.States.Cookie(st.Binding))
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, h.GitHub.AuthCodeURL(st.State, st.Verifier, extra...), http.StatusFound)
+	http.Redirect(w, r, h.GitHub.AuthCodeURL(st.State, st.Verifier, extra...), http.StatusFound) // #nosec G710 -- the target is GitHub's authorize URL built from configuration, not from the request
 	return nil
 }
 
@@ -62,7 +64,22 @@ const (
 	errGitHubRejected    = "github_rejected"    // GitHub refused the code exchange
 	errGitHubUnavailable = "github_unavailable" // GitHub unreachable or odd
 	errUnavailable       = "unavailable"        // our Redis or database failed
+	errRateLimited       = "rate_limited"       // too many sign-ins from this address
 )
+
+// refuseCallback sends a callback the sign-in limiter refused to the
+// sign-in page (rate_limited, or unavailable when the limiter's store
+// failed), keeping Retry-After for the browser.
+func (h *handler) refuseCallback(w http.ResponseWriter, r *http.Request, e *apperr.Error) {
+	code := errUnavailable
+	if e.Code == apperr.RateLimited {
+		code = errRateLimited
+	}
+	logging.FromContext(r.Context()).WarnContext(r.Context(), "github sign-in refused", slog.String("reason", code))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+	http.Redirect(w, r, h.PublicURL+"/login?error="+code, http.StatusFound)
+}
 
 // githubCallback finishes GitHub sign-in. Every failure sends the browser
 // to the sign-in page with an error code and leaves no session behind, so

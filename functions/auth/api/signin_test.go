@@ -269,6 +269,24 @@ func TestCallbackRejects(t *testing.T) {
 	}
 }
 
+// TestMismatchKeepsTheState: whoever sees a victim's callback URL (its
+// state) and presents it first, without the victim's binding cookie, is
+// refused, and the victim's sign-in still goes through.
+func TestMismatchKeepsTheState(t *testing.T) {
+	e := newEnv(t)
+	victim := e.browser()
+	path := e.approve(victim.start("/chats"))
+	attacker := e.browser()
+	attacker.start("") // a binding cookie of its own
+	if rec := attacker.do(http.MethodGet, path, ""); rec.Header().Get("Location") != publicURL+"/login?error=state_mismatch" {
+		t.Fatalf("attacker: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	rec := victim.do(http.MethodGet, path, "")
+	if rec.Code != http.StatusFound || rec.Header().Get("Location") != publicURL+"/chats" || victim.sessionCookie() == "" {
+		t.Fatalf("victim after the attempt: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+}
+
 func TestReturnTo(t *testing.T) {
 	e := newEnv(t)
 	tests := []struct {

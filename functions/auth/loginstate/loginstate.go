@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -106,25 +105,50 @@ func (s *Store) Begin(ctx context.Context, returnTo string) (Started, error) {
 	return Started{State: state, Binding: binding, Verifier: p.Verifier}, nil
 }
 
-// Consume takes the pending sign-in for state, deleting it whatever the
-// outcome, so no state works twice. binding is the browser's cookie value.
+// consume deletes the pending sign-in only when the binding matches, in
+// one step: a callback carrying a stolen state but the wrong cookie must
+// not use the state up (that would let anyone who sees a victim's state
+// void their sign-in), and two right callbacks must not both succeed.
+// Replies: the pending JSON, 0 for no such state, 1 for a mismatch.
+var consume = redis.NewScript(`
+local raw = redis.call("GET", KEYS[1])
+if not raw then return 0 end
+local ok, p = pcall(cjson.decode, raw)
+if not ok or type(p) ~= "table" or p.b ~= ARGV[1] then return 1 end
+redis.call("DEL", KEYS[1])
+return raw
+`)
+
+// Consume takes the pending sign-in for state when binding (the
+// browser's cookie value) is the one it was started with, deleting it so
+// no state works twice. A state presented with another binding is
+// ErrMismatch and stays usable by the browser that started it.
 func (s *Store) Consume(ctx context.Context, state, binding string) (Pending, error) {
 	if state == "" || len(state) > 128 {
 		return Pending{}, ErrUnknown
 	}
-	raw, err := s.rdb.GetDel(ctx, key(state)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return Pending{}, ErrUnknown
+	if binding == "" {
+		if n, err := s.rdb.Exists(ctx, key(state)).Result(); err != nil {
+			return Pending{}, fmt.Errorf("loginstate: consume: %w", err)
+		} else if n == 0 {
+			return Pending{}, ErrUnknown
+		}
+		return Pending{}, ErrMismatch
 	}
+	res, err := consume.Run(ctx, s.rdb, []string{key(state)}, hash(binding)).Result()
 	if err != nil {
 		return Pending{}, fmt.Errorf("loginstate: consume: %w", err)
 	}
-	var p Pending
-	if err := json.Unmarshal(raw, &p); err != nil {
+	raw, ok := res.(string)
+	if !ok {
+		if n, _ := res.(int64); n == 1 {
+			return Pending{}, ErrMismatch
+		}
 		return Pending{}, ErrUnknown
 	}
-	if binding == "" || subtle.ConstantTimeCompare([]byte(hash(binding)), []byte(p.Binding)) != 1 {
-		return Pending{}, ErrMismatch
+	var p Pending
+	if err := json.Unmarshal([]byte(raw), &p); err != nil {
+		return Pending{}, ErrUnknown
 	}
 	return p, nil
 }

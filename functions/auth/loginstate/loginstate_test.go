@@ -37,9 +37,22 @@ func TestConsume(t *testing.T) {
 			}
 			return store.Consume(ctx, s.State, s.Binding)
 		}, loginstate.ErrUnknown},
-		{"a mismatch uses the state up", func(s loginstate.Started) (loginstate.Pending, error) {
-			_, _ = store.Consume(ctx, s.State, "someone-else")
+		// Someone who saw the victim's state (a leaked callback URL) and
+		// presents it first must not void the victim's sign-in.
+		{"a mismatch leaves the state to its browser", func(s loginstate.Started) (loginstate.Pending, error) {
+			if _, err := store.Consume(ctx, s.State, "someone-else"); !errors.Is(err, loginstate.ErrMismatch) {
+				t.Fatalf("wrong binding: %v", err)
+			}
+			if _, err := store.Consume(ctx, s.State, ""); !errors.Is(err, loginstate.ErrMismatch) {
+				t.Fatalf("no binding: %v", err)
+			}
 			return store.Consume(ctx, s.State, s.Binding)
+		}, nil},
+		{"the right browser uses it up", func(s loginstate.Started) (loginstate.Pending, error) {
+			if _, err := store.Consume(ctx, s.State, s.Binding); err != nil {
+				t.Fatal(err)
+			}
+			return store.Consume(ctx, s.State, "someone-else")
 		}, loginstate.ErrUnknown},
 		{"never issued", func(s loginstate.Started) (loginstate.Pending, error) {
 			return store.Consume(ctx, "made-up", s.Binding)

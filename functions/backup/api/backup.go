@@ -14,6 +14,7 @@ import (
 	"github.com/archstudio/studio/shared/apperr"
 	"github.com/archstudio/studio/shared/jsonio"
 	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/routing"
 )
 
 // RunPath is the scheduled route.
@@ -48,5 +49,6 @@ func New(r Runner, token string) http.Handler {
 		jsonio.Write(w, http.StatusOK, m)
 		return nil
 	}))
-	return mux
+	// Unknown paths and methods answer in the JSON error shape too.
+	return routing.JSONErrors(mux)
 }

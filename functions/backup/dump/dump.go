@@ -190,7 +190,7 @@ func pgTool(ctx context.Context, bin, dbURL string, args ...string) error {
 		env = append(env, "PGPASSWORD="+pw)
 		u.User = url.User(u.User.Username())
 	}
-	cmd := exec.CommandContext(ctx, bin, append(args, "--dbname="+u.String())...)
+	cmd := exec.CommandContext(ctx, bin, append(args, "--dbname="+u.String())...) // #nosec G204 -- the configured pg_dump binary, arguments without a shell
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -98,6 +98,7 @@ func TestEndpoints(t *testing.T) {
 		{"list limit 101", alice, "GET", "/api/chats?limit=101", "", 400, "limit"},
 		{"list limit text", alice, "GET", "/api/chats?limit=ten", "", 400, "limit"},
 		{"list bad cursor", alice, "GET", "/api/chats?cursor=zzz", "", 400, "cursor"},
+		{"list malformed query", alice, "GET", "/api/chats?cursor=%%%%%%", "", 400, "query"},
 		{"list long search", alice, "GET", "/api/chats?q=" + long, "", 400, "q"},
 		{"list anonymous", "", "GET", "/api/chats", "", 401, ""},
 
@@ -119,6 +120,7 @@ func TestEndpoints(t *testing.T) {
 		{"messages limit", alice, "GET", chatPath + "/messages?limit=2", "", 200, ""},
 		{"messages bad limit", alice, "GET", chatPath + "/messages?limit=-1", "", 400, "limit"},
 		{"messages bad cursor", alice, "GET", chatPath + "/messages?cursor=@@", "", 400, "cursor"},
+		{"messages malformed query", alice, "GET", chatPath + "/messages?limit=5;cursor=x", "", 400, "query"},
 		{"messages malformed id", alice, "GET", "/api/chats/x/messages", "", 400, "id"},
 		{"messages missing", alice, "GET", "/api/chats/" + missingID + "/messages", "", 404, ""},
 		{"messages anonymous", "", "GET", chatPath + "/messages", "", 401, ""},

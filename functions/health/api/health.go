@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/archstudio/studio/shared/buildinfo"
 	"github.com/archstudio/studio/shared/jsonio"
 	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/ratelimit"
 )
 
 // Check probes one dependency; a nil error means it answered in time.
@@ -28,8 +30,9 @@ type Deps struct {
 	// Timeout bounds each probe, so a dead dependency is reported quickly
 	// instead of hanging the health check.
 	Timeout time.Duration
-	// Metrics, when set, serves GET /health/metrics (Prometheus format).
-	// MetricsToken, when set, is the bearer token a scraper must send.
+	// Metrics, when set, serves GET /health/metrics (Prometheus format)
+	// to loopback clients and to requests with "Authorization: Bearer
+	// MetricsToken" (see requireToken).
 	Metrics      http.Handler
 	MetricsToken string
 }
@@ -113,15 +116,24 @@ func probe(ctx context.Context, c Check, timeout time.Duration) Result {
 	return res
 }
 
-// requireToken lets a request through only with "Authorization: Bearer
-// token"; an empty token lets every request through.
+// requireToken is the rule the router's /metrics has: a request that
+// sends a token must send the right one (a wrong token is refused even
+// from loopback); one that sends none is let in only from the machine
+// itself (the client address the router or Lambda reports, see
+// ratelimit.ClientIP).
 func requireToken(token string, next http.Handler) http.Handler {
-	if token == "" {
-		return next
-	}
 	want := []byte("Bearer " + token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+		auth, sent := r.Header["Authorization"]
+		ok := false
+		switch {
+		case sent:
+			ok = token != "" && len(auth) == 1 && subtle.ConstantTimeCompare([]byte(auth[0]), want) == 1
+		default:
+			ip, err := netip.ParseAddr(ratelimit.ClientIP(r))
+			ok = err == nil && ip.IsLoopback()
+		}
+		if !ok {
 			apperr.Write(w, r, apperr.New(apperr.Unauthenticated, "a metrics token is required"))
 			return
 		}

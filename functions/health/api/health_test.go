@@ -79,19 +79,30 @@ func TestUnknownRouteIsJSON404(t *testing.T) {
 
 func TestMetricsToken(t *testing.T) {
 	metrics := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("archstudio_users 1\n")) })
+	const remote, local = "203.0.113.9:4000", "127.0.0.1:4000"
 	tests := []struct {
-		name, token, auth string
-		want              int
+		name, token, auth, peer, xff string
+		want                         int
 	}{
-		{"no token configured", "", "", http.StatusOK},
-		{"token required, none sent", "s3cret", "", http.StatusUnauthorized},
-		{"wrong token", "s3cret", "Bearer nope", http.StatusUnauthorized},
-		{"right token", "s3cret", "Bearer s3cret", http.StatusOK},
+		{"no token configured, loopback", "", "", local, "", http.StatusOK},
+		{"no token configured, loopback behind the router", "", "", "@", "127.0.0.1", http.StatusOK},
+		{"no token configured, remote", "", "", remote, "", http.StatusUnauthorized},
+		{"no token configured, remote behind the router", "", "", "@", "127.0.0.1, 203.0.113.9", http.StatusUnauthorized},
+		{"no token configured, remote sends one", "", "Bearer ", remote, "", http.StatusUnauthorized},
+		{"token required, none sent from remote", "s3cret", "", remote, "", http.StatusUnauthorized},
+		{"token configured, none sent from loopback", "s3cret", "", local, "", http.StatusOK},
+		{"wrong token from remote", "s3cret", "Bearer nope", remote, "", http.StatusUnauthorized},
+		{"wrong token from loopback", "s3cret", "Bearer nope", local, "", http.StatusUnauthorized},
+		{"right token from remote", "s3cret", "Bearer s3cret", remote, "", http.StatusOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := testkit.ContractHandler(t, api.New(api.Deps{Metrics: metrics, MetricsToken: tt.token}))
 			req := httptest.NewRequest(http.MethodGet, "/health/metrics", nil)
+			req.RemoteAddr = tt.peer
+			if tt.xff != "" {
+				req.Header.Set("X-Forwarded-For", tt.xff)
+			}
 			if tt.auth != "" {
 				req.Header.Set("Authorization", tt.auth)
 			}

@@ -87,8 +87,9 @@ func (h *handler) patch(w http.ResponseWriter, r *http.Request, u session.User) 
 	return nil
 }
 
-// decode reads one JSON value of one of the accepted media types (a
-// missing Content-Type counts as JSON), keeping numbers exact.
+// decode reads one JSON value of one of the accepted media types, keeping
+// numbers exact. (The shared CSRF check has already refused a body with
+// no JSON Content-Type.)
 func decode(w http.ResponseWriter, r *http.Request, accepted ...string) (any, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -97,7 +98,9 @@ func decode(w http.ResponseWriter, r *http.Request, accepted ...string) (any, er
 			ok = ok || err == nil && mt == a
 		}
 		if !ok {
-			return nil, apperr.InvalidField("Content-Type", "must be %s", joinOr(accepted))
+			e := apperr.InvalidField("Content-Type", "must be %s", joinOr(accepted))
+			e.Code = apperr.UnsupportedMediaType
+			return nil, e
 		}
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))

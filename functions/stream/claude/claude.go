@@ -203,7 +203,7 @@ func (c *Client) backoff(attempt int, err error) time.Duration {
 	if d > c.cfg.RetryMax || d <= 0 {
 		d = c.cfg.RetryMax
 	}
-	d = d/2 + rand.N(d/2+1)
+	d = d/2 + rand.N(d/2+1) // #nosec G404 -- retry jitter needs no unpredictability
 	var apiErr *anthropic.Error
 	if errors.As(err, &apiErr) && apiErr.Response != nil {
 		if s, perr := strconv.Atoi(apiErr.Response.Header.Get("retry-after")); perr == nil && s > 0 {

@@ -45,7 +45,7 @@ func (h *Hub) StopRequested(ctx context.Context, chat, gen string) (bool, error)
 func (h *Hub) ListenStops(ctx context.Context, fn func(chat, gen string)) error {
 	ps := h.rdb.Subscribe(ctx, h.stopChannel())
 	if _, err := ps.Receive(ctx); err != nil {
-		ps.Close()
+		_ = ps.Close()
 		return err
 	}
 	go func() {

@@ -54,7 +54,7 @@ func (e *Espeak) Synthesize(ctx context.Context, text string, v Voice) (Audio, e
 	if voice != "" {
 		args = append(args, "-v", voice)
 	}
-	cmd := exec.CommandContext(ctx, e.binary(), args...)
+	cmd := exec.CommandContext(ctx, e.binary(), args...) // #nosec G204 -- the binary is the configured eSpeak path; arguments are passed without a shell
 	cmd.Stdin = strings.NewReader(text)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -91,12 +91,13 @@ func newHandler(t *testing.T, logs *bytes.Buffer, perMinute uint64) http.Handler
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(context.Background()) })
-	return testkit.ContractHandler(t, bootstrap.Wrap(logging.New(logs, "info"), api.New(api.Deps{Limiter: store})))
+	return testkit.ContractHandler(t, bootstrap.Wrap(logging.New(logs, "info"), bootstrap.Browser{Origins: []string{testkit.StudioOrigin}}, api.New(api.Deps{Limiter: store})))
 }
 
 func post(body string) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, "/api/client-errors", strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
 	return r
 }
 

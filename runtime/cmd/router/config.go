@@ -2,7 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"net"
+	"net/url"
 	"slices"
 	"time"
 
@@ -31,6 +33,9 @@ type settings struct {
 	StableAfter           time.Duration `envconfig:"ROUTER_STABLE_AFTER" default:"10s"`
 	ResponseHeaderTimeout time.Duration `envconfig:"ROUTER_RESPONSE_HEADER_TIMEOUT" default:"60s"`
 
+	// PublicURL is where users reach the studio; an https one turns on
+	// HSTS and the redirect of plain HTTP to it.
+	PublicURL       string `envconfig:"PUBLIC_URL" default:"http://localhost:8080"`
 	TrustedProxies  string `envconfig:"ROUTER_TRUSTED_PROXIES"`
 	CSP             string `envconfig:"ROUTER_CSP"`
 	MetricsToken    string `envconfig:"METRICS_TOKEN" secret:"true"`
@@ -60,6 +65,9 @@ func (s settings) Validate() error {
 	if s.RestartMax < s.RestartMin {
 		return errors.New("ROUTER_RESTART_MAX: must not be less than ROUTER_RESTART_MIN")
 	}
+	if u, err := url.Parse(s.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("PUBLIC_URL: %q is not an http(s) URL", s.PublicURL)
+	}
 	for _, h := range s.Handoff {
 		if h != "websocket" && h != "events" && h != "none" {
 			return errors.New("ROUTER_HANDOFF: a comma list of websocket, events (or none)")
@@ -80,3 +88,12 @@ func (s settings) Validate() error {
 func (s settings) handsOff(kind string) bool { return slices.Contains(s.Handoff, kind) }
 
 func (s settings) production() bool { return s.AppEnv == config.Production }
+
+// httpsOrigin is PUBLIC_URL's origin when it is https, else "".
+func (s settings) httpsOrigin() string {
+	u, err := url.Parse(s.PublicURL)
+	if err != nil || u.Scheme != "https" {
+		return ""
+	}
+	return "https://" + u.Host
+}

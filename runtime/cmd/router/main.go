@@ -26,12 +26,12 @@ import (
 	"github.com/archstudio/studio/runtime/metrics"
 	"github.com/archstudio/studio/runtime/router"
 	"github.com/archstudio/studio/runtime/scheduler"
-	"github.com/archstudio/studio/runtime/secheaders"
 	"github.com/archstudio/studio/runtime/spa"
 	"github.com/archstudio/studio/runtime/supervisor"
 	"github.com/archstudio/studio/shared/buildinfo"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/logging"
+	"github.com/archstudio/studio/shared/secheaders"
 )
 
 func main() {
@@ -147,9 +147,10 @@ func run(logs *logging.Logs, access *slog.Logger) error {
 		Recorder:     met,
 		Security: secheaders.Policy{
 			CSP:        cfg.CSP,
-			AlwaysHSTS: cfg.production(),
+			AlwaysHSTS: cfg.production() || cfg.httpsOrigin() != "",
 			Secure:     trust.Secure,
 		},
+		TLS: router.TLS{Origin: cfg.httpsOrigin(), Secure: trust.Secure},
 	})
 	srv := &http.Server{
 		Handler: handler,
@@ -227,7 +228,7 @@ func prepareRunDir(dir string) (string, func(), error) {
 		if err != nil {
 			return "", nil, err
 		}
-		return d, func() { os.RemoveAll(d) }, nil
+		return d, func() { _ = os.RemoveAll(d) }, nil
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", nil, fmt.Errorf("ROUTER_RUN_DIR: %w", err)

@@ -19,7 +19,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/archstudio/studio/runtime/secheaders"
+	"github.com/archstudio/studio/shared/secheaders"
 	"github.com/archstudio/studio/shared/testkit"
 )
 

@@ -52,7 +52,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 			// WebSocket's one message.
 			if c, err := websocket.Accept(w, r, nil); err == nil {
 				_ = c.Write(r.Context(), websocket.MessageText, []byte(r.RemoteAddr))
-				c.Close(websocket.StatusNormalClosure, "")
+				_ = c.Close(websocket.StatusNormalClosure, "")
 			}
 		case "slow":
 			d, _ := time.ParseDuration(r.URL.Query().Get("d"))

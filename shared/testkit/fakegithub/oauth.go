@@ -14,7 +14,7 @@ import (
 // GitHub's OAuth error answers: error code, description and error_uri.
 type oauthError struct{ code, description, uri string }
 
-const troubleshootToken = "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/"
+const troubleshootToken = "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/" // #nosec G101 -- a documentation URL, not a credential
 const troubleshootAuthorize = "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-authorization-request-errors/"
 
 // Errors of POST /login/oauth/access_token; GitHub sends them with HTTP 200.
@@ -86,7 +86,7 @@ func (f *Fake) authorize(w http.ResponseWriter, r *http.Request) {
 	if state != "" {
 		v.Set("state", state)
 	}
-	http.Redirect(w, r, withQuery(redirectURI, v), http.StatusFound)
+	http.Redirect(w, r, withQuery(redirectURI, v), http.StatusFound) // #nosec G710 -- test fake of GitHub: redirects to the registered callback, as GitHub does
 }
 
 // redirectAllowed applies GitHub's rule: same scheme, host and port as
@@ -108,7 +108,7 @@ func redirectWithError(w http.ResponseWriter, r *http.Request, to string, e oaut
 	if state != "" {
 		v.Set("state", state)
 	}
-	http.Redirect(w, r, withQuery(to, v), http.StatusFound)
+	http.Redirect(w, r, withQuery(to, v), http.StatusFound) // #nosec G710 -- test fake of GitHub: redirects where the OAuth flow says, as GitHub does
 }
 
 func withQuery(to string, v url.Values) string {

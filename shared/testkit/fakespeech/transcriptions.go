@@ -61,7 +61,7 @@ func (f *Fake) parseTranscription(r *http.Request, entry *Request) (int, *apiErr
 		return http.StatusBadRequest, &apiError{Type: "invalid_request_error",
 			Message: "Invalid Content-Type header (" + r.Header.Get("Content-Type") + "), expected multipart/form-data. (HINT: If you're using curl, you can pass -H 'Content-Type: multipart/form-data')"}
 	}
-	if err := r.ParseMultipartForm(maxUpload); err != nil {
+	if err := r.ParseMultipartForm(maxUpload); err != nil { // #nosec G120 -- the body is already limited by MaxBytesReader above
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return http.StatusRequestEntityTooLarge, &apiError{Type: "invalid_request_error", Param: param("file"),

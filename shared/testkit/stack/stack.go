@@ -128,7 +128,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	s.closers = append(s.closers, func() { s.Anthropic.Release(); an.CloseClientConnections(); an.Close() })
 	s.AnthropicURL = an.URL
 
-	s.Speech = fakespeech.New(fakespeech.Options{APIKey: "e2e-speech-key", Delay: 30 * time.Millisecond})
+	s.Speech = fakespeech.New(fakespeech.Options{APIKey: "e2e-speech-key", Delay: 30 * time.Millisecond}) // #nosec G101 -- the fake speech service's test key, not a credential
 	sp := httptest.NewServer(s.Speech)
 	s.closers = append(s.closers, func() { sp.CloseClientConnections(); sp.Close() })
 	s.SpeechURL = sp.URL
@@ -141,7 +141,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	if err != nil {
 		return s, err
 	}
-	s.closers = append(s.closers, func() { os.RemoveAll(runDir) })
+	s.closers = append(s.closers, func() { _ = os.RemoveAll(runDir) })
 	s.RunDir = runDir
 
 	root := opts.Root
@@ -152,7 +152,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		opts.FunctionsDir = filepath.Join(root, "bin", "functions")
 	}
 	s.functionsDir = opts.FunctionsDir
-	s.router = exec.Command(opts.RouterBinary)
+	s.router = exec.Command(opts.RouterBinary) // #nosec G204 -- test helper: runs the router binary it was given, no shell
 	s.router.Dir = root
 	s.router.Stdout, s.router.Stderr = opts.Logs, opts.Logs
 	s.router.Env = append(append(os.Environ(),
@@ -199,7 +199,7 @@ func (s *Stack) waitHealthy(ctx context.Context, limit time.Duration) error {
 		}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/health", nil)
 		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}

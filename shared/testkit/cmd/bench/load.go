@@ -58,7 +58,7 @@ func (t target) do(ctx context.Context, rq request) error {
 		return err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != rq.status {
 		return fmt.Errorf("%s %s: status %d, want %d", rq.method, rq.path, resp.StatusCode, rq.status)
 	}

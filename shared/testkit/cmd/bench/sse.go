@@ -27,7 +27,7 @@ type sseStream struct {
 func openSSE(resp *http.Response) (*sseStream, error) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return nil, fmt.Errorf("status %d %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
 	return &sseStream{resp: resp, br: bufio.NewReaderSize(resp.Body, 1024)}, nil
@@ -59,7 +59,7 @@ func (s *sseStream) next() (event, error) {
 	}
 }
 
-func (s *sseStream) close() { s.resp.Body.Close() }
+func (s *sseStream) close() { _ = s.resp.Body.Close() }
 
 // deltaText is the text of a delta event.
 func deltaText(e event) string {

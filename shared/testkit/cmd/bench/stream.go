@@ -269,7 +269,7 @@ func idleWebSockets(ctx context.Context, e *env, n int) ([]figure, error) {
 				}
 			}
 		}()
-		return func() { stop(); c.CloseNow() }, nil
+		return func() { stop(); _ = c.CloseNow() }, nil
 	}
 	r, f, err := perConnection(ctx, e, n, open)
 	if err != nil {

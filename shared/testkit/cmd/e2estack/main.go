@@ -25,7 +25,7 @@ func main() { os.Exit(testkit.RunWithServers("e2estack", run)) }
 func run(ctx context.Context, args []string) (int, error) {
 	var logs io.Writer = io.Discard
 	if path := os.Getenv("E2E_STACK_LOGS"); path != "" {
-		f, err := os.Create(path)
+		f, err := os.Create(path) // #nosec G304 G703 -- test tool: the log path is the developer's E2E_STACK_LOGS
 		if err != nil {
 			return 1, err
 		}
@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string) (int, error) {
 	defer s.Close()
 	fmt.Fprintf(os.Stderr, "e2estack: studio on %s (fake GitHub %s, fake Anthropic %s)\n", s.URL, s.GitHubURL, s.AnthropicURL)
 
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...) // #nosec G204 -- test tool: runs the command line it was given, as its purpose
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(),
 		"E2E_BASE_URL="+s.URL,

@@ -1,5 +1,6 @@
 // Package secheaders adds the browser security headers to every response
-// the router sends (what helmet did for the Node server). A header the
+// the router sends, and (through the shared bootstrap) every function's
+// response, under the router and under Lambda alike. A header the
 // handler set itself is left alone, so a function can tighten the policy
 // for one response (a raw artifact download, say) and the web app can give
 // the artifact preview document a policy of its own (PreviewCSP).
