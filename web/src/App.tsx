@@ -4,15 +4,25 @@ import { AuthProvider } from './auth/AuthProvider';
 import { RequireAuth } from './auth/RequireAuth';
 import { RouteBoundary } from './components/RouteBoundary';
 import { AppShell } from './components/AppShell';
+import {
+  loadChatsLayout,
+  loadChatView,
+  loadLoginPage,
+  loadNewChatView,
+  loadNotFoundPage,
+  loadSettingsPage,
+  loadSharedPage,
+} from './routeChunks';
 
-// Every page is its own chunk: the first load only carries the shell.
-const LoginPage = lazy(() => import('./pages/LoginPage'));
-const ChatsLayout = lazy(() => import('./chat/ChatsLayout'));
-const ChatView = lazy(() => import('./chat/ChatView'));
-const NewChatView = lazy(() => import('./chat/NewChatView'));
-const SettingsPage = lazy(() => import('./settings/SettingsPage'));
-const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
-const SharedPage = lazy(() => import('./share/SharedPage'));
+// Every page is its own chunk: the first load only carries the shell
+// (main.tsx preloads the ones the first URL needs).
+const LoginPage = lazy(loadLoginPage);
+const ChatsLayout = lazy(loadChatsLayout);
+const ChatView = lazy(loadChatView);
+const NewChatView = lazy(loadNewChatView);
+const SettingsPage = lazy(loadSettingsPage);
+const NotFoundPage = lazy(loadNotFoundPage);
+const SharedPage = lazy(loadSharedPage);
 
 export function AppRoutes() {
   return (

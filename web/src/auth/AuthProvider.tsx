@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useEffectEvent, useMemo, useState, type ReactNode } from 'react';
+import { startTransition, useCallback, useEffect, useEffectEvent, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, onUnauthenticated } from '../api/client';
 import { authApi } from '../api/endpoints';
 import type { User } from '../api/types';
@@ -20,15 +20,21 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     authApi
       .session()
+      // As a transition: the answer mounts the whole page at once, and a
+      // transition renders it in slices instead of one long blocking task.
       .then((u) => {
         if (cancelled) return;
-        setUser(u);
-        setStatus(u ? 'signedIn' : 'signedOut');
+        startTransition(() => {
+          setUser(u);
+          setStatus(u ? 'signedIn' : 'signedOut');
+        });
       })
       .catch((e: unknown) => {
         if (cancelled) return;
-        setUser(null);
-        setStatus(e instanceof ApiError && e.status === 401 ? 'signedOut' : 'unreachable');
+        startTransition(() => {
+          setUser(null);
+          setStatus(e instanceof ApiError && e.status === 401 ? 'signedOut' : 'unreachable');
+        });
       });
     return () => {
       cancelled = true;
