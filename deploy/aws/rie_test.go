@@ -98,6 +98,14 @@ var rieFunctions = map[string][]rieCase{
 			return testkit.HTTPEvent("GET", "/api/chats/"+e.chatID+"/artifacts", "", e.headers(), "")
 		}, check: answers(200, `[`)},
 	},
+	"attachments": {
+		{name: "limits", event: func(e *rieEnv) any {
+			return testkit.HTTPEvent("GET", "/api/attachments/limits", "", e.headers(), "")
+		}, check: answers(200, `"max_file_bytes"`)},
+		{name: "list", event: func(e *rieEnv) any {
+			return testkit.HTTPEvent("GET", "/api/chats/"+e.chatID+"/attachments", "", e.headers(), "")
+		}, check: answers(200, `[`)},
+	},
 	"preferences": {
 		{name: "get", event: func(e *rieEnv) any { return testkit.HTTPEvent("GET", "/api/preferences", "", e.headers(), "") }, check: answers(200, `"retention_days"`)},
 	},
