@@ -63,8 +63,8 @@ func TestWebSocketRuns(t *testing.T) {
 	alice, chatID, cookie := s.user("alice")
 	_, _, bobCookie := s.user("bob") // signed in without GitHub
 	ctx := context.Background()
-	// The function opens tokens with the development key outside production.
-	tokens := tokenvault.NewRepository(s.pool, tokenvault.DevelopmentKeys())
+	// The function (APP_ENV=test) opens tokens with testkit's key ring.
+	tokens := tokenvault.NewRepository(s.pool, testkit.TokenKeys())
 	if err := tokens.Save(ctx, s.pool, alice, tokenvault.NewSecret(aliceGitHubToken), []string{"public_repo"}); err != nil {
 		t.Fatal(err)
 	}

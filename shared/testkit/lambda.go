@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -83,12 +84,29 @@ func (f *LambdaFunction) Logs() string { return f.logs.String() }
 func (f *LambdaFunction) Invoke(tb testing.TB, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 	tb.Helper()
 	raw := f.InvokeRaw(tb, req)
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(raw, &resp); err != nil {
+	resp, err := decodeLambdaResponse(raw)
+	if err != nil {
 		tb.Fatalf("testkit: lambda response %q: %v", raw, err)
 	}
 	checkLambdaContract(tb, req, resp)
 	return resp
+}
+
+// decodeLambdaResponse reads a buffered answer, or the whole of a
+// streamed one (the stream function's, as a function URL with
+// RESPONSE_STREAM: a JSON prelude, eight NUL bytes, then the body).
+func decodeLambdaResponse(raw []byte) (events.APIGatewayV2HTTPResponse, error) {
+	var resp events.APIGatewayV2HTTPResponse
+	if !bytes.Contains(raw, make([]byte, 8)) {
+		err := json.Unmarshal(raw, &resp)
+		return resp, err
+	}
+	s, err := ReadStreamedResponse(bytes.NewReader(raw))
+	if err != nil {
+		return resp, err
+	}
+	body, err := io.ReadAll(s.Body)
+	return events.APIGatewayV2HTTPResponse{StatusCode: s.StatusCode, Headers: s.Headers, Cookies: s.Cookies, Body: string(body)}, err
 }
 
 // InvokeRaw sends any event (for example an EventBridge scheduled event)

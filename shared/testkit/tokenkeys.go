@@ -14,7 +14,17 @@ var tokenKeys = sync.OnceValue(func() string {
 	return key
 })
 
-// TokenKeysEnv is a TOKEN_KEYS setting with a fresh key, for running
-// functions outside development (APP_ENV=test), which refuse to start
-// without one.
+// TokenKeysEnv is a TOKEN_KEYS setting with a fresh key (one per test
+// process), for running functions outside development (APP_ENV=test),
+// which refuse to start without one.
 func TokenKeysEnv() string { return "TOKEN_KEYS=" + tokenKeys() }
+
+// TokenKeys is the key ring TokenKeysEnv names, for sealing tokens a
+// function started with it must open.
+func TokenKeys() *tokenvault.KeyRing {
+	ring, err := tokenvault.ParseKeys(tokenKeys())
+	if err != nil {
+		panic(err)
+	}
+	return ring
+}
