@@ -36,7 +36,7 @@ describe('Branches', { concurrency: false }, () => {
     errors = watchErrors(page);
     await page.goto('/chats');
     await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
-    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await page.getByRole('button', { name: /account and usage/ }).waitFor();
   });
 
   after(async () => {

@@ -55,7 +55,7 @@ describe('context for the conversation', { concurrency: false }, () => {
     errors = watchErrors(page);
     await page.goto('/chats');
     await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
-    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await page.getByRole('button', { name: /account and usage/ }).waitFor();
   });
 
   after(async () => {
