@@ -83,5 +83,6 @@ func TestBadConfigStopsStartup(t *testing.T) {
 		{Env: []string{base, "RETENTION_DEFAULT_DAYS=31"}, Want: "RETENTION_DEFAULT_DAYS"},
 		{Env: []string{base, "RETENTION_BATCH_SIZE=0"}, Want: "RETENTION_BATCH_SIZE"},
 		{Env: []string{base, "RETENTION_MAX_DURATION=soon"}, Want: "RETENTION_MAX_DURATION"},
+		{Env: []string{base, "RETENTION_CONTEXT_CACHE_MAX_AGE=0s"}, Want: "RETENTION_CONTEXT_CACHE_MAX_AGE"},
 	})
 }
