@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/archstudio/studio/migrations"
+	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/testkit"
 )
 
@@ -61,5 +62,55 @@ func TestBranchesBackfill(t *testing.T) {
 	mustQueryRow(t, conn, &found, `SELECT count(*) FROM messages WHERE search @@ websearch_to_tsquery('english', 'queue')`)
 	if found != 2 {
 		t.Fatalf("%d messages match 'queue', want 2", found)
+	}
+}
+
+// TestBranchChoiceBackfill: 00009 keeps the versions each chat shows when
+// it runs, so switching away and back to a branch returns to them (and
+// not to the newest version).
+func TestBranchChoiceBackfill(t *testing.T) {
+	ctx := context.Background()
+	url := testkit.EmptyDatabaseURL(t)
+	db, err := migrations.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := migrations.Provider(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 8); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// q ─ a (shown) / b (newer); and an edit of q, e.
+	var user, chat, q, a, e string
+	mustQueryRow(t, conn, &user, `INSERT INTO users (username) VALUES ('ada') RETURNING id`)
+	mustQueryRow(t, conn, &chat, `INSERT INTO chat_sessions (user_id) VALUES ($1) RETURNING id`, user)
+	mustQueryRow(t, conn, &q, `INSERT INTO messages (session_id, role, content) VALUES ($1, 'user', 'q') RETURNING id`, chat)
+	mustQueryRow(t, conn, &a, `INSERT INTO messages (session_id, parent_id, role, content) VALUES ($1, $2, 'assistant', 'a') RETURNING id`, chat, q)
+	mustQueryRow(t, conn, new(string), `INSERT INTO messages (session_id, parent_id, role, content) VALUES ($1, $2, 'assistant', 'b') RETURNING id`, chat, q)
+	mustQueryRow(t, conn, &e, `INSERT INTO messages (session_id, role, content) VALUES ($1, 'user', 'e') RETURNING id`, chat)
+	if _, err := conn.Exec(ctx, `UPDATE chat_sessions SET active_leaf_id = $2 WHERE id = $1`, chat, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	store := chatstore.New(testkit.OpenPool(t, url))
+	for _, pick := range []string{e, q} {
+		if err := store.SelectBranch(ctx, user, chat, pick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var leaf string
+	mustQueryRow(t, conn, &leaf, `SELECT active_leaf_id::text FROM chat_sessions WHERE id = $1`, chat)
+	if leaf != a {
+		t.Fatalf("back to q shows %s, want the answer shown before the migration (%s)", leaf, a)
 	}
 }
