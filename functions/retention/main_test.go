@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/archstudio/studio/shared/testkit"
 )
@@ -37,18 +36,7 @@ func TestLambda(t *testing.T) {
 		}
 	}
 
-	event := map[string]any{
-		"version":     "0",
-		"id":          "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
-		"detail-type": "Scheduled Event",
-		"source":      "aws.events",
-		"account":     "123456789012",
-		"time":        time.Now().UTC().Format(time.RFC3339),
-		"region":      "us-east-1",
-		"resources":   []string{"arn:aws:events:us-east-1:123456789012:rule/archstudio-retention"},
-		"detail":      map[string]any{},
-	}
-	raw := fn.InvokeRaw(t, event)
+	raw := fn.InvokeRaw(t, testkit.ScheduledRuleEvent("archstudio-retention"))
 	var res struct {
 		Deleted  int64
 		Complete bool
