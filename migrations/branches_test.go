@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pressly/goose/v3"
 
 	"github.com/archstudio/studio/migrations"
 	"github.com/archstudio/studio/shared/chatstore"
@@ -15,24 +16,7 @@ import (
 // one branch each, shown to its last message, and indexes their content.
 func TestBranchesBackfill(t *testing.T) {
 	ctx := context.Background()
-	url := testkit.EmptyDatabaseURL(t)
-	db, err := migrations.Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := migrations.Provider(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 3); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	_, p, conn := migratedTo(t, 3)
 	var user, chat, empty string
 	mustQueryRow(t, conn, &user, `INSERT INTO users (username) VALUES ('ada') RETURNING id`)
 	mustQueryRow(t, conn, &chat, `INSERT INTO chat_sessions (user_id) VALUES ($1) RETURNING id`, user)
@@ -70,24 +54,7 @@ func TestBranchesBackfill(t *testing.T) {
 // not to the newest version).
 func TestBranchChoiceBackfill(t *testing.T) {
 	ctx := context.Background()
-	url := testkit.EmptyDatabaseURL(t)
-	db, err := migrations.Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := migrations.Provider(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 8); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	url, p, conn := migratedTo(t, 8)
 	// q ─ a (shown) / b (newer); and an edit of q, e.
 	var user, chat, q, a, e string
 	mustQueryRow(t, conn, &user, `INSERT INTO users (username) VALUES ('ada') RETURNING id`)
@@ -113,4 +80,31 @@ func TestBranchChoiceBackfill(t *testing.T) {
 	if leaf != a {
 		t.Fatalf("back to q shows %s, want the answer shown before the migration (%s)", leaf, a)
 	}
+}
+
+// migratedTo returns an empty database migrated up to version, the
+// provider to migrate it further, and a connection to it, closed when t
+// ends.
+func migratedTo(t *testing.T, version int64) (string, *goose.Provider, *pgx.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	url := testkit.EmptyDatabaseURL(t)
+	db, err := migrations.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	p, err := migrations.Provider(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close(ctx) })
+	return url, p, conn
 }

@@ -32,14 +32,24 @@ func shown(t *testing.T, s *Store, user, chat string) ([]string, [][]string) {
 	return contents(page.Messages), sibs
 }
 
+// answerer returns a function adding a complete message under parent
+// ("" for a new first message) of user's chat: one version of a branch.
+func answerer(t *testing.T, s *Store, user, chat string) func(parent, role, content string) Message {
+	return func(parent, role, content string) Message {
+		t.Helper()
+		m, err := s.InsertMessageAfter(context.Background(), user, chat, parent, role, content, StatusComplete)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+}
+
 // TestBranches: an edit and a regenerated answer become siblings; the shown
 // branch follows the stored choice; deleting is the only way to lose one.
 func TestBranches(t *testing.T) {
 	ctx := context.Background()
-	pool := testkit.Pool(t)
-	s := New(pool)
-	alice := newUser(t, pool, "alice")
-	chat, _ := s.CreateChat(ctx, alice, "")
+	s, pool, alice, chat := aliceChat(t)
 	add := func(role, content string) Message {
 		t.Helper()
 		m, err := s.InsertMessage(ctx, alice, chat.ID, role, content, StatusComplete)
@@ -48,14 +58,7 @@ func TestBranches(t *testing.T) {
 		}
 		return m
 	}
-	after := func(parent, role, content string) Message {
-		t.Helper()
-		m, err := s.InsertMessageAfter(ctx, alice, chat.ID, parent, role, content, StatusComplete)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	after := answerer(t, s, alice, chat.ID)
 	q1 := add(RoleUser, "q1")
 	a1 := add(RoleAssistant, "a1")
 	q2 := add(RoleUser, "q2")
@@ -202,18 +205,8 @@ func TestExpireBranchedChat(t *testing.T) {
 // was made the newest version is shown.
 func TestBranchRemembersDeeperChoice(t *testing.T) {
 	ctx := context.Background()
-	pool := testkit.Pool(t)
-	s := New(pool)
-	alice := newUser(t, pool, "alice")
-	chat, _ := s.CreateChat(ctx, alice, "")
-	add := func(parent, role, content string) Message {
-		t.Helper()
-		m, err := s.InsertMessageAfter(ctx, alice, chat.ID, parent, role, content, StatusComplete)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	s, pool, alice, chat := aliceChat(t)
+	add := answerer(t, s, alice, chat.ID)
 	// q1 ─ a1 ─ q2 ─ a2 / a2b (regenerated), and an edit of q1: q1b ─ a1b.
 	q1 := add("", RoleUser, "q1")
 	a1 := add(q1.ID, RoleAssistant, "a1")
