@@ -60,12 +60,12 @@ type Proxy struct {
 	rp        *httputil.ReverseProxy
 	// headerTimeout bounds the wait for a response head (0: none).
 	headerTimeout time.Duration
-	scheme    string
-	host      string
-	trust     forwarded.Trust
-	handoff   *handoff.Sender
-	ws        bool
-	events    bool
+	scheme        string
+	host          string
+	trust         forwarded.Trust
+	handoff       *handoff.Sender
+	ws            bool
+	events        bool
 }
 
 // New builds the proxy for one function.
@@ -99,7 +99,7 @@ func New(o Options) *Proxy {
 			pr.Out.Host = pr.In.Host
 			o.Trust.Set(pr.Out.Header, pr.In)
 		},
-		Transport: p.transport,
+		Transport:  p.transport,
 		BufferPool: bufferPool{},
 		ModifyResponse: func(resp *http.Response) error {
 			// The router already set it (same value); a second copy would

@@ -17,8 +17,6 @@ import (
 	"github.com/archstudio/studio/runtime/proxy"
 	"github.com/archstudio/studio/shared/apispec"
 	"github.com/archstudio/studio/shared/apperr"
-	"github.com/archstudio/studio/shared/logging"
-	"github.com/archstudio/studio/shared/requestid"
 	"github.com/archstudio/studio/shared/secheaders"
 )
 
@@ -35,11 +33,11 @@ type Deps struct {
 	// Metrics serves /metrics (nil: 404).
 	Metrics http.Handler
 	Logger  *slog.Logger
-	// AccessLogger writes the access log (one line per request); nil uses
-	// Logger. The router's is buffered (accesslog.Buffer).
-	AccessLogger *slog.Logger
-	Recorder     accesslog.Recorder
-	Security     secheaders.Policy
+	// Access writes the access log (one line per request; nil: none). The
+	// router's writes to an accesslog.Buffer.
+	Access   *accesslog.Log
+	Recorder accesslog.Recorder
+	Security secheaders.Policy
 	// TLS redirects plain HTTP to the https origin, when there is one.
 	TLS TLS
 }
@@ -56,14 +54,7 @@ func New(d Deps) http.Handler {
 	var h http.Handler = &dispatcher{d}
 	h = apperr.Recover(h)
 	h = redirectToHTTPS(d.TLS, h)
-	h = secheaders.Middleware(d.Security)(h)
-	access := d.AccessLogger
-	if access == nil {
-		access = d.Logger
-	}
-	h = accesslog.Middleware(access, d.Recorder)(h)
-	h = logging.Middleware(d.Logger)(h)
-	return requestid.Middleware(h)
+	return &front{next: h, logger: d.Logger, access: d.Access, rec: d.Recorder, headers: d.Security.Headers()}
 }
 
 type dispatcher struct{ Deps }
