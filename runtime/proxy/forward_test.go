@@ -197,7 +197,9 @@ func TestForwardFraming(t *testing.T) {
 // less its hop-by-hop headers, with the router's X-Forwarded-*, and its
 // body framed by length or chunked as it came.
 func TestForwardRequest(t *testing.T) {
-	ok := func(*http.Request, string) (string, bool) { return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false }
+	ok := func(*http.Request, string) (string, bool) {
+		return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false
+	}
 	tests := []struct {
 		name    string
 		method  string
