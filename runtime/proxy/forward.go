@@ -105,7 +105,7 @@ func (x *exchange) run(ctx context.Context) (err error) {
 		return err
 	}
 	x.read = true
-	keep = x.respond(resp) && werr == nil
+	keep = x.respond(resp, br) && werr == nil
 	return nil
 }
 
@@ -303,7 +303,7 @@ func (x *exchange) interim(resp *http.Response) {
 // respond sends resp on to the client and reports whether the connection
 // to the function can serve another exchange (the body was read to its
 // end).
-func (x *exchange) respond(resp *http.Response) bool {
+func (x *exchange) respond(resp *http.Response, br *bufio.Reader) bool {
 	h := x.w.Header()
 	listed := connectionTokens(resp.Header)
 	for k, vv := range resp.Header {
@@ -319,8 +319,9 @@ func (x *exchange) respond(resp *http.Response) bool {
 		h["Trailer"] = []string{strings.Join(keys, ", ")}
 	}
 	stream := isEventStream(resp.Header["Content-Type"])
-	// A stream's events, and a body of unknown length, go out as they
-	// come; a body of known length in as few writes as the server likes.
+	// A stream's events go out as they come; a body of unknown length at
+	// the latest before the router would wait for more of it; a body of
+	// known length in as few writes as the server likes.
 	flush := stream || resp.ContentLength < 0
 	var body io.Reader = resp.Body
 	var events *eventStream
@@ -345,7 +346,7 @@ func (x *exchange) respond(resp *http.Response) bool {
 			if _, werr := x.w.Write((*buf)[:n]); werr != nil {
 				return false // the client went away
 			}
-			if flush && flusher != nil {
+			if flush && flusher != nil && (stream || mayWait(br)) {
 				flusher.Flush()
 			}
 		}
@@ -367,6 +368,14 @@ func (x *exchange) respond(resp *http.Response) bool {
 	}
 	return !resp.Close && (events == nil || !events.lost)
 }
+
+// mayWait reports whether the next read of a body of unknown length may
+// wait on the function: fewer bytes are buffered than a chunk's end and
+// the next chunk's smallest whole form ("\r\n" + "1\r\nx\r\n", or the
+// last chunk "0\r\n\r\n"). When more wait, the next read returns at
+// once, and flushing now would only cost a write: a response the function
+// chunked only for its size goes out in one write, not one per read.
+func mayWait(br *bufio.Reader) bool { return br.Buffered() < 8 }
 
 // isEventStream reports whether a Content-Type is text/event-stream,
 // without mime.ParseMediaType's allocations.

@@ -396,3 +396,44 @@ func TestForwardClientGone(t *testing.T) {
 		t.Fatal("the function's connection stayed open after the client left")
 	}
 }
+
+// TestForwardChunkedNotHeldBack: a body of unknown length that the
+// function sends in parts reaches the client part by part: the router
+// never holds what it has while it waits for more.
+func TestForwardChunkedNotHeldBack(t *testing.T) {
+	seen := make(chan struct{})
+	ln, err := net.Listen("unix", filepath.Join(t.TempDir(), "parts.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+			return
+		}
+		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n6\r\npart1\n\r\n")
+		<-seen
+		_, _ = io.WriteString(c, "6\r\npart2\n\r\n0\r\n\r\n")
+	}()
+	p := New(Options{Name: "fn", Target: unixTarget{ln.Addr().String()}})
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL + "/parts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first := make([]byte, 6)
+	if _, err := io.ReadFull(resp.Body, first); err != nil || string(first) != "part1\n" {
+		t.Fatalf("first part %q, %v", first, err)
+	}
+	close(seen)
+	if rest, err := io.ReadAll(resp.Body); err != nil || string(rest) != "part2\n" {
+		t.Fatalf("rest %q, %v", rest, err)
+	}
+}
