@@ -82,7 +82,7 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveSpec(w, r)
 		return
 	}
-	if route, ok := d.Table.Match(routeMethod(r), p); ok {
+	if route, ok := d.match(r); ok {
 		accesslog.SetFunction(ctx, route.Function)
 		if h := d.Functions[route.Function]; h != nil {
 			h.ServeHTTP(w, r)
@@ -97,6 +97,16 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	accesslog.SetFunction(ctx, "spa")
 	d.SPA.ServeHTTP(w, r)
+}
+
+// match finds r's route by its (decoded) path. r itself is matched when it
+// holds nothing else the ServeMux would read (it matches an escaped path
+// when there is one): no request is built per match.
+func (d *dispatcher) match(r *http.Request) (manifest.Route, bool) {
+	if m := routeMethod(r); m != r.Method || r.URL.RawPath != "" || r.Method == http.MethodConnect {
+		return d.Table.Match(m, r.URL.Path)
+	}
+	return d.Table.MatchRequest(r)
 }
 
 // routeMethod is the method r is routed by: a CORS preflight goes to the
@@ -128,9 +138,14 @@ func serveSpec(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// under reports whether p is prefix or a path below it.
+// under reports whether p is prefix or a path below it (with no string
+// built per call: it runs several times on every request).
 func under(p, prefix string) bool {
-	return p == prefix || strings.HasPrefix(p, strings.TrimSuffix(prefix, "/")+"/")
+	if p == prefix {
+		return true
+	}
+	prefix = strings.TrimSuffix(prefix, "/")
+	return len(p) > len(prefix) && p[len(prefix)] == '/' && strings.HasPrefix(p, prefix)
 }
 
 // cleanPath removes dot segments and repeated slashes, keeping a trailing
