@@ -338,8 +338,14 @@ func (x *exchange) respond(resp *http.Response, br *bufio.Reader) bool {
 		// The head at once: an event stream's client waits for it.
 		flusher.Flush()
 	}
-	buf := buffers.Get().(*[]byte)
-	defer buffers.Put(buf)
+	// An event stream holds its copy buffer for its whole life: a small
+	// one (events are a few hundred bytes; a longer one takes more reads).
+	pool := &buffers
+	if stream {
+		pool = &eventBuffers
+	}
+	buf := pool.Get().(*[]byte)
+	defer pool.Put(buf)
 	for {
 		n, err := body.Read(*buf)
 		if n > 0 {

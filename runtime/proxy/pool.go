@@ -104,10 +104,12 @@ func (p *pool) closeIdle() {
 	}
 }
 
-// Readers and writers for the exchanges, 4 KB each: the size of the
-// server's own buffers on the client side.
+// Readers and writers for the exchanges. A reader is held for a stream's
+// whole life, so it is 2 KB: a function's answer head fits (a longer line
+// is read in parts), and a body is read past it straight into the copy
+// buffer. Writers are 4 KB, the size of the server's own.
 var (
-	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4<<10) }}
+	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 2<<10) }}
 	writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
 )
 

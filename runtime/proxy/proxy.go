@@ -203,5 +203,8 @@ type bufferPool struct{}
 
 var buffers = sync.Pool{New: func() any { b := make([]byte, 4*1024); return &b }}
 
+// eventBuffers are the copy buffers of forwarded event streams (forward.go).
+var eventBuffers = sync.Pool{New: func() any { b := make([]byte, 1024); return &b }}
+
 func (bufferPool) Get() []byte  { return *(buffers.Get().(*[]byte)) }
 func (bufferPool) Put(b []byte) { buffers.Put(&b) }
