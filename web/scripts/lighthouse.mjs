@@ -96,7 +96,7 @@ async function audit(name, url, cookie) {
     url,
     {
       port: chrome.port,
-      output: 'html',
+      output: ['html', 'json'],
       onlyCategories: CATEGORIES,
       logLevel: 'error',
       extraHeaders: cookie ? { Cookie: cookie } : undefined,
@@ -104,7 +104,10 @@ async function audit(name, url, cookie) {
     undefined,
   );
   if (!result) throw new Error(`lighthouse returned nothing for ${url}`);
-  writeFileSync(join(OUT, `${name}.html`), result.report);
+  // The JSON is what to read for the why: the LCP element, the long
+  // tasks, the critical request chain.
+  writeFileSync(join(OUT, `${name}.html`), result.report[0]);
+  writeFileSync(join(OUT, `${name}.json`), result.report[1]);
   const lhr = result.lhr;
   if (lhr.runtimeError) throw new Error(`${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
   const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]));
