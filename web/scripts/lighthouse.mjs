@@ -30,6 +30,9 @@ const MIN = Number(process.env.LIGHTHOUSE_MIN ?? 95);
 const PROMPT = process.env.E2E_ARTIFACT_PROMPT ?? 'Draw a mermaid diagram of the system architecture as an artifact';
 const OUT = fileURLToPath(new URL('../test-results/lighthouse', import.meta.url));
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
+// LIGHTHOUSE_PAGES=chats,settings audits only those (login, chats, chat-with-diagram, settings).
+const PAGES = process.env.LIGHTHOUSE_PAGES?.split(',').map((p) => p.trim());
+const want = (page) => !PAGES || PAGES.includes(page);
 
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
@@ -108,6 +111,14 @@ async function audit(name, url, cookie) {
   // tasks, the critical request chain.
   writeFileSync(join(OUT, `${name}.html`), result.report[0]);
   writeFileSync(join(OUT, `${name}.json`), result.report[1]);
+  // LIGHTHOUSE_TRACE=1 keeps each page's trace too (open it in Chrome's
+  // Performance panel to see what a long task runs).
+  if (process.env.LIGHTHOUSE_TRACE) {
+    writeFileSync(
+      join(OUT, `${name}.trace.json`),
+      JSON.stringify(result.artifacts.Trace ?? result.artifacts.traces?.defaultPass),
+    );
+  }
   const lhr = result.lhr;
   if (lhr.runtimeError) throw new Error(`${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
   const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]));
@@ -121,11 +132,12 @@ async function audit(name, url, cookie) {
 let exit = 0;
 try {
   mkdirSync(OUT, { recursive: true });
-  const rows = [await audit('login', `${BASE_URL}/login`)];
+  const rows = [];
+  if (want('login')) rows.push(await audit('login', `${BASE_URL}/login`));
   const { chatId, cookie } = await signInAndMakeChat();
-  rows.push(await audit('chats', `${BASE_URL}/chats`, cookie));
-  rows.push(await audit('chat-with-diagram', `${BASE_URL}/chats/${chatId}`, cookie));
-  rows.push(await audit('settings', `${BASE_URL}/settings`, cookie));
+  if (want('chats')) rows.push(await audit('chats', `${BASE_URL}/chats`, cookie));
+  if (want('chat-with-diagram')) rows.push(await audit('chat-with-diagram', `${BASE_URL}/chats/${chatId}`, cookie));
+  if (want('settings')) rows.push(await audit('settings', `${BASE_URL}/settings`, cookie));
 
   const head = ['page', ...CATEGORIES];
   const table = rows.map((r) => [r.name, ...CATEGORIES.map((c) => String(r.scores[c]))]);

@@ -116,7 +116,7 @@ export async function apiFetch(path: string, opts: RequestOptions = {}): Promise
       credentials: 'same-origin',
     });
   } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    if (opts.signal?.aborted || (e instanceof DOMException && e.name === 'AbortError')) throw e;
     throw new NetworkError(e);
   }
   if (res.ok) return res;

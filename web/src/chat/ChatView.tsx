@@ -136,7 +136,14 @@ function ChatViewFor({ chatId }: { chatId: string }) {
   };
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+    if (!el || !pinned.current) return;
+    // In the next frame, before it paints: reading scrollHeight here would
+    // force a layout inside the commit (one long task on a phone); the
+    // frame's own layout then does it once.
+    const frame = requestAnimationFrame(() => {
+      el.scrollTop = el.scrollHeight;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [state.messages, loading]);
 
   const lastUserIdx = state.messages.map((m) => m.role).lastIndexOf('user');
