@@ -1,8 +1,10 @@
 package bootstrap
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
@@ -25,7 +27,12 @@ func servePprof(name string, logger *slog.Logger) error {
 	if dir == "" || os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		return nil
 	}
-	ln, err := Listen("unix:" + filepath.Join(dir, name+".sock"))
+	path := filepath.Join(dir, name+".sock")
+	// A socket left by an earlier run of the same function.
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) { // #nosec G703 -- the directory the operator (the bench) chose for profilers
+		return fmt.Errorf("%s: %w", EnvPprofDir, err)
+	}
+	ln, err := net.Listen("unix", path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", EnvPprofDir, err)
 	}
