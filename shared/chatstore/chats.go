@@ -28,18 +28,19 @@ func scanChat(row pgx.Row) (Chat, error) {
 }
 
 // collectChats reads rows of chatColumns into a slice sized for a page of
-// n, each scanned in place: the list's allocations were the slice growing
-// and a copy of every chat (pgx.CollectRows).
+// n. The list's allocations were the slice growing, a copy of every chat
+// (pgx.CollectRows) and Scan's arguments per row: here they are made once.
 func collectChats(rows pgx.Rows, n int) ([]Chat, error) {
 	defer rows.Close()
 	chats := make([]Chat, 0, n)
+	var c Chat
+	dest := []any{&c.ID, &c.Title, &c.CreatedAt, &c.UpdatedAt}
 	for rows.Next() {
-		chats = append(chats, Chat{})
-		c := &chats[len(chats)-1]
-		if err := rows.Scan(&c.ID, &c.Title, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+		chats = append(chats, c)
 	}
 	return chats, rows.Err()
 }
