@@ -23,7 +23,13 @@ const DefaultMaxBody = 1 << 20
 // write: a body of unknown length over 2 KB would go out chunked, in
 // several writes, and the router would flush it write by write.
 func Write(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
+	var body []byte
+	var err error
+	if a, ok := v.(Appender); ok {
+		body = a.AppendJSON(make([]byte, 0, 4096))
+	} else {
+		body, err = json.Marshal(v)
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
