@@ -74,7 +74,7 @@ func routerThroughput(ctx context.Context, router, fn target, rq request, conns,
 	}, nil
 }
 
-// chatsList is the authenticated read the chats figures send.
+// chatsList is the signed-in read of the chats figure.
 func chatsList(cookie *http.Cookie) request {
 	return request{method: http.MethodGet, path: "/api/chats", status: http.StatusOK,
 		header: http.Header{"Cookie": {cookie.Name + "=" + cookie.Value}}}
