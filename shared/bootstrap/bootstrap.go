@@ -47,6 +47,11 @@ func Main(name string, run func(ctx context.Context, logger *slog.Logger) error)
 		os.Exit(config.ExitInvalid)
 	}
 	logger := logs.Logger
+	if err := servePprof(name, logger); err != nil {
+		logger.Error("exit", slog.Any("error", err))
+		_ = logs.Close()
+		os.Exit(config.ExitInvalid)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	ctx = withScrubber(ctx, logs.Scrubber)
 	err = run(ctx, logger)

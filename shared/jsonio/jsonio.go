@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/archstudio/studio/shared/apperr"
@@ -17,11 +18,30 @@ const DefaultMaxBody = 1 << 20
 
 // Write sends v as JSON with status. It always writes a status, so a
 // Lambda adapter never answers 504 for a handler that forgot one.
+//
+// The body is encoded whole first and sent with its Content-Length in one
+// write: a body of unknown length over 2 KB would go out chunked, in
+// several writes, and the router would flush it write by write.
 func Write(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
+	var body []byte
+	var err error
+	if a, ok := v.(Appender); ok {
+		body = a.AppendJSON(make([]byte, 0, 4096))
+	} else {
+		body, err = json.Marshal(v)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	if err == nil {
+		// The newline json.Encoder wrote before: clients may rely on it.
+		body = append(body, '\n')
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	}
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	if err == nil {
+		_, _ = w.Write(body)
+	}
 }
 
 // Decode reads one JSON value from r's body into v, rejecting unknown

@@ -19,7 +19,8 @@ func Current(ctx context.Context) (Session, bool) {
 }
 
 // Middleware lets through only requests with a live session: it resolves
-// the __Host-session cookie (one Redis round trip), puts the user in the
+// the __Host-session cookie (one Redis round trip, or none while the
+// session is cached: Config.CacheTTL), puts the user in the
 // request context (UserFromContext) and otherwise answers 401
 // unauthenticated. When Redis cannot answer it answers 503 unavailable:
 // an outage must neither sign people out nor let anyone in.
@@ -30,7 +31,7 @@ func (s *Store) Middleware(next http.Handler) http.Handler {
 			apperr.Write(w, r, apperr.New(apperr.Unauthenticated, "sign in required"))
 			return
 		}
-		sess, err := s.Resolve(r.Context(), raw)
+		sess, err := s.resolveCached(r.Context(), raw)
 		if errors.Is(err, ErrNotFound) {
 			// The browser holds a dead cookie; drop it so it stops sending it.
 			http.SetCookie(w, ClearCookie())

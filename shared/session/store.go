@@ -30,6 +30,11 @@ type Config struct {
 	// refreshes it (and with it the idle deadline); it saves a Redis write
 	// on almost every request.
 	TouchInterval time.Duration `envconfig:"SESSION_TOUCH_INTERVAL" default:"1m"`
+	// CacheTTL is how long a function instance trusts a session it
+	// resolved in Redis before asking again (see cache): the longest a
+	// session ended through another instance keeps working here. At most
+	// MaxCacheTTL; a negative value turns the cache off.
+	CacheTTL time.Duration `envconfig:"SESSION_CACHE_TTL" default:"1s"`
 }
 
 // Defaults of Config.
@@ -37,6 +42,7 @@ const (
 	DefaultAbsoluteTTL   = 7 * 24 * time.Hour
 	DefaultIdleTTL       = 24 * time.Hour
 	DefaultTouchInterval = time.Minute
+	DefaultCacheTTL      = time.Second
 )
 
 // Check reports settings that cannot work together.
@@ -47,6 +53,9 @@ func (c Config) Check() error {
 	}
 	if c.TouchInterval >= c.IdleTTL {
 		return fmt.Errorf("SESSION_TOUCH_INTERVAL (%s) must be shorter than SESSION_IDLE_TTL (%s)", c.TouchInterval, c.IdleTTL)
+	}
+	if c.CacheTTL > MaxCacheTTL {
+		return fmt.Errorf("SESSION_CACHE_TTL (%s) must be at most %s: it is how long a revoked session may still work", c.CacheTTL, MaxCacheTTL)
 	}
 	return nil
 }
@@ -60,6 +69,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.TouchInterval <= 0 {
 		c.TouchInterval = DefaultTouchInterval
+	}
+	if c.CacheTTL == 0 {
+		c.CacheTTL = DefaultCacheTTL
 	}
 	return c
 }
@@ -82,9 +94,10 @@ type Session struct {
 // session is a hash at session:<sha256>; session-index:<user id> maps the
 // user's public session ids to those hashes, for listing and ending all.
 type Store struct {
-	rdb *redis.Client
-	cfg Config
-	now func() time.Time
+	rdb   *redis.Client
+	cfg   Config
+	now   func() time.Time
+	cache *cache // nil when CacheTTL < 0
 }
 
 // Option adjusts a Store.
@@ -97,6 +110,7 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // NewStore returns a store on rdb (the function's one Redis client).
 func NewStore(rdb *redis.Client, cfg Config, opts ...Option) *Store {
 	s := &Store{rdb: rdb, cfg: cfg.withDefaults(), now: time.Now}
+	s.cache = newCache(min(s.cfg.CacheTTL, MaxCacheTTL))
 	for _, o := range opts {
 		o(s)
 	}
@@ -211,8 +225,12 @@ func (s *Store) Resolve(ctx context.Context, rawID string) (Session, error) {
 	if len(rawID) != rawIDLen {
 		return Session{}, ErrNotFound
 	}
+	return s.resolveDigest(ctx, digest(rawID))
+}
+
+func (s *Store) resolveDigest(ctx context.Context, d string) (Session, error) {
 	now := s.now().UnixMilli()
-	res, err := resolveScript.Run(ctx, s.rdb, []string{sessionKey(digest(rawID))},
+	res, err := resolveScript.Run(ctx, s.rdb, []string{sessionKey(d)},
 		now, s.cfg.TouchInterval.Milliseconds()).StringSlice()
 	if errors.Is(err, redis.Nil) {
 		return Session{}, ErrNotFound
@@ -256,7 +274,10 @@ func (s *Store) Delete(ctx context.Context, rawID string) error {
 			pipe.HDel(ctx, indexKey(uid), pid)
 		}
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
+	_, err = pipe.Exec(ctx)
+	// Evicted even when Exec failed: the session may be gone from Redis.
+	s.cache.evict(d)
+	if err != nil {
 		return fmt.Errorf("session: delete: %w", err)
 	}
 	return nil
@@ -275,7 +296,9 @@ func (s *Store) DeleteByID(ctx context.Context, userID, publicID string) error {
 	pipe := s.rdb.TxPipeline()
 	del := pipe.Del(ctx, sessionKey(d))
 	pipe.HDel(ctx, indexKey(userID), publicID)
-	if _, err := pipe.Exec(ctx); err != nil {
+	_, err = pipe.Exec(ctx)
+	s.cache.evict(d)
+	if err != nil {
 		return fmt.Errorf("session: delete: %w", err)
 	}
 	if del.Val() == 0 {
@@ -295,8 +318,10 @@ func (s *Store) DeleteAll(ctx context.Context, userID string) (int, error) {
 		return 0, nil
 	}
 	keys := make([]string, 0, len(idx))
+	digests := make([]string, 0, len(idx))
 	for _, d := range idx {
 		keys = append(keys, sessionKey(d))
+		digests = append(digests, d)
 	}
 	pipe := s.rdb.TxPipeline()
 	del := pipe.Del(ctx, keys...)
@@ -307,7 +332,9 @@ func (s *Store) DeleteAll(ctx context.Context, userID string) (int, error) {
 		fields = append(fields, pid)
 	}
 	pipe.HDel(ctx, indexKey(userID), fields...)
-	if _, err := pipe.Exec(ctx); err != nil {
+	_, err = pipe.Exec(ctx)
+	s.cache.evict(digests...)
+	if err != nil {
 		return 0, fmt.Errorf("session: delete all: %w", err)
 	}
 	return int(del.Val()), nil

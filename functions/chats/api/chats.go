@@ -89,6 +89,34 @@ type chatList struct {
 	NextCursor *string          `json:"next_cursor"`
 }
 
+// AppendJSON writes l as encoding/json does (TestChatListJSON): the list
+// is the most requested read, and reflection with time.Time.MarshalJSON
+// was a sixth of the function's CPU and a quarter of its allocations.
+func (l chatList) AppendJSON(b []byte) []byte {
+	b = append(b, `{"chats":[`...)
+	for i, c := range l.Chats {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = jsonio.AppendString(b, c.ID)
+		b = append(b, `,"title":`...)
+		b = jsonio.AppendString(b, c.Title)
+		b = append(b, `,"created_at":`...)
+		b = jsonio.AppendTime(b, c.CreatedAt)
+		b = append(b, `,"updated_at":`...)
+		b = jsonio.AppendTime(b, c.UpdatedAt)
+		b = append(b, '}')
+	}
+	b = append(b, `],"next_cursor":`...)
+	if l.NextCursor == nil {
+		b = append(b, "null"...)
+	} else {
+		b = jsonio.AppendString(b, *l.NextCursor)
+	}
+	return append(b, '}')
+}
+
 func (h *handler) list(w http.ResponseWriter, r *http.Request, u session.User) error {
 	q := r.URL.Query()
 	limit, err := parseLimit(q.Get("limit"))

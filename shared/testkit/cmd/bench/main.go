@@ -27,6 +27,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/session"
 	"github.com/archstudio/studio/shared/testkit"
 	"github.com/archstudio/studio/shared/testkit/fakeanthropic"
@@ -52,7 +53,7 @@ type env struct {
 func main() {
 	var o options
 	flag.StringVar(&o.out, "out", "bench/results.json", "where to write the results")
-	flag.StringVar(&o.profile, "profile", "", "directory for the router's CPU and allocation profiles under load (empty: none)")
+	flag.StringVar(&o.profile, "profile", "", "directory for the router's (and the chats function's) CPU and allocation profiles under load (empty: none)")
 	flag.StringVar(&o.only, "only", "", "comma list of figure groups to run (latency,throughput,chats,firstdelta,replies,sse,ws); empty: all")
 	flag.StringVar(&o.routerBinary, "router", "", "router binary to measure (default bin/router): compare two builds")
 	flag.IntVar(&o.wsConns, "ws-conns", 20000, "idle WebSockets held for the memory figure")
@@ -118,7 +119,7 @@ func bench(ctx context.Context, o options) error {
 		// The production level: the router writes its access log.
 		"LOG_LEVEL=info",
 	}
-	var pprofAddr string
+	var pprofAddr, fnPprofDir string
 	if o.profile != "" {
 		port, err := testkit.FreePort()
 		if err != nil {
@@ -126,6 +127,13 @@ func bench(ctx context.Context, o options) error {
 		}
 		pprofAddr = fmt.Sprintf("127.0.0.1:%d", port)
 		stackEnv = append(stackEnv, "ROUTER_PPROF_ADDR="+pprofAddr)
+		// The functions' profilers listen on Unix sockets; their paths
+		// must stay short (108 bytes), so not under the output directory.
+		if fnPprofDir, err = os.MkdirTemp("", "bench-pprof-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(fnPprofDir)
+		stackEnv = append(stackEnv, bootstrap.EnvPprofDir+"="+fnPprofDir)
 	}
 	s, err := stack.Start(ctx, stack.Options{Root: root, Logs: logs, Env: stackEnv, RouterBinary: o.routerBinary})
 	if err != nil {
@@ -172,12 +180,21 @@ func bench(ctx context.Context, o options) error {
 			return routerThroughput(ctx, viaRouter(s.URL, 16), direct(sock("auth"), 16), authMe, 16, e.routerPID)
 		}},
 		{"chats", "%", func() ([]figure, error) {
+			chatsPID, err := childPID(e.routerPID, "chats")
+			if err != nil {
+				return nil, err
+			}
 			if pprofAddr != "" {
 				if err := profileRouter(ctx, pprofAddr, o.profile, "router-chats", viaRouter(s.URL, 16), chatsList(e.cookie)); err != nil {
 					return nil, err
 				}
 			}
-			return authenticatedRead(ctx, viaRouter(s.URL, 16), direct(sock("chats"), 16), e.cookie, 16, e.routerPID)
+			if fnPprofDir != "" {
+				if err := profileFunction(ctx, fnPprofDir, "chats", o.profile, direct(sock("chats"), 16), chatsList(e.cookie)); err != nil {
+					return nil, err
+				}
+			}
+			return authenticatedRead(ctx, viaRouter(s.URL, 16), direct(sock("chats"), 16), e.cookie, 16, e.routerPID, chatsPID)
 		}},
 		{"firstdelta", "ms", func() ([]figure, error) { return firstDelta(ctx, e, o.firstDeltas) }},
 		{"replies", "ms", func() ([]figure, error) {
@@ -295,8 +312,12 @@ func profileRouter(ctx context.Context, addr, dir, name string, t target, rq req
 }
 
 func fetch(ctx context.Context, url, path string) error {
+	return fetchWith(ctx, http.DefaultClient, url, path)
+}
+
+func fetchWith(ctx context.Context, c *http.Client, url, path string) error {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		return err
 	}
