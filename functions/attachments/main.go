@@ -42,7 +42,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	limits := filekind.DefaultLimits
 	limits.MaxBytes = cfg.MaxFileBytes
 	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
-		sessions := session.NewStore(rdb, session.Config{})
+		sessions := bootstrap.Sessions(ctx, rdb, session.Config{})
 		return api.New(api.Deps{Store: chatstore.New(pool), Blobs: blobs, Presigned: cfg.PresignedUploads,
 			Limits: limits, QuotaBytes: cfg.QuotaBytes, Authenticate: sessions.Middleware, Logger: logger})
 	})

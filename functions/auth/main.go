@@ -14,7 +14,6 @@ import (
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/ratelimit"
-	"github.com/archstudio/studio/shared/session"
 	"github.com/archstudio/studio/shared/tokenvault"
 )
 
@@ -50,7 +49,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	}
 	h := api.New(api.Deps{
 		Pool:          pool,
-		Sessions:      session.NewStore(rdb, cfg.Config),
+		Sessions:      bootstrap.Sessions(ctx, rdb, cfg.Config),
 		States:        loginstate.New(rdb, loginstate.TTL),
 		Tokens:        tokenvault.NewRepository(pool, keys),
 		GitHub:        gh,

@@ -66,7 +66,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	}
 	reg := metrics.New()
 	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
-		sessions := session.NewStore(rdb, session.Config{})
+		sessions := bootstrap.Sessions(ctx, rdb, session.Config{})
 		return api.New(api.Deps{
 			Chats:        chatstore.New(pool),
 			Tokens:       tokenvault.NewRepository(pool, keys),

@@ -48,7 +48,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 			Models:       cfg.AllowedModels,
 			CacheTTL:     cfg.CacheTTL,
 		})
-		sessions := session.NewStore(rdb, session.Config{})
+		sessions := bootstrap.Sessions(ctx, rdb, session.Config{})
 		return api.New(api.Deps{Store: store, Authenticate: sessions.Middleware})
 	})
 }

@@ -199,7 +199,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	if devKeys {
 		logger.Warn("TOKEN_KEYS is unset: GitHub tokens are opened with the public development key")
 	}
-	sessions := session.NewStore(rdb, session.Config{})
+	sessions := bootstrap.Sessions(ctx, rdb, session.Config{})
 	relay := runs.New(runs.Deps{
 		Redis:        rdb,
 		Tokens:       tokenvault.NewRepository(pool, keys),

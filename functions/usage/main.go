@@ -41,7 +41,7 @@ func main() { bootstrap.Function("usage", run) }
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	limits, _ := cfg.LimitSettings.Limits() // checked by Validate
 	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
-		sessions := session.NewStore(rdb, session.Config{})
+		sessions := bootstrap.Sessions(ctx, rdb, session.Config{})
 		return api.New(api.Deps{
 			Usage:        quota.New(pool, rdb, quota.Options{Defaults: limits}),
 			Storage:      chatstore.New(pool),

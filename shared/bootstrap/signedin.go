@@ -42,7 +42,7 @@ func (s SignedInSettings) Validate() error {
 func SignedInFunction(name string, build func(pool *pgxpool.Pool, authenticate session.Authenticate) http.Handler) {
 	Function(name, func(ctx context.Context, logger *slog.Logger, cfg SignedInSettings) error {
 		return ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
-			return build(pool, session.NewStore(rdb, cfg.Config).Middleware)
+			return build(pool, Sessions(ctx, rdb, cfg.Config).Middleware)
 		})
 	})
 }

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,12 +25,15 @@ const maxCached = 10_000
 // SHA-256 of the secret, like Redis.
 //
 // A session ended through this Store (this instance's sign-out or
-// revocation) leaves the cache at once; one ended by another instance is
-// honoured here for at most the TTL.
+// revocation) leaves the cache at once; one ended by another instance
+// leaves it when the announcement arrives (Watch), and is honoured here for
+// at most the TTL if that is lost. The cache is used only while Watch is
+// subscribed.
 type cache struct {
-	ttl time.Duration
-	mu  sync.RWMutex
-	m   map[string]cached
+	ttl  time.Duration
+	live atomic.Bool
+	mu   sync.RWMutex
+	m    map[string]cached
 	// gen counts local evictions: a Resolve that began before one must
 	// not put back what was just removed.
 	gen uint64
@@ -48,6 +52,9 @@ func newCache(ttl time.Duration) *cache {
 }
 
 func (c *cache) get(digest string, now time.Time) (Session, uint64, bool) {
+	if !c.live.Load() {
+		return Session{}, 0, false
+	}
 	c.mu.RLock()
 	e, ok := c.m[digest]
 	gen := c.gen
@@ -81,6 +88,21 @@ func (c *cache) put(digest string, s Session, now time.Time, gen uint64) {
 	c.m[digest] = cached{sess: s, until: until}
 }
 
+func (c *cache) setLive(live bool) {
+	if c != nil {
+		c.live.Store(live)
+	}
+}
+
+// flush empties the cache: what was announced while nobody listened is
+// unknown.
+func (c *cache) flush() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.m)
+}
+
 func (c *cache) evict(digests ...string) {
 	if c == nil {
 		return
@@ -105,7 +127,7 @@ func (s *Store) resolveCached(ctx context.Context, rawID string) (Session, error
 		return sess, nil
 	}
 	sess, err := s.resolveDigest(ctx, d)
-	if err == nil {
+	if err == nil && s.cache.live.Load() {
 		s.cache.put(d, sess, s.now(), gen)
 	}
 	return sess, err

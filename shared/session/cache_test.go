@@ -13,9 +13,10 @@ import (
 
 // TestSessionCacheBound checks how long Middleware may honour a session
 // that has ended: at once when it was ended through the same Store (this
-// instance's sign-out or revocation), within Config.CacheTTL when another
-// instance ended it, never past its own expiry, and at once with the cache
-// off.
+// instance's sign-out or revocation) or through another (its announcement
+// evicts it; the fake clock stands still, so the TTL cannot be what ends
+// it), never past its own expiry, and at once with the cache off or when
+// nobody watches (a Lambda).
 func TestSessionCacheBound(t *testing.T) {
 	ctx := context.Background()
 	const ttl = 2 * time.Second
@@ -30,28 +31,42 @@ func TestSessionCacheBound(t *testing.T) {
 		// after is how far the clock moves before the request that must
 		// be refused.
 		after time.Duration
+		// unwatched: here's cache has no Watch running.
+		unwatched bool
 	}{
 		{"signed out here", session.Config{CacheTTL: ttl}, func(t *testing.T, here, _ *session.Store, raw string) {
 			must(t, here.Delete(ctx, raw))
-		}, false, 0},
+		}, false, 0, false},
 		{"revoked here by public id", session.Config{CacheTTL: ttl}, func(t *testing.T, here, _ *session.Store, raw string) {
 			s, err := here.Resolve(ctx, raw)
 			must(t, err)
 			must(t, here.DeleteByID(ctx, s.User.ID, s.ID))
-		}, false, 0},
+		}, false, 0, false},
 		{"every session ended here", session.Config{CacheTTL: ttl}, func(t *testing.T, here, _ *session.Store, _ string) {
 			_, err := here.DeleteAll(ctx, alice.ID)
 			must(t, err)
-		}, false, 0},
+		}, false, 0, false},
 		{"signed out elsewhere", session.Config{CacheTTL: ttl}, func(t *testing.T, _, elsewhere *session.Store, raw string) {
 			must(t, elsewhere.Delete(ctx, raw))
-		}, true, ttl},
+		}, false, 0, false},
+		{"revoked elsewhere by public id", session.Config{CacheTTL: ttl}, func(t *testing.T, _, elsewhere *session.Store, raw string) {
+			s, err := elsewhere.Resolve(ctx, raw)
+			must(t, err)
+			must(t, elsewhere.DeleteByID(ctx, s.User.ID, s.ID))
+		}, false, 0, false},
+		{"every session ended elsewhere", session.Config{CacheTTL: ttl}, func(t *testing.T, _, elsewhere *session.Store, _ string) {
+			_, err := elsewhere.DeleteAll(ctx, alice.ID)
+			must(t, err)
+		}, false, 0, false},
+		{"signed out elsewhere, nobody watching", session.Config{CacheTTL: ttl}, func(t *testing.T, _, elsewhere *session.Store, raw string) {
+			must(t, elsewhere.Delete(ctx, raw))
+		}, false, 0, true},
 		{"signed out elsewhere, cache off", session.Config{CacheTTL: -1}, func(t *testing.T, _, elsewhere *session.Store, raw string) {
 			must(t, elsewhere.Delete(ctx, raw))
-		}, false, 0},
+		}, false, 0, true},
 		// The absolute expiry falls before the cache entry would end.
 		{"expired", session.Config{AbsoluteTTL: 1500 * time.Millisecond, IdleTTL: time.Second, TouchInterval: 100 * time.Millisecond, CacheTTL: 10 * time.Second},
-			func(*testing.T, *session.Store, *session.Store, string) {}, true, 1600 * time.Millisecond},
+			func(*testing.T, *session.Store, *session.Store, string) {}, true, 1600 * time.Millisecond, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +74,13 @@ func TestSessionCacheBound(t *testing.T) {
 			clk := newClock()
 			here := session.NewStore(rdb, tt.cfg, session.WithClock(clk.Now))
 			elsewhere := session.NewStore(rdb, tt.cfg, session.WithClock(clk.Now))
+			if !tt.unwatched {
+				wctx, stop := context.WithCancel(ctx)
+				done := make(chan struct{})
+				go func() { here.Watch(wctx); close(done) }()
+				t.Cleanup(func() { stop(); <-done })
+				testkit.Eventually(t, 5*time.Second, here.Watching, "the store watches ended sessions")
+			}
 			raw, err := here.Create(ctx, alice, "test")
 			must(t, err)
 			h := here.Middleware(whoami)
@@ -73,6 +95,11 @@ func TestSessionCacheBound(t *testing.T) {
 				t.Fatalf("before: status %d", got)
 			}
 			tt.end(t, here, elsewhere, raw)
+			// An announcement arrives asynchronously; the clock stands still.
+			if !tt.stillServed {
+				testkit.Eventually(t, 2*time.Second, func() bool { return status() == http.StatusUnauthorized }, "the ended session is refused")
+				return
+			}
 			if tt.stillServed {
 				clk.Advance(tt.after / 2)
 				if got := status(); got != http.StatusOK {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -274,6 +275,7 @@ func (s *Store) Delete(ctx context.Context, rawID string) error {
 			pipe.HDel(ctx, indexKey(uid), pid)
 		}
 	}
+	pipe.Publish(ctx, endedChannel, d)
 	_, err = pipe.Exec(ctx)
 	// Evicted even when Exec failed: the session may be gone from Redis.
 	s.cache.evict(d)
@@ -296,6 +298,7 @@ func (s *Store) DeleteByID(ctx context.Context, userID, publicID string) error {
 	pipe := s.rdb.TxPipeline()
 	del := pipe.Del(ctx, sessionKey(d))
 	pipe.HDel(ctx, indexKey(userID), publicID)
+	pipe.Publish(ctx, endedChannel, d)
 	_, err = pipe.Exec(ctx)
 	s.cache.evict(d)
 	if err != nil {
@@ -332,6 +335,7 @@ func (s *Store) DeleteAll(ctx context.Context, userID string) (int, error) {
 		fields = append(fields, pid)
 	}
 	pipe.HDel(ctx, indexKey(userID), fields...)
+	pipe.Publish(ctx, endedChannel, strings.Join(digests, " "))
 	_, err = pipe.Exec(ctx)
 	s.cache.evict(digests...)
 	if err != nil {
