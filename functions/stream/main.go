@@ -148,6 +148,13 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		return err
 	}
 	defer readers.Close()
+	// The chat locks' renewals get a connection of their own: queued
+	// behind the appends of thousands of replies they came too late.
+	leases, err := backend.OpenRedisPool(cfg.RedisURL, 2)
+	if err != nil {
+		return err
+	}
+	defer leases.Close()
 
 	store := chatstore.New(pool)
 	events := hub.New(rdb, hub.Options{TTL: cfg.EventsTTL, MaxLen: cfg.EventsMaxLen, Readers: readers, Logger: logger})
@@ -163,13 +170,14 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		}
 	}
 	gens := generation.New(generation.Deps{
-		Blobs:  blobs,
-		Store:  store,
-		Quota:  quotas,
-		Hub:    events,
-		Model:  newMeteredModel(chooseModel(cfg, logger), reg),
-		Prefs:  prefStore,
-		Logger: logger,
+		Blobs:       blobs,
+		Store:       store,
+		Quota:       quotas,
+		Hub:         events,
+		Model:       newMeteredModel(chooseModel(cfg, logger), reg),
+		Prefs:       prefStore,
+		Logger:      logger,
+		LeaseClient: leases,
 		Config: generation.Config{
 			MaxTokens:       cfg.AnthropicMaxTokens,
 			ContextTokens:   cfg.ContextTokens,

@@ -18,6 +18,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/archstudio/studio/functions/stream/hub"
 	"github.com/archstudio/studio/functions/stream/model"
 	"github.com/archstudio/studio/shared/apperr"
@@ -101,6 +103,10 @@ type Deps struct {
 	Prefs  Preferences
 	Logger *slog.Logger
 	Config Config
+	// LeaseClient renews the chat locks (hub.Leases); nil uses the hub's
+	// client. A client of its own keeps renewals from queueing behind
+	// thousands of appends.
+	LeaseClient *redis.Client
 }
 
 // Preferences is what a generation reads of the user's preferences
@@ -122,9 +128,10 @@ var (
 
 // Manager starts generations and tracks those running on this instance.
 type Manager struct {
-	d   Deps
-	cfg Config
-	log *slog.Logger
+	d      Deps
+	cfg    Config
+	log    *slog.Logger
+	leases *hub.Leases
 
 	mu       sync.Mutex
 	runs     map[string]*run // by chat id
@@ -140,7 +147,9 @@ func New(d Deps) *Manager {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Manager{d: d, cfg: d.Config.withDefaults(), log: d.Logger, runs: map[string]*run{}, closed: make(chan struct{})}
+	cfg := d.Config.withDefaults()
+	return &Manager{d: d, cfg: cfg, log: d.Logger, runs: map[string]*run{}, closed: make(chan struct{}),
+		leases: d.Hub.NewLeases(d.LeaseClient, cfg.LockTTL)}
 }
 
 // Listen subscribes to stop requests from every instance until ctx ends.
@@ -251,12 +260,21 @@ func (m *Manager) StartInput(ctx context.Context, user session.User, chatID stri
 		}
 		return Started{}, apperr.New(apperr.Conflict, "a reply is already being generated in this chat")
 	}
-	started, r, err := m.open(ctx, user, chatID, gen, in, res)
+	// The lease is renewed from the moment it is taken: under load the
+	// writes below can take longer than the lease, and a lease lapsing
+	// then would let a sweep end the reply before it began.
+	rctx, cancelRun := context.WithCancelCause(context.Background())
+	dropLease := m.leases.Hold(chatID, gen,
+		func() { cancelRun(errLeaseLost) }, func() { cancelRun(errStopped) })
+	started, r, err := m.open(ctx, user, chatID, gen, in, res, rctx, cancelRun)
 	if err != nil {
+		dropLease()
+		cancelRun(err)
 		m.release(res)
 		m.unlock(chatID, gen)
 		return Started{}, err
 	}
+	r.dropLease = dropLease
 	m.mu.Lock()
 	if m.draining {
 		// Shutdown began while we prepared: end the message as interrupted
@@ -383,7 +401,8 @@ func asField(err error, field string) error {
 }
 
 // open saves the messages, opens the stream and prepares the run.
-func (m *Manager) open(ctx context.Context, user session.User, chatID, gen string, in Input, res *quota.Reservation) (Started, *run, error) {
+func (m *Manager) open(ctx context.Context, user session.User, chatID, gen string, in Input, res *quota.Reservation,
+	rctx context.Context, cancel context.CancelCauseFunc) (Started, *run, error) {
 	o, err := m.save(ctx, user, chatID, in)
 	if err != nil {
 		return Started{}, nil, err
@@ -422,7 +441,6 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 	}
 	turns = append(turns, model.Turn{Role: model.User, Text: userMsg.Content, Attachments: files[userMsg.ID]})
 
-	rctx, cancel := context.WithCancelCause(context.Background())
 	rctx, cancelTimeout := context.WithTimeoutCause(rctx, m.cfg.Timeout, errTimedOut)
 	r := &run{
 		m: m, user: user, chatID: chatID, gen: gen, messageID: asst.ID, reservation: res,

@@ -25,6 +25,7 @@ type run struct {
 	ctx                      context.Context
 	cancel                   context.CancelCauseFunc
 	cancelTimeout            context.CancelFunc
+	dropLease                func() // stops renewing the chat's lock
 	request                  model.Request
 	pub                      *publisher
 	versions                 map[string]int // identifier → latest saved version
@@ -46,16 +47,15 @@ type openArtifact struct {
 func (r *run) run() {
 	defer r.m.finished(r)
 	defer r.cancelTimeout()
-	stopKeepAlive := make(chan struct{})
-	keepAliveDone := make(chan struct{})
-	go func() { defer close(keepAliveDone); r.keepAlive(stopKeepAlive) }()
+	// The lease is dropped once done has freed the lock (or the lock is
+	// past saving): renewed until then, it cannot lapse while the reply
+	// is being saved.
+	defer r.dropLease()
 
 	r.lastCheckpoint = time.Now()
 	usage, err := r.m.d.Model.Stream(r.ctx, r.request, r.emit)
 	r.handle(r.parser.Flush())
 	r.pub.close()
-	close(stopKeepAlive)
-	<-keepAliveDone
 
 	status, failure := r.outcome(err)
 	if failure != nil {
@@ -199,35 +199,6 @@ func (r *run) checkpoint() {
 		return
 	}
 	r.checkpointedContentBytes = r.content.Len()
-}
-
-// keepAlive refreshes the chat's lock and polls for a stop request that
-// pub/sub may have missed, until stop is closed.
-func (r *run) keepAlive(stop <-chan struct{}) {
-	t := time.NewTicker(r.m.cfg.LockTTL / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		ok, err := r.m.d.Hub.Refresh(ctx, r.chatID, r.gen, r.m.cfg.LockTTL)
-		switch {
-		case err != nil:
-			r.log.Warn("stream: refresh chat lock", slog.Any("error", err))
-		case !ok:
-			// The lease expired (Redis was out for longer than LockTTL):
-			// the chat may be another's now, so stop.
-			r.log.Warn("stream: chat lock lost")
-			r.cancel(errLeaseLost)
-		}
-		if stopped, err := r.m.d.Hub.StopRequested(ctx, r.chatID, r.gen); err == nil && stopped {
-			r.cancel(errStopped)
-		}
-		cancel()
-	}
 }
 
 // normalize makes an artifact storable: an unknown type is shown as code
