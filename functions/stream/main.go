@@ -70,6 +70,8 @@ type settings struct {
 	WSSendBuffer       int           `envconfig:"STREAM_WS_SEND_BUFFER" default:"64"`
 	WSPingInterval     time.Duration `envconfig:"STREAM_WS_PING_INTERVAL" default:"30s"`
 	DemoDelay          time.Duration `envconfig:"STREAM_DEMO_DELAY" default:"40ms"`
+	// PprofAddr, when set, serves net/http/pprof there (loopback only).
+	PprofAddr string `envconfig:"STREAM_PPROF_ADDR"`
 
 	// Workflow runs relayed from GitHub (functions/stream/runs).
 	GitHubAPIURL     string        `envconfig:"GITHUB_API_URL" default:"https://api.github.com"`
@@ -133,6 +135,11 @@ func (s settings) Validate() error {
 func main() { bootstrap.Function("stream", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
+	if cfg.PprofAddr != "" {
+		if err := servePprof(cfg.PprofAddr, logger); err != nil {
+			return config.Invalid(err)
+		}
+	}
 	limits, _ := cfg.LimitSettings.Limits()
 	origins, _ := cfg.Origins() // checked by Validate
 

@@ -68,7 +68,6 @@ func (r *run) run() {
 		r.log.Error("stream: save assistant message", slog.String("status", status), slog.Any("error", serr))
 	}
 	r.settle(ctx, status, usage)
-	r.recordCache(ctx, usage)
 	r.pub.event(TypeUsage, Usage(usage))
 	r.pub.finish(Done{Status: status})
 	r.cancel(nil)
@@ -103,30 +102,26 @@ func (r *run) outcome(err error) (string, *apperr.Error) {
 
 // settle charges the call: released when nothing came back (a failure or
 // stop before the first token with no usage reported), else settled with
-// the model's usage.
+// the model's usage, prompt-cache tokens included in the same write. The
+// cache tokens are kept on the message too.
 func (r *run) settle(ctx context.Context, status string, usage model.Usage) {
+	cache := quota.CacheTokens{Creation: int64(usage.CacheCreationInputTokens), Read: int64(usage.CacheReadInputTokens)}
+	if cache != (quota.CacheTokens{}) {
+		if err := r.m.d.Store.RecordCacheUsage(ctx, r.user.ID, r.messageID, usage.CacheCreationInputTokens, usage.CacheReadInputTokens); err != nil {
+			r.log.Warn("stream: record cache usage on the message", slog.Any("error", err))
+		}
+	}
 	var err error
 	if !r.emitted && (status == chatstore.StatusError || usage == (model.Usage{})) {
 		err = r.reservation.Release(ctx)
+		if err == nil && cache != (quota.CacheTokens{}) {
+			err = r.m.d.Quota.AddCacheTokens(ctx, r.user.ID, cache.Creation, cache.Read)
+		}
 	} else {
-		err = r.reservation.Settle(ctx, int64(usage.InputTokens), int64(usage.OutputTokens))
+		err = r.reservation.SettleWithCache(ctx, int64(usage.InputTokens), int64(usage.OutputTokens), cache)
 	}
 	if err != nil {
 		r.log.Error("stream: settle quota", slog.Any("error", err))
-	}
-}
-
-// recordCache keeps the prompt-cache tokens on the message and in the
-// user's daily usage.
-func (r *run) recordCache(ctx context.Context, usage model.Usage) {
-	if usage.CacheCreationInputTokens == 0 && usage.CacheReadInputTokens == 0 {
-		return
-	}
-	if err := r.m.d.Store.RecordCacheUsage(ctx, r.user.ID, r.messageID, usage.CacheCreationInputTokens, usage.CacheReadInputTokens); err != nil {
-		r.log.Warn("stream: record cache usage on the message", slog.Any("error", err))
-	}
-	if err := r.m.d.Quota.AddCacheTokens(ctx, r.user.ID, int64(usage.CacheCreationInputTokens), int64(usage.CacheReadInputTokens)); err != nil {
-		r.log.Warn("stream: record cache usage", slog.Any("error", err))
 	}
 }
 
