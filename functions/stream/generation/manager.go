@@ -264,17 +264,20 @@ func (m *Manager) StartInput(ctx context.Context, user session.User, chatID stri
 	// writes below can take longer than the lease, and a lease lapsing
 	// then would let a sweep end the reply before it began.
 	rctx, cancelRun := context.WithCancelCause(context.Background())
+	rctx, cancelTimeout := context.WithTimeoutCause(rctx, m.cfg.Timeout, errTimedOut)
 	dropLease := m.leases.Hold(chatID, gen,
 		func() { cancelRun(errLeaseLost) }, func() { cancelRun(errStopped) })
 	started, r, err := m.open(ctx, user, chatID, gen, in, res, rctx, cancelRun)
 	if err != nil {
-		dropLease()
+		// Ends a model call already started, whose text is dropped.
 		cancelRun(err)
+		cancelTimeout()
+		dropLease()
 		m.release(res)
 		m.unlock(chatID, gen)
 		return Started{}, err
 	}
-	r.dropLease = dropLease
+	r.dropLease, r.cancelTimeout = dropLease, cancelTimeout
 	m.mu.Lock()
 	if m.draining {
 		// Shutdown began while we prepared: end the message as interrupted
@@ -310,8 +313,8 @@ type opened struct {
 // (unless an answer is regenerated), names an untitled chat after it,
 // creates the streaming assistant message and reads the artifacts'
 // versions. Either all of it is stored or none.
-func (m *Manager) save(ctx context.Context, user session.User, chatID string, in Input) (opened, error) {
-	var o opened
+func (m *Manager) save(ctx context.Context, user session.User, chatID string, in Input, history []chatstore.Message) (opened, error) {
+	o := opened{history: history}
 	err := m.d.Store.InTx(ctx, func(tx *chatstore.Store) error {
 		var err error
 		// This generation holds the chat's lock, so a reply still
@@ -325,8 +328,10 @@ func (m *Manager) save(ctx context.Context, user session.User, chatID string, in
 		case in.EditOf != "":
 			err = m.saveEdit(ctx, tx, user, chatID, in, &o)
 		default:
-			if o.history, err = tx.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
-				return err
+			if o.history == nil {
+				if o.history, err = tx.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
+					return err
+				}
 			}
 			o.userMsg, err = tx.InsertMessage(ctx, user.ID, chatID, chatstore.RoleUser, in.Content, chatstore.StatusComplete)
 		}
@@ -400,15 +405,56 @@ func asField(err error, field string) error {
 	return err
 }
 
-// open saves the messages, opens the stream and prepares the run.
+// open saves the messages, opens the stream and prepares the run. A new
+// message without attachments (most replies) has its model call started
+// as soon as the request is known, before the writes: its context is the
+// shown branch as it is now (the chat's lock keeps other replies out) and
+// the new message brings no file.
 func (m *Manager) open(ctx context.Context, user session.User, chatID, gen string, in Input, res *quota.Reservation,
 	rctx context.Context, cancel context.CancelCauseFunc) (Started, *run, error) {
-	o, err := m.save(ctx, user, chatID, in)
+	var (
+		early       *call
+		history     []chatstore.Message
+		files       map[string][]model.Attachment
+		repoContext string
+		modelName   string
+		err         error
+	)
+	ask := func(history []chatstore.Message, userMsg chatstore.Message) model.Request {
+		turns := make([]model.Turn, 0, len(history)+1)
+		for _, msg := range history {
+			turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content, Attachments: files[msg.ID]})
+		}
+		turns = append(turns, model.Turn{Role: model.User, Text: userMsg.Content, Attachments: files[userMsg.ID]})
+		return model.Request{Model: modelName, System: m.cfg.SystemPrompt, Context: repoContext,
+			Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens}
+	}
+	reads := func() error {
+		modelName = m.modelFor(ctx, user.ID)
+		if files, err = m.chatFiles(ctx, user.ID, chatID); err != nil {
+			return err
+		}
+		// The chat's repository context, as the github function last built it.
+		repoContext, err = m.d.Store.RepositoryContext(ctx, user.ID, chatID)
+		return err
+	}
+	if in.RegenerateOf == "" && in.EditOf == "" && len(in.AttachmentIDs) == 0 {
+		if history, err = m.d.Store.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
+			return Started{}, nil, err
+		}
+		if history == nil {
+			history = []chatstore.Message{} // read: save must not read it again
+		}
+		if err := reads(); err != nil {
+			return Started{}, nil, err
+		}
+		early = startCall(rctx, m.d.Model, ask(history, chatstore.Message{Content: in.Content}))
+	}
+	o, err := m.save(ctx, user, chatID, in, history)
 	if err != nil {
 		return Started{}, nil, err
 	}
-	history, userMsg, asst, versions := o.history, o.userMsg, o.asst, o.versions
-	modelName := m.modelFor(ctx, user.ID)
+	userMsg, asst := o.userMsg, o.asst
 	fail := func(err error) (Started, *run, error) {
 		// The reply never started: record that rather than leave it
 		// streaming.
@@ -417,14 +463,11 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 		}
 		return Started{}, nil, err
 	}
-	files, err := m.chatFiles(ctx, user.ID, chatID)
-	if err != nil {
-		return fail(err)
-	}
-	// The chat's repository context, as the github function last built it.
-	repoContext, err := m.d.Store.RepositoryContext(ctx, user.ID, chatID)
-	if err != nil {
-		return fail(err)
+	if early == nil {
+		// The files include those the new message brought.
+		if err := reads(); err != nil {
+			return fail(err)
+		}
 	}
 	if o.orphans > 0 {
 		// Tell the dead generation's followers, before its events go.
@@ -435,18 +478,11 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 		return fail(apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly"))
 	}
 	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: modelName}
-	turns := make([]model.Turn, 0, len(history)+1)
-	for _, msg := range history {
-		turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content, Attachments: files[msg.ID]})
-	}
-	turns = append(turns, model.Turn{Role: model.User, Text: userMsg.Content, Attachments: files[userMsg.ID]})
-
-	rctx, cancelTimeout := context.WithTimeoutCause(rctx, m.cfg.Timeout, errTimedOut)
 	r := &run{
 		m: m, user: user, chatID: chatID, gen: gen, messageID: asst.ID, reservation: res,
-		ctx: rctx, cancel: cancel, cancelTimeout: cancelTimeout,
-		request:  model.Request{Model: modelName, System: m.cfg.SystemPrompt, Context: repoContext, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
-		versions: versions,
+		ctx: rctx, cancel: cancel, call: early,
+		request:  ask(o.history, userMsg),
+		versions: o.versions,
 		log:      m.log.With(slog.String("chat_id", chatID), slog.String("message_id", asst.ID)),
 	}
 	r.pub = newPublisher(events, chatID, m.cfg.Coalesce, m.log, func() { r.cancel(errLeaseLost) })

@@ -27,6 +27,7 @@ type run struct {
 	cancelTimeout            context.CancelFunc
 	dropLease                func() // stops renewing the chat's lock
 	request                  model.Request
+	call                     *call // the model call, when open started it early
 	pub                      *publisher
 	versions                 map[string]int // identifier → latest saved version
 	log                      *slog.Logger
@@ -53,7 +54,10 @@ func (r *run) run() {
 	defer r.dropLease()
 
 	r.lastCheckpoint = time.Now()
-	usage, err := r.m.d.Model.Stream(r.ctx, r.request, r.emit)
+	if r.call == nil {
+		r.call = startCall(r.ctx, r.m.d.Model, r.request)
+	}
+	usage, err := r.call.wait(r.emit)
 	r.handle(r.parser.Flush())
 	r.pub.close()
 
