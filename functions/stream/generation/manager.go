@@ -56,6 +56,9 @@ type Config struct {
 	CheckpointBytes int
 	// SystemPrompt defaults to DefaultSystemPrompt.
 	SystemPrompt string
+	// Starts bounds the replies being set up (saved, locked, their model
+	// called) at once; more wait their turn. Default 16.
+	Starts int
 }
 
 func (c Config) withDefaults() Config {
@@ -82,6 +85,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CheckpointBytes <= 0 {
 		c.CheckpointBytes = 2048
+	}
+	if c.Starts <= 0 {
+		c.Starts = 16
 	}
 	if c.SystemPrompt == "" {
 		c.SystemPrompt = DefaultSystemPrompt
@@ -132,6 +138,10 @@ type Manager struct {
 	cfg    Config
 	log    *slog.Logger
 	leases *hub.Leases
+	starts chan struct{} // a slot per setup running (Config.Starts)
+	// checkpoints saves the partial replies of the generations running
+	// here.
+	checkpoints checkpointer
 
 	mu       sync.Mutex
 	runs     map[string]*run // by chat id
@@ -148,8 +158,10 @@ func New(d Deps) *Manager {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	cfg := d.Config.withDefaults()
-	return &Manager{d: d, cfg: cfg, log: d.Logger, runs: map[string]*run{}, closed: make(chan struct{}),
-		leases: d.Hub.NewLeases(d.LeaseClient, cfg.LockTTL)}
+	m := &Manager{d: d, cfg: cfg, log: d.Logger, runs: map[string]*run{}, closed: make(chan struct{}),
+		leases: d.Hub.NewLeases(d.LeaseClient, cfg.LockTTL), starts: make(chan struct{}, cfg.Starts)}
+	m.checkpoints.m = m
+	return m
 }
 
 // Listen subscribes to stop requests from every instance until ctx ends.
@@ -226,6 +238,16 @@ func (m *Manager) StartInput(ctx context.Context, user session.User, chatID stri
 	}
 	if m.isDraining() {
 		return Started{}, unavailable()
+	}
+	// At most Starts setups run at once. Thousands started together
+	// each waited behind all the others for every one of their dozen
+	// statements, so all finished late together (past their deadline);
+	// admitted in turn, each finishes in the time of its own statements.
+	select {
+	case m.starts <- struct{}{}:
+		defer func() { <-m.starts }()
+	case <-ctx.Done():
+		return Started{}, apperr.Wrap(ctx.Err(), apperr.Unavailable, "the stream service is busy; try again shortly")
 	}
 	if _, err := m.d.Store.GetChat(ctx, user.ID, chatID); err != nil {
 		return Started{}, err
@@ -418,7 +440,6 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 		files       map[string][]model.Attachment
 		repoContext string
 		modelName   string
-		err         error
 	)
 	ask := func(history []chatstore.Message, userMsg chatstore.Message) model.Request {
 		turns := make([]model.Turn, 0, len(history)+1)
@@ -429,24 +450,32 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 		return model.Request{Model: modelName, System: m.cfg.SystemPrompt, Context: repoContext,
 			Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens}
 	}
-	reads := func() error {
-		modelName = m.modelFor(ctx, user.ID)
-		if files, err = m.chatFiles(ctx, user.ID, chatID); err != nil {
-			return err
-		}
+	// The request's reads are independent: side by side, they cost one
+	// round trip of time, not four.
+	reads := func(withHistory bool) error {
+		var wg sync.WaitGroup
+		var filesErr, repoErr, historyErr error
+		wg.Go(func() { modelName = m.modelFor(ctx, user.ID) })
+		wg.Go(func() { files, filesErr = m.chatFiles(ctx, user.ID, chatID) })
 		// The chat's repository context, as the github function last built it.
-		repoContext, err = m.d.Store.RepositoryContext(ctx, user.ID, chatID)
-		return err
+		wg.Go(func() { repoContext, repoErr = m.d.Store.RepositoryContext(ctx, user.ID, chatID) })
+		if withHistory {
+			wg.Go(func() { history, historyErr = m.d.Store.History(ctx, user.ID, chatID, m.cfg.HistoryLimit) })
+		}
+		wg.Wait()
+		for _, err := range []error{historyErr, filesErr, repoErr} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if in.RegenerateOf == "" && in.EditOf == "" && len(in.AttachmentIDs) == 0 {
-		if history, err = m.d.Store.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
+		if err := reads(true); err != nil {
 			return Started{}, nil, err
 		}
 		if history == nil {
 			history = []chatstore.Message{} // read: save must not read it again
-		}
-		if err := reads(); err != nil {
-			return Started{}, nil, err
 		}
 		early = startCall(rctx, m.d.Model, ask(history, chatstore.Message{Content: in.Content}))
 	}
@@ -465,7 +494,7 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 	}
 	if early == nil {
 		// The files include those the new message brought.
-		if err := reads(); err != nil {
+		if err := reads(false); err != nil {
 			return fail(err)
 		}
 	}

@@ -60,6 +60,7 @@ func (r *run) run() {
 	usage, err := r.call.wait(r.emit)
 	r.handle(r.parser.Flush())
 	r.pub.close()
+	r.m.checkpoints.forget(r)
 
 	status, failure := r.outcome(err)
 	if failure != nil {
@@ -177,26 +178,14 @@ func (r *run) saveArtifact() ArtifactEnd {
 	return end
 }
 
-// checkpoint saves the partial reply, so a crash of this process loses at
-// most one interval of text.
+// checkpoint hands the partial reply to the instance's checkpointer, so
+// a crash of this process loses at most about one interval of text.
 func (r *run) checkpoint() {
 	r.lastCheckpoint = time.Now()
 	if r.content.Len() == r.checkpointedContentBytes {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	streaming, err := r.m.d.Store.CheckpointMessage(ctx, r.user.ID, r.messageID, r.content.String())
-	if err != nil {
-		r.log.Warn("stream: checkpoint", slog.Any("error", err))
-		return
-	}
-	if !streaming {
-		// A sweep took this generation for dead (its lease expired while
-		// Redis was out) and ended the message: stop.
-		r.cancel(errLeaseLost)
-		return
-	}
+	r.m.checkpoints.offer(r, r.content.String())
 	r.checkpointedContentBytes = r.content.Len()
 }
 
