@@ -44,8 +44,9 @@ type Config struct {
 	// Coalesce is the least time between two text events after the first.
 	Coalesce time.Duration
 	// LockTTL is the lease on the chat's lock: how long a chat stays locked
-	// if this instance dies. The generation renews it (and polls for stop
-	// requests) every LockTTL/3.
+	// if this instance dies. The instance renews the leases of all its
+	// generations (and reads their stop requests) every LockTTL/5
+	// (hub.Leases).
 	LockTTL time.Duration
 	// Timeout bounds one generation.
 	Timeout time.Duration
