@@ -161,7 +161,12 @@ func (t *Table) add(i int, r Route) (err error) {
 
 // Match returns the most specific route for method and (clean) path.
 func (t *Table) Match(method, path string) (Route, bool) {
-	h, _ := t.mux.Handler(&http.Request{Method: method, URL: &url.URL{Path: path}})
+	return t.MatchRequest(&http.Request{Method: method, URL: &url.URL{Path: path}})
+}
+
+// MatchRequest is Match for r's method and (clean) path.
+func (t *Table) MatchRequest(r *http.Request) (Route, bool) {
+	h, _ := t.mux.Handler(r)
 	// Anything else is the ServeMux's own 404, 405 or redirect.
 	i, ok := h.(routeIndex)
 	if !ok {

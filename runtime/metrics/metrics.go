@@ -68,9 +68,25 @@ func (m *Metrics) Declare(function string) {
 
 // Observe records one finished request.
 func (m *Metrics) Observe(function string, status int, d time.Duration) {
-	code := strconv.Itoa(status)
+	code := statusCode(status)
 	m.requests.WithLabelValues(function, code).Inc()
 	m.duration.WithLabelValues(function, code).Observe(d.Seconds())
+}
+
+// codes are the label values of the HTTP statuses, made once: the
+// request metrics are recorded on every request.
+var codes = func() (c [600]string) {
+	for i := range c {
+		c[i] = strconv.Itoa(i)
+	}
+	return c
+}()
+
+func statusCode(status int) string {
+	if status >= 0 && status < len(codes) {
+		return codes[status]
+	}
+	return strconv.Itoa(status)
 }
 
 // Ready records a function process accepting connections.
