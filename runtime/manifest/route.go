@@ -89,16 +89,23 @@ func (r Route) key() string {
 	return strings.Join(r.Methods, ",") + " /" + strings.Join(r.Segments, "/")
 }
 
-// patterns are r's ServeMux patterns: per method, the path and everything
-// below it.
-func (r Route) patterns() []string {
+// Path is r's path with each "*" segment written by param (given the
+// segment's index): ServeMux wildcards for the router, path parameters
+// for AWS API Gateway.
+func (r Route) Path(param func(i int) string) string {
 	segs := slices.Clone(r.Segments)
 	for i, s := range segs {
 		if s == "*" {
-			segs[i] = fmt.Sprintf("{s%d}", i)
+			segs[i] = param(i)
 		}
 	}
-	path := "/" + strings.Join(segs, "/")
+	return "/" + strings.Join(segs, "/")
+}
+
+// patterns are r's ServeMux patterns: per method, the path and everything
+// below it.
+func (r Route) patterns() []string {
+	path := r.Path(func(i int) string { return fmt.Sprintf("{s%d}", i) })
 	methods := r.Methods
 	if len(methods) == 0 {
 		methods = []string{""}
