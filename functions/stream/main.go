@@ -67,9 +67,13 @@ type settings struct {
 	EventsMaxLen       int64         `envconfig:"STREAM_EVENTS_MAXLEN" default:"20000"`
 	ClientWriteTimeout time.Duration `envconfig:"STREAM_CLIENT_WRITE_TIMEOUT" default:"30s"`
 	RedisReaders       int           `envconfig:"STREAM_REDIS_READERS" default:"256"`
+	RedisPool          int           `envconfig:"STREAM_REDIS_POOL" default:"64"`
+	DBMaxConns         int32         `envconfig:"STREAM_DB_MAX_CONNS" default:"24"`
 	WSSendBuffer       int           `envconfig:"STREAM_WS_SEND_BUFFER" default:"64"`
 	WSPingInterval     time.Duration `envconfig:"STREAM_WS_PING_INTERVAL" default:"30s"`
 	DemoDelay          time.Duration `envconfig:"STREAM_DEMO_DELAY" default:"40ms"`
+	// PprofAddr, when set, serves net/http/pprof there (loopback only).
+	PprofAddr string `envconfig:"STREAM_PPROF_ADDR"`
 
 	// Workflow runs relayed from GitHub (functions/stream/runs).
 	GitHubAPIURL     string        `envconfig:"GITHUB_API_URL" default:"https://api.github.com"`
@@ -124,8 +128,8 @@ func (s settings) Validate() error {
 	if s.LockTTL < time.Second || s.CheckpointInterval <= 0 || s.CheckpointBytes < 1 || s.SweepInterval <= 0 {
 		return errors.New("STREAM_LOCK_TTL must be at least 1s; STREAM_CHECKPOINT_INTERVAL, STREAM_CHECKPOINT_BYTES and STREAM_SWEEP_INTERVAL must be positive")
 	}
-	if s.RedisReaders < 1 || s.WSSendBuffer < 1 {
-		return errors.New("STREAM_REDIS_READERS and STREAM_WS_SEND_BUFFER must be at least 1")
+	if s.RedisReaders < 1 || s.WSSendBuffer < 1 || s.RedisPool < 1 || s.DBMaxConns < 1 {
+		return errors.New("STREAM_REDIS_READERS, STREAM_REDIS_POOL, STREAM_DB_MAX_CONNS and STREAM_WS_SEND_BUFFER must be at least 1")
 	}
 	return nil
 }
@@ -133,14 +137,27 @@ func (s settings) Validate() error {
 func main() { bootstrap.Function("stream", run) }
 
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
+	if cfg.PprofAddr != "" {
+		if err := servePprof(cfg.PprofAddr, logger); err != nil {
+			return config.Invalid(err)
+		}
+	}
 	limits, _ := cfg.LimitSettings.Limits()
 	origins, _ := cfg.Origins() // checked by Validate
 
-	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
+	// Every reply makes a dozen short statements and many Redis appends;
+	// with thousands at once, the default pools (4 and 20 connections)
+	// queued them for longer than a request may wait.
+	pool, err := backend.OpenPostgresPool(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
 	if err != nil {
 		return err
 	}
-	defer closeBackend()
+	defer pool.Close()
+	rdb, err := backend.OpenRedisPool(cfg.RedisURL, cfg.RedisPool)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
 	// Each chat being watched holds one connection in a blocking read, so
 	// the readers get a pool of their own.
 	readers, err := backend.OpenRedisPool(cfg.RedisURL, cfg.RedisReaders)
@@ -148,6 +165,13 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		return err
 	}
 	defer readers.Close()
+	// The chat locks' renewals get a connection of their own: queued
+	// behind the appends of thousands of replies they came too late.
+	leases, err := backend.OpenRedisPool(cfg.RedisURL, 2)
+	if err != nil {
+		return err
+	}
+	defer leases.Close()
 
 	store := chatstore.New(pool)
 	events := hub.New(rdb, hub.Options{TTL: cfg.EventsTTL, MaxLen: cfg.EventsMaxLen, Readers: readers, Logger: logger})
@@ -163,13 +187,14 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		}
 	}
 	gens := generation.New(generation.Deps{
-		Blobs:  blobs,
-		Store:  store,
-		Quota:  quotas,
-		Hub:    events,
-		Model:  newMeteredModel(chooseModel(cfg, logger), reg),
-		Prefs:  prefStore,
-		Logger: logger,
+		Blobs:       blobs,
+		Store:       store,
+		Quota:       quotas,
+		Hub:         events,
+		Model:       newMeteredModel(chooseModel(cfg, logger), reg),
+		Prefs:       prefStore,
+		Logger:      logger,
+		LeaseClient: leases,
 		Config: generation.Config{
 			MaxTokens:       cfg.AnthropicMaxTokens,
 			ContextTokens:   cfg.ContextTokens,

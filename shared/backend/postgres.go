@@ -14,6 +14,13 @@ import (
 // It does not wait for the server: a function starts while the database is
 // still coming up, and its health check says so.
 func OpenPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	return OpenPostgresPool(ctx, url, 0)
+}
+
+// OpenPostgresPool is OpenPostgres with a pool of up to maxConns
+// connections when url sets no pool_max_conns (0: the default), for a
+// long-lived server whose requests each make many short statements.
+func OpenPostgresPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("db: DATABASE_URL: %w", redact(err))
@@ -26,8 +33,8 @@ func OpenPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	// a Lambda instance serves one request at a time, so the AWS template
 	// sets pool_max_conns=2 and a burst of instances stays within what RDS
 	// Proxy hands out.
-	if !strings.Contains(url, "pool_max_conns=") && cfg.MaxConns < 4 {
-		cfg.MaxConns = 4
+	if !strings.Contains(url, "pool_max_conns=") {
+		cfg.MaxConns = max(cfg.MaxConns, 4, maxConns)
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 30 * time.Second

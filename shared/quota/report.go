@@ -23,7 +23,7 @@ type DayUsage struct {
 	AudioInSeconds  float64 `json:"audio_in_seconds"`
 	AudioOutSeconds float64 `json:"audio_out_seconds"`
 	// Input tokens written to and read from Claude's prompt cache (see
-	// AddCacheTokens); tokens_used counts only those billed in full.
+	// Reservation.SettleWithCache); tokens_used counts only those billed in full.
 	CacheCreationTokens int64 `json:"cache_creation_tokens"`
 	CacheReadTokens     int64 `json:"cache_read_tokens"`
 }

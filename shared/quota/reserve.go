@@ -141,18 +141,31 @@ func (r *Reservation) finish() bool {
 // ErrFinished if r was already settled or released. It runs detached from
 // ctx's cancellation, as it usually runs while the request is ending.
 func (r *Reservation) Settle(ctx context.Context, inputTokens, outputTokens int64) error {
+	return r.SettleWithCache(ctx, inputTokens, outputTokens, CacheTokens{})
+}
+
+// CacheTokens are the input tokens a call wrote to (Creation) and read
+// from (Read) Claude's prompt cache: counted on the reservation's day
+// beside its tokens, never limited (the token limit charges what Settle is
+// given).
+type CacheTokens struct{ Creation, Read int64 }
+
+// SettleWithCache is Settle that also records the call's prompt-cache
+// tokens, in the same statement: a reply writes its day's row once.
+func (r *Reservation) SettleWithCache(ctx context.Context, inputTokens, outputTokens int64, cache CacheTokens) error {
 	if !r.finish() {
 		return ErrFinished
 	}
 	used := max(inputTokens, 0) + max(outputTokens, 0)
-	if used == 0 {
+	creation, read := max(cache.Creation, 0), max(cache.Read, 0)
+	if used == 0 && creation == 0 && read == 0 {
 		return nil
 	}
 	wctx, cancel := detached(ctx)
 	defer cancel()
 	var calls, tokens int64
-	err := r.q.pool.QueryRow(wctx, `SELECT api_calls, tokens_used FROM increment_usage($1, $2, 0, $3)`,
-		r.userID, r.day, used).Scan(&calls, &tokens)
+	err := r.q.pool.QueryRow(wctx, `SELECT api_calls, tokens_used FROM increment_usage($1, $2, 0, $3, $4, $5)`,
+		r.userID, r.day, used, creation, read).Scan(&calls, &tokens)
 	if err != nil {
 		return fmt.Errorf("quota: settle %d tokens: %w", used, err)
 	}

@@ -97,6 +97,26 @@ func TestReserveRoundTrips(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, 2, 2},
+		// The prompt-cache tokens go in the settlement's statement: the
+		// day's row is written once, not once more by AddCacheTokens.
+		{"reserve and settle with prompt-cache tokens", "2026-11-25T12:00:00Z", func(t *testing.T) {
+			r, err := f.q.Reserve(ctx, user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.SettleWithCache(ctx, 10, 20, CacheTokens{Creation: 300, Read: 4000}); err != nil {
+				t.Fatal(err)
+			}
+			var creation, read, tokens int64
+			if err := f.pool.QueryRow(ctx, `SELECT cache_creation_tokens, cache_read_tokens, tokens_used FROM usage_daily
+				WHERE user_id = $1 AND day = '2026-11-25'`, user).Scan(&creation, &read, &tokens); err != nil {
+				t.Fatal(err)
+			}
+			c.pg.Add(-1) // the check's own statement
+			if creation != 300 || read != 4000 || tokens != 2+30+30 {
+				t.Fatalf("recorded cache %d/%d, tokens %d; want 300/4000, 62", creation, read, tokens)
+			}
+		}, 2, 2},
 		{"first reservation of a day", "2026-11-26T00:00:05Z", func(t *testing.T) {
 			if _, err := f.q.Reserve(ctx, user); err != nil {
 				t.Fatal(err)

@@ -18,6 +18,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/archstudio/studio/functions/stream/hub"
 	"github.com/archstudio/studio/functions/stream/model"
 	"github.com/archstudio/studio/shared/apperr"
@@ -42,8 +44,9 @@ type Config struct {
 	// Coalesce is the least time between two text events after the first.
 	Coalesce time.Duration
 	// LockTTL is the lease on the chat's lock: how long a chat stays locked
-	// if this instance dies. The generation renews it (and polls for stop
-	// requests) every LockTTL/3.
+	// if this instance dies. The instance renews the leases of all its
+	// generations (and reads their stop requests) every LockTTL/5
+	// (hub.Leases).
 	LockTTL time.Duration
 	// Timeout bounds one generation.
 	Timeout time.Duration
@@ -54,6 +57,9 @@ type Config struct {
 	CheckpointBytes int
 	// SystemPrompt defaults to DefaultSystemPrompt.
 	SystemPrompt string
+	// Starts bounds the replies being set up (saved, locked, their model
+	// called) at once; more wait their turn. Default 16.
+	Starts int
 }
 
 func (c Config) withDefaults() Config {
@@ -81,6 +87,9 @@ func (c Config) withDefaults() Config {
 	if c.CheckpointBytes <= 0 {
 		c.CheckpointBytes = 2048
 	}
+	if c.Starts <= 0 {
+		c.Starts = 16
+	}
 	if c.SystemPrompt == "" {
 		c.SystemPrompt = DefaultSystemPrompt
 	}
@@ -101,6 +110,10 @@ type Deps struct {
 	Prefs  Preferences
 	Logger *slog.Logger
 	Config Config
+	// LeaseClient renews the chat locks (hub.Leases); nil uses the hub's
+	// client. A client of its own keeps renewals from queueing behind
+	// thousands of appends.
+	LeaseClient *redis.Client
 }
 
 // Preferences is what a generation reads of the user's preferences
@@ -122,9 +135,14 @@ var (
 
 // Manager starts generations and tracks those running on this instance.
 type Manager struct {
-	d   Deps
-	cfg Config
-	log *slog.Logger
+	d      Deps
+	cfg    Config
+	log    *slog.Logger
+	leases *hub.Leases
+	starts chan struct{} // a slot per setup running (Config.Starts)
+	// checkpoints saves the partial replies of the generations running
+	// here.
+	checkpoints checkpointer
 
 	mu       sync.Mutex
 	runs     map[string]*run // by chat id
@@ -140,7 +158,11 @@ func New(d Deps) *Manager {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Manager{d: d, cfg: d.Config.withDefaults(), log: d.Logger, runs: map[string]*run{}, closed: make(chan struct{})}
+	cfg := d.Config.withDefaults()
+	m := &Manager{d: d, cfg: cfg, log: d.Logger, runs: map[string]*run{}, closed: make(chan struct{}),
+		leases: d.Hub.NewLeases(d.LeaseClient, cfg.LockTTL), starts: make(chan struct{}, cfg.Starts)}
+	m.checkpoints.m = m
+	return m
 }
 
 // Listen subscribes to stop requests from every instance until ctx ends.
@@ -218,6 +240,16 @@ func (m *Manager) StartInput(ctx context.Context, user session.User, chatID stri
 	if m.isDraining() {
 		return Started{}, unavailable()
 	}
+	// At most Starts setups run at once. Thousands started together
+	// each waited behind all the others for every one of their dozen
+	// statements, so all finished late together (past their deadline);
+	// admitted in turn, each finishes in the time of its own statements.
+	select {
+	case m.starts <- struct{}{}:
+		defer func() { <-m.starts }()
+	case <-ctx.Done():
+		return Started{}, apperr.Wrap(ctx.Err(), apperr.Unavailable, "the stream service is busy; try again shortly")
+	}
 	if _, err := m.d.Store.GetChat(ctx, user.ID, chatID); err != nil {
 		return Started{}, err
 	}
@@ -251,12 +283,24 @@ func (m *Manager) StartInput(ctx context.Context, user session.User, chatID stri
 		}
 		return Started{}, apperr.New(apperr.Conflict, "a reply is already being generated in this chat")
 	}
-	started, r, err := m.open(ctx, user, chatID, gen, in, res)
+	// The lease is renewed from the moment it is taken: under load the
+	// writes below can take longer than the lease, and a lease lapsing
+	// then would let a sweep end the reply before it began.
+	rctx, cancelRun := context.WithCancelCause(context.Background())
+	rctx, cancelTimeout := context.WithTimeoutCause(rctx, m.cfg.Timeout, errTimedOut)
+	dropLease := m.leases.Hold(chatID, gen,
+		func() { cancelRun(errLeaseLost) }, func() { cancelRun(errStopped) })
+	started, r, err := m.open(ctx, user, chatID, gen, in, res, rctx, cancelRun)
 	if err != nil {
+		// Ends a model call already started, whose text is dropped.
+		cancelRun(err)
+		cancelTimeout()
+		dropLease()
 		m.release(res)
 		m.unlock(chatID, gen)
 		return Started{}, err
 	}
+	r.dropLease, r.cancelTimeout = dropLease, cancelTimeout
 	m.mu.Lock()
 	if m.draining {
 		// Shutdown began while we prepared: end the message as interrupted
@@ -292,8 +336,8 @@ type opened struct {
 // (unless an answer is regenerated), names an untitled chat after it,
 // creates the streaming assistant message and reads the artifacts'
 // versions. Either all of it is stored or none.
-func (m *Manager) save(ctx context.Context, user session.User, chatID string, in Input) (opened, error) {
-	var o opened
+func (m *Manager) save(ctx context.Context, user session.User, chatID string, in Input, history []chatstore.Message) (opened, error) {
+	o := opened{history: history}
 	err := m.d.Store.InTx(ctx, func(tx *chatstore.Store) error {
 		var err error
 		// This generation holds the chat's lock, so a reply still
@@ -307,8 +351,10 @@ func (m *Manager) save(ctx context.Context, user session.User, chatID string, in
 		case in.EditOf != "":
 			err = m.saveEdit(ctx, tx, user, chatID, in, &o)
 		default:
-			if o.history, err = tx.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
-				return err
+			if o.history == nil {
+				if o.history, err = tx.History(ctx, user.ID, chatID, m.cfg.HistoryLimit); err != nil {
+					return err
+				}
 			}
 			o.userMsg, err = tx.InsertMessage(ctx, user.ID, chatID, chatstore.RoleUser, in.Content, chatstore.StatusComplete)
 		}
@@ -382,14 +428,63 @@ func asField(err error, field string) error {
 	return err
 }
 
-// open saves the messages, opens the stream and prepares the run.
-func (m *Manager) open(ctx context.Context, user session.User, chatID, gen string, in Input, res *quota.Reservation) (Started, *run, error) {
-	o, err := m.save(ctx, user, chatID, in)
+// open saves the messages, opens the stream and prepares the run. A new
+// message without attachments (most replies) has its model call started
+// as soon as the request is known, before the writes: its context is the
+// shown branch as it is now (the chat's lock keeps other replies out) and
+// the new message brings no file.
+func (m *Manager) open(ctx context.Context, user session.User, chatID, gen string, in Input, res *quota.Reservation,
+	rctx context.Context, cancel context.CancelCauseFunc) (Started, *run, error) {
+	var (
+		early       *call
+		history     []chatstore.Message
+		files       map[string][]model.Attachment
+		repoContext string
+		modelName   string
+	)
+	ask := func(history []chatstore.Message, userMsg chatstore.Message) model.Request {
+		turns := make([]model.Turn, 0, len(history)+1)
+		for _, msg := range history {
+			turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content, Attachments: files[msg.ID]})
+		}
+		turns = append(turns, model.Turn{Role: model.User, Text: userMsg.Content, Attachments: files[userMsg.ID]})
+		return model.Request{Model: modelName, System: m.cfg.SystemPrompt, Context: repoContext,
+			Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens}
+	}
+	// The request's reads are independent: side by side, they cost one
+	// round trip of time, not four.
+	reads := func(withHistory bool) error {
+		var wg sync.WaitGroup
+		var filesErr, repoErr, historyErr error
+		wg.Go(func() { modelName = m.modelFor(ctx, user.ID) })
+		wg.Go(func() { files, filesErr = m.chatFiles(ctx, user.ID, chatID) })
+		// The chat's repository context, as the github function last built it.
+		wg.Go(func() { repoContext, repoErr = m.d.Store.RepositoryContext(ctx, user.ID, chatID) })
+		if withHistory {
+			wg.Go(func() { history, historyErr = m.d.Store.History(ctx, user.ID, chatID, m.cfg.HistoryLimit) })
+		}
+		wg.Wait()
+		for _, err := range []error{historyErr, filesErr, repoErr} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if in.RegenerateOf == "" && in.EditOf == "" && len(in.AttachmentIDs) == 0 {
+		if err := reads(true); err != nil {
+			return Started{}, nil, err
+		}
+		if history == nil {
+			history = []chatstore.Message{} // read: save must not read it again
+		}
+		early = startCall(rctx, m.d.Model, ask(history, chatstore.Message{Content: in.Content}))
+	}
+	o, err := m.save(ctx, user, chatID, in, history)
 	if err != nil {
 		return Started{}, nil, err
 	}
-	history, userMsg, asst, versions := o.history, o.userMsg, o.asst, o.versions
-	modelName := m.modelFor(ctx, user.ID)
+	userMsg, asst := o.userMsg, o.asst
 	fail := func(err error) (Started, *run, error) {
 		// The reply never started: record that rather than leave it
 		// streaming.
@@ -398,14 +493,11 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 		}
 		return Started{}, nil, err
 	}
-	files, err := m.chatFiles(ctx, user.ID, chatID)
-	if err != nil {
-		return fail(err)
-	}
-	// The chat's repository context, as the github function last built it.
-	repoContext, err := m.d.Store.RepositoryContext(ctx, user.ID, chatID)
-	if err != nil {
-		return fail(err)
+	if early == nil {
+		// The files include those the new message brought.
+		if err := reads(false); err != nil {
+			return fail(err)
+		}
 	}
 	if o.orphans > 0 {
 		// Tell the dead generation's followers, before its events go.
@@ -416,19 +508,11 @@ func (m *Manager) open(ctx context.Context, user session.User, chatID, gen strin
 		return fail(apperr.Wrap(err, apperr.Unavailable, "the stream service is unavailable; try again shortly"))
 	}
 	started := Started{ChatID: chatID, UserMessageID: userMsg.ID, AssistantMessageID: asst.ID, Model: modelName}
-	turns := make([]model.Turn, 0, len(history)+1)
-	for _, msg := range history {
-		turns = append(turns, model.Turn{Role: msg.Role, Text: msg.Content, Attachments: files[msg.ID]})
-	}
-	turns = append(turns, model.Turn{Role: model.User, Text: userMsg.Content, Attachments: files[userMsg.ID]})
-
-	rctx, cancel := context.WithCancelCause(context.Background())
-	rctx, cancelTimeout := context.WithTimeoutCause(rctx, m.cfg.Timeout, errTimedOut)
 	r := &run{
 		m: m, user: user, chatID: chatID, gen: gen, messageID: asst.ID, reservation: res,
-		ctx: rctx, cancel: cancel, cancelTimeout: cancelTimeout,
-		request:  model.Request{Model: modelName, System: m.cfg.SystemPrompt, Context: repoContext, Turns: model.Fit(turns, m.cfg.ContextTokens), MaxTokens: m.cfg.MaxTokens},
-		versions: versions,
+		ctx: rctx, cancel: cancel, call: early,
+		request:  ask(o.history, userMsg),
+		versions: o.versions,
 		log:      m.log.With(slog.String("chat_id", chatID), slog.String("message_id", asst.ID)),
 	}
 	r.pub = newPublisher(events, chatID, m.cfg.Coalesce, m.log, func() { r.cancel(errLeaseLost) })

@@ -25,7 +25,9 @@ type run struct {
 	ctx                      context.Context
 	cancel                   context.CancelCauseFunc
 	cancelTimeout            context.CancelFunc
+	dropLease                func() // stops renewing the chat's lock
 	request                  model.Request
+	call                     *call // the model call, when open started it early
 	pub                      *publisher
 	versions                 map[string]int // identifier → latest saved version
 	log                      *slog.Logger
@@ -46,16 +48,19 @@ type openArtifact struct {
 func (r *run) run() {
 	defer r.m.finished(r)
 	defer r.cancelTimeout()
-	stopKeepAlive := make(chan struct{})
-	keepAliveDone := make(chan struct{})
-	go func() { defer close(keepAliveDone); r.keepAlive(stopKeepAlive) }()
+	// The lease is dropped once done has freed the lock (or the lock is
+	// past saving): renewed until then, it cannot lapse while the reply
+	// is being saved.
+	defer r.dropLease()
 
 	r.lastCheckpoint = time.Now()
-	usage, err := r.m.d.Model.Stream(r.ctx, r.request, r.emit)
+	if r.call == nil {
+		r.call = startCall(r.ctx, r.m.d.Model, r.request)
+	}
+	usage, err := r.call.wait(r.emit)
 	r.handle(r.parser.Flush())
 	r.pub.close()
-	close(stopKeepAlive)
-	<-keepAliveDone
+	r.m.checkpoints.forget(r)
 
 	status, failure := r.outcome(err)
 	if failure != nil {
@@ -68,7 +73,6 @@ func (r *run) run() {
 		r.log.Error("stream: save assistant message", slog.String("status", status), slog.Any("error", serr))
 	}
 	r.settle(ctx, status, usage)
-	r.recordCache(ctx, usage)
 	r.pub.event(TypeUsage, Usage(usage))
 	r.pub.finish(Done{Status: status})
 	r.cancel(nil)
@@ -103,30 +107,26 @@ func (r *run) outcome(err error) (string, *apperr.Error) {
 
 // settle charges the call: released when nothing came back (a failure or
 // stop before the first token with no usage reported), else settled with
-// the model's usage.
+// the model's usage, prompt-cache tokens included in the same write. The
+// cache tokens are kept on the message too.
 func (r *run) settle(ctx context.Context, status string, usage model.Usage) {
+	cache := quota.CacheTokens{Creation: int64(usage.CacheCreationInputTokens), Read: int64(usage.CacheReadInputTokens)}
+	if cache != (quota.CacheTokens{}) {
+		if err := r.m.d.Store.RecordCacheUsage(ctx, r.user.ID, r.messageID, usage.CacheCreationInputTokens, usage.CacheReadInputTokens); err != nil {
+			r.log.Warn("stream: record cache usage on the message", slog.Any("error", err))
+		}
+	}
 	var err error
 	if !r.emitted && (status == chatstore.StatusError || usage == (model.Usage{})) {
 		err = r.reservation.Release(ctx)
+		if err == nil && cache != (quota.CacheTokens{}) {
+			err = r.m.d.Quota.AddCacheTokens(ctx, r.user.ID, cache.Creation, cache.Read)
+		}
 	} else {
-		err = r.reservation.Settle(ctx, int64(usage.InputTokens), int64(usage.OutputTokens))
+		err = r.reservation.SettleWithCache(ctx, int64(usage.InputTokens), int64(usage.OutputTokens), cache)
 	}
 	if err != nil {
 		r.log.Error("stream: settle quota", slog.Any("error", err))
-	}
-}
-
-// recordCache keeps the prompt-cache tokens on the message and in the
-// user's daily usage.
-func (r *run) recordCache(ctx context.Context, usage model.Usage) {
-	if usage.CacheCreationInputTokens == 0 && usage.CacheReadInputTokens == 0 {
-		return
-	}
-	if err := r.m.d.Store.RecordCacheUsage(ctx, r.user.ID, r.messageID, usage.CacheCreationInputTokens, usage.CacheReadInputTokens); err != nil {
-		r.log.Warn("stream: record cache usage on the message", slog.Any("error", err))
-	}
-	if err := r.m.d.Quota.AddCacheTokens(ctx, r.user.ID, int64(usage.CacheCreationInputTokens), int64(usage.CacheReadInputTokens)); err != nil {
-		r.log.Warn("stream: record cache usage", slog.Any("error", err))
 	}
 }
 
@@ -178,56 +178,15 @@ func (r *run) saveArtifact() ArtifactEnd {
 	return end
 }
 
-// checkpoint saves the partial reply, so a crash of this process loses at
-// most one interval of text.
+// checkpoint hands the partial reply to the instance's checkpointer, so
+// a crash of this process loses at most about one interval of text.
 func (r *run) checkpoint() {
 	r.lastCheckpoint = time.Now()
 	if r.content.Len() == r.checkpointedContentBytes {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	streaming, err := r.m.d.Store.CheckpointMessage(ctx, r.user.ID, r.messageID, r.content.String())
-	if err != nil {
-		r.log.Warn("stream: checkpoint", slog.Any("error", err))
-		return
-	}
-	if !streaming {
-		// A sweep took this generation for dead (its lease expired while
-		// Redis was out) and ended the message: stop.
-		r.cancel(errLeaseLost)
-		return
-	}
+	r.m.checkpoints.offer(r, r.content.String())
 	r.checkpointedContentBytes = r.content.Len()
-}
-
-// keepAlive refreshes the chat's lock and polls for a stop request that
-// pub/sub may have missed, until stop is closed.
-func (r *run) keepAlive(stop <-chan struct{}) {
-	t := time.NewTicker(r.m.cfg.LockTTL / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		ok, err := r.m.d.Hub.Refresh(ctx, r.chatID, r.gen, r.m.cfg.LockTTL)
-		switch {
-		case err != nil:
-			r.log.Warn("stream: refresh chat lock", slog.Any("error", err))
-		case !ok:
-			// The lease expired (Redis was out for longer than LockTTL):
-			// the chat may be another's now, so stop.
-			r.log.Warn("stream: chat lock lost")
-			r.cancel(errLeaseLost)
-		}
-		if stopped, err := r.m.d.Hub.StopRequested(ctx, r.chatID, r.gen); err == nil && stopped {
-			r.cancel(errStopped)
-		}
-		cancel()
-	}
 }
 
 // normalize makes an artifact storable: an unknown type is shown as code

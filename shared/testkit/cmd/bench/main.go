@@ -119,7 +119,7 @@ func bench(ctx context.Context, o options) error {
 		// The production level: the router writes its access log.
 		"LOG_LEVEL=info",
 	}
-	var pprofAddr, fnPprofDir string
+	var pprofAddr, fnPprofDir, streamPprofAddr string
 	if o.profile != "" {
 		port, err := testkit.FreePort()
 		if err != nil {
@@ -134,6 +134,11 @@ func bench(ctx context.Context, o options) error {
 		}
 		defer os.RemoveAll(fnPprofDir)
 		stackEnv = append(stackEnv, bootstrap.EnvPprofDir+"="+fnPprofDir)
+		if port, err = testkit.FreePort(); err != nil {
+			return err
+		}
+		streamPprofAddr = fmt.Sprintf("127.0.0.1:%d", port)
+		stackEnv = append(stackEnv, "STREAM_PPROF_ADDR="+streamPprofAddr)
 	}
 	s, err := stack.Start(ctx, stack.Options{Root: root, Logs: logs, Env: stackEnv, RouterBinary: o.routerBinary})
 	if err != nil {
@@ -201,6 +206,21 @@ func bench(ctx context.Context, o options) error {
 			chats, err := e.newChats(ctx, o.replies)
 			if err != nil {
 				return nil, err
+			}
+			if streamPprofAddr != "" {
+				// The stream function's CPU over the replies' first 8 s.
+				if err := os.MkdirAll(o.profile, 0o755); err != nil { // #nosec G301 -- bench output for people to read
+					return nil, err
+				}
+				prof := make(chan error, 1)
+				go func() {
+					prof <- fetch(ctx, "http://"+streamPprofAddr+"/debug/pprof/profile?seconds=8", filepath.Join(o.profile, "stream-cpu.pprof"))
+				}()
+				defer func() {
+					if err := <-prof; err != nil {
+						fmt.Fprintf(os.Stderr, "bench: stream profile: %v\n", err)
+					}
+				}()
 			}
 			return activeReplies(ctx, e, chats)
 		}},
