@@ -70,6 +70,8 @@ type settings struct {
 	WSSendBuffer       int           `envconfig:"STREAM_WS_SEND_BUFFER" default:"64"`
 	WSPingInterval     time.Duration `envconfig:"STREAM_WS_PING_INTERVAL" default:"30s"`
 	DemoDelay          time.Duration `envconfig:"STREAM_DEMO_DELAY" default:"40ms"`
+	// PprofAddr, when set, serves net/http/pprof there (loopback only).
+	PprofAddr string `envconfig:"STREAM_PPROF_ADDR"`
 
 	// Workflow runs relayed from GitHub (functions/stream/runs).
 	GitHubAPIURL     string        `envconfig:"GITHUB_API_URL" default:"https://api.github.com"`
@@ -124,6 +126,9 @@ func (s settings) Validate() error {
 	if s.LockTTL < time.Second || s.CheckpointInterval <= 0 || s.CheckpointBytes < 1 || s.SweepInterval <= 0 {
 		return errors.New("STREAM_LOCK_TTL must be at least 1s; STREAM_CHECKPOINT_INTERVAL, STREAM_CHECKPOINT_BYTES and STREAM_SWEEP_INTERVAL must be positive")
 	}
+	if err := checkPprofAddr(s.PprofAddr); err != nil {
+		return err
+	}
 	if s.RedisReaders < 1 || s.WSSendBuffer < 1 {
 		return errors.New("STREAM_REDIS_READERS and STREAM_WS_SEND_BUFFER must be at least 1")
 	}
@@ -132,8 +137,17 @@ func (s settings) Validate() error {
 
 func main() { bootstrap.Function("stream", run) }
 
+// streamsGrace bounds the wait, after draining, for the client streams to
+// send their last events and close (api.Handler.Wait).
+const streamsGrace = 3 * time.Second
+
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	limits, _ := cfg.LimitSettings.Limits()
+	if cfg.PprofAddr != "" {
+		if err := servePprof(cfg.PprofAddr, logger); err != nil {
+			return fmt.Errorf("STREAM_PPROF_ADDR: %w", err)
+		}
+	}
 	origins, _ := cfg.Origins() // checked by Validate
 
 	pool, rdb, closeBackend, err := backend.Open(ctx, cfg.Postgres, cfg.Redis)
@@ -233,9 +247,11 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		bootstrap.Metrics(reg),
 		bootstrap.LongLived(),
 		bootstrap.OnShutdown(func() { gens.Drain(cfg.DrainTimeout) }))
-	// Serve has returned once every SSE response ended; generations whose
-	// clients had left may still be saving.
+	// Serve has returned once every request's handler ended; generations
+	// whose clients had left may still be saving, and the streams served
+	// off their handlers (WebSockets, live SSE) end soon after.
 	gens.Drain(cfg.DrainTimeout)
+	chat.Wait(streamsGrace)
 	return err
 }
 

@@ -47,6 +47,9 @@ type env struct {
 	chats     []string
 	routerPID int
 	streamPID int
+	// streamPprof and profile: where the stream function serves its
+	// profiler and where its profiles under held connections go (-profile).
+	streamPprof, profile string
 }
 
 func main() {
@@ -118,7 +121,7 @@ func bench(ctx context.Context, o options) error {
 		// The production level: the router writes its access log.
 		"LOG_LEVEL=info",
 	}
-	var pprofAddr string
+	var pprofAddr, streamPprof string
 	if o.profile != "" {
 		port, err := testkit.FreePort()
 		if err != nil {
@@ -126,6 +129,11 @@ func bench(ctx context.Context, o options) error {
 		}
 		pprofAddr = fmt.Sprintf("127.0.0.1:%d", port)
 		stackEnv = append(stackEnv, "ROUTER_PPROF_ADDR="+pprofAddr)
+		if port, err = testkit.FreePort(); err != nil {
+			return err
+		}
+		streamPprof = fmt.Sprintf("127.0.0.1:%d", port)
+		stackEnv = append(stackEnv, "STREAM_PPROF_ADDR="+streamPprof)
 	}
 	s, err := stack.Start(ctx, stack.Options{Root: root, Logs: logs, Env: stackEnv, RouterBinary: o.routerBinary})
 	if err != nil {
@@ -134,7 +142,7 @@ func bench(ctx context.Context, o options) error {
 	defer s.Close()
 	e := &env{
 		s: s, runDir: s.RunDir, fake: s.Anthropic, fakeURL: s.AnthropicURL, fakeKey: "e2e-anthropic-key",
-		origin: s.URL, routerPID: s.RouterPID(),
+		origin: s.URL, routerPID: s.RouterPID(), streamPprof: streamPprof, profile: o.profile,
 		router:  viaRouter(s.URL, 1),
 		replies: viaRouter(s.URL, 0),
 	}
