@@ -28,13 +28,19 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		_ = conn.Close()
 		return nil, nil, err
 	}
-	// Bytes the client sent after the handshake stay first in line.
-	var r io.Reader = conn
+	br := bufio.NewReaderSize(conn, wsBufferSize)
 	if n := brw.Reader.Buffered(); n > 0 {
+		// Bytes the client sent right after the handshake go into the new
+		// buffer itself: the library keeps what is buffered and reads the
+		// connection after it, not the reader it was given.
 		early, _ := brw.Reader.Peek(n)
-		r = io.MultiReader(bytes.NewReader(bytes.Clone(early)), conn)
+		br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(early)), conn), max(n, wsBufferSize))
+		if _, err := br.Peek(n); err != nil {
+			_ = conn.Close()
+			return nil, nil, err
+		}
 	}
-	return conn, bufio.NewReadWriter(bufio.NewReaderSize(r, wsBufferSize), bufio.NewWriterSize(conn, wsBufferSize)), nil
+	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, wsBufferSize)), nil
 }
 
 // Unwrap lets http.ResponseController reach the server's writer.

@@ -45,7 +45,10 @@ type command struct {
 	Type    string  `json:"type"`
 	ChatID  string  `json:"chat_id"`
 	Content *string `json:"content"`
-	// AttachmentIDs go with a send (see messageRequest).
+	// EditOf, RegenerateOf and AttachmentIDs go with a send, as with the
+	// HTTP send (messageRequest).
+	EditOf        string   `json:"edit_of"`
+	RegenerateOf  string   `json:"regenerate_of"`
 	AttachmentIDs []string `json:"attachment_ids"`
 	LastEventID   string   `json:"last_event_id"`
 	// Voice (voice.go): speak a send's reply; audio_start's MIME type;
@@ -166,11 +169,12 @@ func (c *wsConn) run(cmd command) {
 	defer cancel()
 	switch cmd.Type {
 	case "send":
-		if cmd.Content == nil {
-			c.errorFrame(cmd.ChatID, apperr.InvalidField("content", "is required"))
+		in, err := messageRequest{Content: cmd.Content, EditOf: cmd.EditOf, RegenerateOf: cmd.RegenerateOf,
+			AttachmentIDs: cmd.AttachmentIDs}.input()
+		if err != nil {
+			c.errorFrame(cmd.ChatID, err)
 			return
 		}
-		in := generation.Input{Content: *cmd.Content, AttachmentIDs: cmd.AttachmentIDs}
 		if _, err := c.h.d.Generations.StartInput(ctx, c.user, cmd.ChatID, in); err != nil {
 			c.errorFrame(cmd.ChatID, err)
 			return
