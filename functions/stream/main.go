@@ -230,6 +230,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 			MaxUtterance: cfg.MaxUtterance, MaxBytes: cfg.MaxUtteranceBytes}),
 		Runs:         relay,
 		Authenticate: sessions.Middleware,
+		Streams:      streamGauges(reg),
 		Logger:       logger,
 		Config: api.Config{
 			Heartbeat:      cfg.Heartbeat,
@@ -243,7 +244,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	h := http.NewServeMux()
 	h.Handle("/api/github/", relay.Handler())
 	h.Handle("/", chat)
-	err = bootstrap.Serve(ctx, logger, cfg.Base, connectionGauges(reg, h),
+	err = bootstrap.Serve(ctx, logger, cfg.Base, h,
 		bootstrap.Metrics(reg),
 		bootstrap.LongLived(),
 		bootstrap.OnShutdown(func() { gens.Drain(cfg.DrainTimeout) }))

@@ -83,8 +83,11 @@ type Deps struct {
 	Runs *runs.Relay
 	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
 	Authenticate session.Authenticate
-	Logger       *slog.Logger
-	Config       Config
+	// Streams counts a client stream opened (kind "sse" or "websocket");
+	// the func it returns is called once the stream ends. Nil counts none.
+	Streams func(kind string) (ended func())
+	Logger  *slog.Logger
+	Config  Config
 }
 
 // Handler serves the stream routes.
@@ -105,6 +108,9 @@ type Handler struct {
 func New(d Deps) *Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Streams == nil {
+		d.Streams = func(string) func() { return func() {} }
 	}
 	h := &Handler{d: d, cfg: d.Config.withDefaults(), log: d.Logger, origins: map[string]bool{},
 		leaving: leaving(d.Generations.Closed())}

@@ -61,6 +61,7 @@ func (h *Handler) serveSSE(w http.ResponseWriter, r *http.Request, chatID, after
 	}
 	w.WriteHeader(http.StatusOK)
 	_ = rc.Flush() // Lambda's buffered adapter cannot flush; that is fine
+	ended := h.d.Streams("sse")
 
 	s := &sseStream{h: h, chatID: chatID, sub: h.d.Hub.Subscribe(chatID, after),
 		heartbeat: time.NewTicker(h.cfg.Heartbeat),
@@ -72,14 +73,20 @@ func (h *Handler) serveSSE(w http.ResponseWriter, r *http.Request, chatID, after
 			err := rc.Flush()
 			return err == nil || errors.Is(err, http.ErrNotSupported)
 		}}
-	if s.run(r.Context(), true) || hj == nil {
+	if s.run(r.Context(), true) {
 		s.end()
+		ended()
 		return
 	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
+	var conn net.Conn
+	var err error = http.ErrNotSupported
+	if hj != nil {
+		conn, _, err = hj.Hijack()
+	}
+	if err != nil { // Lambda: the stream stays on the handler
 		s.run(r.Context(), false)
 		s.end()
+		ended()
 		return
 	}
 	// The request's context ends as the handler returns.
@@ -88,6 +95,7 @@ func (h *Handler) serveSSE(w http.ResponseWriter, r *http.Request, chatID, after
 	h.streams.Add(1)
 	go func() {
 		defer h.streams.Done()
+		defer ended()
 		defer cancel()
 		defer func() {
 			if p := recover(); p != nil {

@@ -112,7 +112,11 @@ func (h *Handler) websocket(w http.ResponseWriter, r *http.Request, u session.Us
 	// idle connection's memory, per BenchmarkIdleWebSocketMemory). The
 	// server does not track hijacked connections, so nothing else changes.
 	h.streams.Add(1)
-	go conn.serve()
+	ended := h.d.Streams("websocket")
+	go func() {
+		defer ended()
+		conn.serve()
+	}()
 	return nil
 }
 
