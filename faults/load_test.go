@@ -3,8 +3,6 @@
 package faults
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,9 +11,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/shared/testkit"
 )
@@ -124,17 +119,7 @@ type user struct {
 
 func signIn(t *testing.T, login string) user {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), studio.stack.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	opts, err := redis.ParseURL(studio.stack.RedisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
+	pool, rdb := testkit.OpenPool(t, studio.stack.DatabaseURL), testkit.OpenRedis(t, studio.stack.RedisURL)
 	id, cookie := testkit.SignIn(t, pool, rdb, login)
 	return user{id: id, cookie: cookie, client: &http.Client{Timeout: 15 * time.Second}}
 }
@@ -198,23 +183,20 @@ func (u user) reply(chat string) (o outcome, status string) {
 		o.code, o.end = e.Error.Code, time.Now()
 		return o, ""
 	}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	done := false
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case line == "event: done":
-			done = true
-		case done && strings.HasPrefix(line, "data: "):
+	sse := testkit.NewSSEReader(resp.Body)
+	for {
+		e, err := sse.Next()
+		if err != nil {
+			o.end = time.Now()
+			return o, ""
+		}
+		if e.Type == "done" {
 			var d struct{ Status string }
-			_ = json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &d)
+			_ = json.Unmarshal([]byte(e.Data), &d)
 			o.end = time.Now()
 			return o, d.Status
 		}
 	}
-	o.end = time.Now()
-	return o, ""
 }
 
 func (u user) newChat(t *testing.T) string {

@@ -23,6 +23,26 @@ export default defineConfig({
     manifest: true,
     sourcemap: false,
     target: 'es2022',
+    // One stylesheet: the pages' few KB of CSS ride with the shell's instead
+    // of each lazy page waiting for its own stylesheet (and restyling the
+    // page when it lands) before it can render.
+    cssCodeSplit: false,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // The few small modules several pages share, as one chunk: split
+            // apart they are five requests of a few hundred bytes each, and a
+            // slow phone pays a round trip for every one before a page shows.
+            {
+              name: 'pages-shared',
+              includeDependenciesRecursively: false,
+              test: /[\\/]src[\\/](components[\\/](ConfirmDialog|useDocumentTitle)|share[\\/]sharesApi|chat[\\/]ChatListContext|voice[\\/]capabilities)\.tsx?$/,
+            },
+          ],
+        },
+      },
+    },
     chunkSizeWarningLimit: 1500, // mermaid is large but lazy; the size report guards the initial load
   },
   // The React preview runtime is imported with ?worker&url to get a

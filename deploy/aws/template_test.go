@@ -132,13 +132,7 @@ func (tp template) functionsByName(t *testing.T) map[string]*serverless.Function
 // needs: the path itself and everything below it, as the router matches,
 // with each "*" segment a path parameter {pN}.
 func apiRouteKeys(r manifest.Route) []string {
-	segs := slices.Clone(r.Segments)
-	for i, s := range segs {
-		if s == "*" {
-			segs[i] = fmt.Sprintf("{p%d}", i)
-		}
-	}
-	path := "/" + strings.Join(segs, "/")
+	path := r.Path(func(i int) string { return fmt.Sprintf("{p%d}", i) })
 	methods := r.Methods
 	if len(methods) == 0 {
 		methods = []string{"ANY"}

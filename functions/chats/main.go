@@ -2,31 +2,18 @@
 package main
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/archstudio/studio/functions/chats/api"
 	"github.com/archstudio/studio/shared/bootstrap"
 	"github.com/archstudio/studio/shared/chatstore"
-	"github.com/archstudio/studio/shared/config"
 	"github.com/archstudio/studio/shared/session"
 )
 
-type settings struct {
-	config.Base
-	config.Postgres
-	config.Redis
-}
-
-func main() { bootstrap.Function("chats", run) }
-
-func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
-	return bootstrap.ServeWithBackend(ctx, logger, cfg.Base, cfg.Postgres, cfg.Redis, func(pool *pgxpool.Pool, rdb *redis.Client) http.Handler {
-		sessions := session.NewStore(rdb, session.Config{})
-		return api.New(api.Deps{Store: chatstore.New(pool), Authenticate: sessions.Middleware})
+func main() {
+	bootstrap.SignedInFunction("chats", func(pool *pgxpool.Pool, authenticate session.Authenticate) http.Handler {
+		return api.New(api.Deps{Store: chatstore.New(pool), Authenticate: authenticate})
 	})
 }

@@ -25,6 +25,7 @@ type settings struct {
 	DefaultDays int           `envconfig:"RETENTION_DEFAULT_DAYS" default:"30"`
 	BatchSize   int           `envconfig:"RETENTION_BATCH_SIZE" default:"500"`
 	MaxDuration time.Duration `envconfig:"RETENTION_MAX_DURATION" default:"25s"`
+	ContextAge  time.Duration `envconfig:"RETENTION_CONTEXT_CACHE_MAX_AGE" default:"168h"`
 	Token       string        `envconfig:"RETENTION_TOKEN" secret:"true"`
 }
 
@@ -40,6 +41,9 @@ func (s settings) Validate() error {
 	}
 	if s.MaxDuration <= 0 {
 		return fmt.Errorf("RETENTION_MAX_DURATION: must be positive")
+	}
+	if s.ContextAge <= 0 {
+		return fmt.Errorf("RETENTION_CONTEXT_CACHE_MAX_AGE: must be positive")
 	}
 	return nil
 }
@@ -65,6 +69,8 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 		BatchSize:   cfg.BatchSize,
 		MaxDuration: cfg.MaxDuration,
 		Token:       cfg.Token,
+
+		ContextCacheMaxAge: cfg.ContextAge,
 	})
 	return bootstrap.Serve(ctx, logger, cfg.Base, api.New(job), bootstrap.ScheduledJob(job.Scheduled))
 }

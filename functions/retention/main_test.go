@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/archstudio/studio/shared/testkit"
 )
@@ -37,18 +36,7 @@ func TestLambda(t *testing.T) {
 		}
 	}
 
-	event := map[string]any{
-		"version":     "0",
-		"id":          "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
-		"detail-type": "Scheduled Event",
-		"source":      "aws.events",
-		"account":     "123456789012",
-		"time":        time.Now().UTC().Format(time.RFC3339),
-		"region":      "us-east-1",
-		"resources":   []string{"arn:aws:events:us-east-1:123456789012:rule/archstudio-retention"},
-		"detail":      map[string]any{},
-	}
-	raw := fn.InvokeRaw(t, event)
+	raw := fn.InvokeRaw(t, testkit.ScheduledRuleEvent("archstudio-retention"))
 	var res struct {
 		Deleted  int64
 		Complete bool
@@ -83,5 +71,6 @@ func TestBadConfigStopsStartup(t *testing.T) {
 		{Env: []string{base, "RETENTION_DEFAULT_DAYS=31"}, Want: "RETENTION_DEFAULT_DAYS"},
 		{Env: []string{base, "RETENTION_BATCH_SIZE=0"}, Want: "RETENTION_BATCH_SIZE"},
 		{Env: []string{base, "RETENTION_MAX_DURATION=soon"}, Want: "RETENTION_MAX_DURATION"},
+		{Env: []string{base, "RETENTION_CONTEXT_CACHE_MAX_AGE=0s"}, Want: "RETENTION_CONTEXT_CACHE_MAX_AGE"},
 	})
 }

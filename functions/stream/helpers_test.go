@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -40,14 +39,7 @@ type stack struct {
 func newStack(t testing.TB, script fakeanthropic.Script) *stack {
 	t.Helper()
 	s := &stack{t: t, dbURL: testkit.DatabaseURL(t), redisURL: testkit.RedisURL(t), fake: fakeanthropic.Start(t, script)}
-	var err error
-	if s.pool, err = pgxpool.New(context.Background(), s.dbURL); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.pool.Close)
-	opts, _ := redis.ParseURL(s.redisURL)
-	s.rdb = redis.NewClient(opts)
-	t.Cleanup(func() { s.rdb.Close() })
+	s.pool, s.rdb = testkit.OpenPool(t, s.dbURL), testkit.OpenRedis(t, s.redisURL)
 	s.store = chatstore.New(s.pool)
 	s.bin = testkit.BuildFunction(t, pkg)
 	return s
@@ -131,36 +123,24 @@ func openSSE(resp *http.Response) *sseStream {
 	s := &sseStream{resp: resp, events: make(chan event, 1024), pings: make(chan struct{}, 16)}
 	go func() {
 		defer close(s.events)
-		br := bufio.NewReader(resp.Body)
-		var cur event
+		r := testkit.NewSSEReader(resp.Body)
 		for {
-			line, err := br.ReadString('\n')
-			if err != nil {
+			e, err := r.Next()
+			switch {
+			case err != nil:
 				s.mu.Lock()
 				s.err = err
 				s.mu.Unlock()
 				return
-			}
-			line = strings.TrimSuffix(line, "\n")
-			switch {
-			case line == "":
-				if cur.Type != "" {
-					cur.At = time.Now()
-					_ = json.Unmarshal([]byte(cur.Raw), &cur.Data)
-					s.events <- cur
-				}
-				cur = event{}
-			case line == ": ping":
+			case e.Comment == "ping":
 				select {
 				case s.pings <- struct{}{}:
 				default:
 				}
-			case strings.HasPrefix(line, "id: "):
-				cur.ID = strings.TrimPrefix(line, "id: ")
-			case strings.HasPrefix(line, "event: "):
-				cur.Type = strings.TrimPrefix(line, "event: ")
-			case strings.HasPrefix(line, "data: "):
-				cur.Raw = strings.TrimPrefix(line, "data: ")
+			case e.Type != "":
+				ev := event{ID: e.ID, Type: e.Type, Raw: e.Data, At: e.At}
+				_ = json.Unmarshal([]byte(ev.Raw), &ev.Data)
+				s.events <- ev
 			}
 		}
 	}()

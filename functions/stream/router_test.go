@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,7 +30,7 @@ func startRouter(t *testing.T, s *stack, extra ...string) string {
 // startRouterCmd is startRouter that also returns the router's process.
 func startRouterCmd(t *testing.T, s *stack, extra ...string) (string, *exec.Cmd) {
 	t.Helper()
-	router := testkit.BuildFunction(t, "github.com/archstudio/studio/runtime/cmd/router")
+	bin := testkit.BuildFunction(t, "github.com/archstudio/studio/runtime/cmd/router")
 	dir, err := os.MkdirTemp("", "as-router-")
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +50,7 @@ func startRouterCmd(t *testing.T, s *stack, extra ...string) (string, *exec.Cmd)
 		t.Fatal(err)
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	cmd := exec.Command(router)
+	cmd := exec.Command(bin)
 	cmd.Env = append(append(os.Environ(),
 		"ROUTER_ADDR="+addr,
 		"ROUTER_MANIFEST="+filepath.Join(dir, "functions.json"),
@@ -59,31 +58,8 @@ func startRouterCmd(t *testing.T, s *stack, extra ...string) (string, *exec.Cmd)
 		"WEB_DIST="+filepath.Join(dir, "dist"),
 		"ROUTER_STOP_TIMEOUT=5s",
 	), s.env(extra...)...)
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("router output:\n%s", logs.String())
-		}
-	})
-	testkit.Eventually(t, 20*time.Second, func() bool {
-		select {
-		case <-done:
-			t.Fatalf("router exited:\n%s", logs.String())
-		default:
-		}
+	router := testkit.StartChild(t, cmd, 15*time.Second)
+	router.WaitReady(t, 20*time.Second, func() bool {
 		resp, err := http.Post("http://"+addr+"/api/chats/00000000-0000-0000-0000-000000000000/stop", "application/json", nil)
 		if err != nil {
 			return false

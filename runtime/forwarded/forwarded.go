@@ -58,6 +58,9 @@ func Peer(r *http.Request) (netip.Addr, bool) {
 
 // Trusted reports whether r arrived from a trusted proxy.
 func (t Trust) Trusted(r *http.Request) bool {
+	if len(t.prefixes) == 0 {
+		return false
+	}
 	a, ok := Peer(r)
 	if !ok {
 		return false
@@ -85,34 +88,69 @@ func (t Trust) Secure(r *http.Request) bool {
 // the peer itself (appended here), from a trusted proxy it is what the
 // proxy appended.
 func (t Trust) Set(out http.Header, in *http.Request) {
-	trusted := t.Trusted(in)
-	prior := in.Header.Values("X-Forwarded-For")
-	xff := strings.Join(prior, ", ")
-	if !trusted || xff == "" {
-		if a, ok := Peer(in); ok {
-			if xff != "" {
-				xff += ", "
-			}
-			xff += a.String()
-		}
-	}
-	if xff != "" {
-		out.Set("X-Forwarded-For", xff)
+	if xff := t.appendFor(nil, in); len(xff) > 0 {
+		out.Set("X-Forwarded-For", string(xff))
 	} else {
 		out.Del("X-Forwarded-For")
 	}
-	proto := "http"
-	if t.Secure(in) {
-		proto = "https"
+	out.Set("X-Forwarded-Proto", t.proto(in))
+	out.Set("X-Forwarded-Host", t.host(in))
+}
+
+// AppendHeaders appends the same three headers as Set, as HTTP/1.1 header
+// lines, to b: the router's forwarder writes them straight into the
+// request it sends, with no header map and no allocation.
+func (t Trust) AppendHeaders(b []byte, in *http.Request) []byte {
+	n := len(b)
+	b = append(b, "X-Forwarded-For: "...)
+	if xff := t.appendFor(b, in); len(xff) > len(b) {
+		b = append(xff, "\r\n"...)
+	} else {
+		b = b[:n]
 	}
-	out.Set("X-Forwarded-Proto", proto)
-	host := in.Host
-	if trusted {
-		if h := firstValue(in.Header.Get("X-Forwarded-Host")); h != "" {
-			host = h
+	b = append(b, "X-Forwarded-Proto: "...)
+	b = append(b, t.proto(in)...)
+	b = append(b, "\r\nX-Forwarded-Host: "...)
+	b = append(b, t.host(in)...)
+	return append(b, "\r\n"...)
+}
+
+// appendFor appends the X-Forwarded-For value to b: the client's own list
+// (only a trusted proxy's is kept as it is), then the peer.
+func (t Trust) appendFor(b []byte, in *http.Request) []byte {
+	trusted := t.Trusted(in)
+	start := len(b)
+	for i, v := range in.Header["X-Forwarded-For"] {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, v...)
+	}
+	if !trusted || len(b) == start {
+		if a, ok := Peer(in); ok {
+			if len(b) > start {
+				b = append(b, ", "...)
+			}
+			b = a.AppendTo(b)
 		}
 	}
-	out.Set("X-Forwarded-Host", host)
+	return b
+}
+
+func (t Trust) proto(in *http.Request) string {
+	if t.Secure(in) {
+		return "https"
+	}
+	return "http"
+}
+
+func (t Trust) host(in *http.Request) string {
+	if t.Trusted(in) {
+		if h := firstValue(in.Header.Get("X-Forwarded-Host")); h != "" {
+			return h
+		}
+	}
+	return in.Host
 }
 
 func firstValue(v string) string {

@@ -89,16 +89,23 @@ func (r Route) key() string {
 	return strings.Join(r.Methods, ",") + " /" + strings.Join(r.Segments, "/")
 }
 
-// patterns are r's ServeMux patterns: per method, the path and everything
-// below it.
-func (r Route) patterns() []string {
+// Path is r's path with each "*" segment written by param (given the
+// segment's index): ServeMux wildcards for the router, path parameters
+// for AWS API Gateway.
+func (r Route) Path(param func(i int) string) string {
 	segs := slices.Clone(r.Segments)
 	for i, s := range segs {
 		if s == "*" {
-			segs[i] = fmt.Sprintf("{s%d}", i)
+			segs[i] = param(i)
 		}
 	}
-	path := "/" + strings.Join(segs, "/")
+	return "/" + strings.Join(segs, "/")
+}
+
+// patterns are r's ServeMux patterns: per method, the path and everything
+// below it.
+func (r Route) patterns() []string {
+	path := r.Path(func(i int) string { return fmt.Sprintf("{s%d}", i) })
 	methods := r.Methods
 	if len(methods) == 0 {
 		methods = []string{""}
@@ -161,7 +168,12 @@ func (t *Table) add(i int, r Route) (err error) {
 
 // Match returns the most specific route for method and (clean) path.
 func (t *Table) Match(method, path string) (Route, bool) {
-	h, _ := t.mux.Handler(&http.Request{Method: method, URL: &url.URL{Path: path}})
+	return t.MatchRequest(&http.Request{Method: method, URL: &url.URL{Path: path}})
+}
+
+// MatchRequest is Match for r's method and (clean) path.
+func (t *Table) MatchRequest(r *http.Request) (Route, bool) {
+	h, _ := t.mux.Handler(r)
 	// Anything else is the ServeMux's own 404, 405 or redirect.
 	i, ok := h.(routeIndex)
 	if !ok {

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -202,6 +203,23 @@ func TestDefaultBinary(t *testing.T) {
 	for i, f := range m.Functions {
 		if f.Binary != want[i] {
 			t.Errorf("%s: binary %q, want %q", f.Name, f.Binary, want[i])
+		}
+	}
+}
+
+func TestRoutePath(t *testing.T) {
+	tests := []struct{ spec, want string }{
+		{"GET /api/chats", "/api/chats"},
+		{"POST /api/chats/*/messages", "/api/chats/{p2}/messages"},
+		{"/api/chats/{id}/events", "/api/chats/{p2}/events"},
+	}
+	for _, tt := range tests {
+		r, err := ParseRoute(tt.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Path(func(i int) string { return fmt.Sprintf("{p%d}", i) }); got != tt.want {
+			t.Errorf("%s: Path %q, want %q", tt.spec, got, tt.want)
 		}
 	}
 }

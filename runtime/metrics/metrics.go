@@ -9,6 +9,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	fnmetrics "github.com/archstudio/studio/shared/metrics"
 )
 
 // Metrics is the router's registry.
@@ -34,8 +36,9 @@ func New() *Metrics {
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "archstudio_router_request_duration_seconds",
 			Help: "Time from request to the end of the response (whole stream for SSE/WebSocket), by function and HTTP status.",
-			// From a cached asset to a long generation stream.
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
+			// The functions' own request durations' buckets, so the two
+			// hops of a request compare bucket by bucket.
+			Buckets: fnmetrics.DurationBuckets,
 		}, []string{"function", "code"}),
 		restarts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "archstudio_router_function_restarts_total",
@@ -55,7 +58,7 @@ func New() *Metrics {
 	// The functions' runtime figures share these families (labelled with
 	// their name, see AddSource); the router's own are function="router".
 	prometheus.WrapRegistererWith(prometheus.Labels{"function": "router"}, m.Registry).MustRegister(
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), fnmetrics.BuildInfo())
 	return m
 }
 
@@ -68,9 +71,25 @@ func (m *Metrics) Declare(function string) {
 
 // Observe records one finished request.
 func (m *Metrics) Observe(function string, status int, d time.Duration) {
-	code := strconv.Itoa(status)
+	code := statusCode(status)
 	m.requests.WithLabelValues(function, code).Inc()
 	m.duration.WithLabelValues(function, code).Observe(d.Seconds())
+}
+
+// codes are the label values of the HTTP statuses, made once: the
+// request metrics are recorded on every request.
+var codes = func() (c [600]string) {
+	for i := range c {
+		c[i] = strconv.Itoa(i)
+	}
+	return c
+}()
+
+func statusCode(status int) string {
+	if status >= 0 && status < len(codes) {
+		return codes[status]
+	}
+	return strconv.Itoa(status)
 }
 
 // Ready records a function process accepting connections.

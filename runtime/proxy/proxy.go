@@ -1,6 +1,8 @@
 // Package proxy forwards requests to one function without buffering: SSE
-// is flushed event by event and WebSocket upgrades pass through. A function
-// that is down gets an immediate 503, never a hang.
+// is flushed event by event and WebSocket upgrades pass through (or are
+// handed over). A function that is down gets an immediate 503, never a
+// hang. Ordinary requests go through forward.go's synchronous forwarder;
+// upgrades through httputil.ReverseProxy.
 package proxy
 
 import (
@@ -20,6 +22,7 @@ import (
 	"github.com/archstudio/studio/shared/handoff"
 	"github.com/archstudio/studio/shared/logging"
 	"github.com/archstudio/studio/shared/requestid"
+	"golang.org/x/net/http/httpguts"
 )
 
 // Target is where a function listens.
@@ -52,14 +55,17 @@ type Options struct {
 type Proxy struct {
 	name      string
 	target    Target
-	transport *http.Transport
+	pool      pool
+	transport *http.Transport // upgrades, and the scheduler's and metrics' requests
 	rp        *httputil.ReverseProxy
-	scheme    string
-	host      string
-	trust     forwarded.Trust
-	handoff   *handoff.Sender
-	ws        bool
-	events    bool
+	// headerTimeout bounds the wait for a response head (0: none).
+	headerTimeout time.Duration
+	scheme        string
+	host          string
+	trust         forwarded.Trust
+	handoff       *handoff.Sender
+	ws            bool
+	events        bool
 }
 
 // New builds the proxy for one function.
@@ -70,18 +76,22 @@ func New(o Options) *Proxy {
 	if o.Host == "" {
 		o.Host = o.Name
 	}
-	p := &Proxy{name: o.Name, target: o.Target, scheme: o.Scheme, host: o.Host, trust: o.Trust, handoff: o.Handoff, ws: o.HandoffWebSocket, events: o.HandoffEvents}
+	p := &Proxy{name: o.Name, target: o.Target, scheme: o.Scheme, host: o.Host, trust: o.Trust, handoff: o.Handoff,
+		ws: o.HandoffWebSocket, events: o.HandoffEvents, headerTimeout: o.ResponseHeaderTimeout}
+	p.pool = pool{dial: o.Target.DialContext, max: maxIdle, idleFor: idleFor}
 	p.transport = &http.Transport{
 		DialContext:           o.Target.DialContext,
-		MaxIdleConns:          512,
-		MaxIdleConnsPerHost:   512,
-		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          maxIdle,
+		MaxIdleConnsPerHost:   maxIdle,
+		IdleConnTimeout:       idleFor,
 		ResponseHeaderTimeout: o.ResponseHeaderTimeout,
 		ExpectContinueTimeout: time.Second,
 		// The client's Accept-Encoding goes through untouched; the
 		// transport must not add its own and decompress (that buffers).
 		DisableCompression: true,
 	}
+	// Only upgrades (WebSockets not handed over) still take this path:
+	// ReverseProxy copies an upgraded connection both ways.
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Scheme = o.Scheme
@@ -89,20 +99,12 @@ func New(o Options) *Proxy {
 			pr.Out.Host = pr.In.Host
 			o.Trust.Set(pr.Out.Header, pr.In)
 		},
-		Transport: p.transport,
-		// Zero: a response of known length is written in one go, with no
-		// flush (a negative interval cost a timer, a goroutine and two
-		// extra write calls per response). Streams are flushed after every
-		// write all the same: ReverseProxy flushes at once whatever its
-		// interval for text/event-stream and for a body of unknown length
-		// (chunked), and upgraded connections are copied directly.
-		FlushInterval: 0,
-		BufferPool:    bufferPool{},
+		Transport:  p.transport,
+		BufferPool: bufferPool{},
 		ModifyResponse: func(resp *http.Response) error {
 			// The router already set it (same value); a second copy would
 			// make the header a list.
 			resp.Header.Del(requestid.Header)
-			endCutStreams(resp)
 			return nil
 		},
 		ErrorHandler: p.fail,
@@ -119,8 +121,18 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p.handoff != nil && p.handOff(w, r) {
 		return
 	}
-	p.rp.ServeHTTP(w, r)
+	if httpguts.HeaderValuesContainsToken(r.Header["Connection"], "upgrade") {
+		p.rp.ServeHTTP(w, r)
+		return
+	}
+	p.forward(w, r)
 }
+
+// The idle connections kept per function, and for how long.
+const (
+	maxIdle = 512
+	idleFor = 90 * time.Second
+)
 
 // Unavailable writes the 503 a client gets for a function that is down.
 func Unavailable(w http.ResponseWriter, r *http.Request, name string) {
@@ -137,13 +149,20 @@ func (p *Proxy) URL(path string) string { return p.scheme + "://" + p.host + pat
 
 // CloseIdle drops pooled connections, called when the function's process
 // exits so no request is sent down a connection to a dead process.
-func (p *Proxy) CloseIdle() { p.transport.CloseIdleConnections() }
+func (p *Proxy) CloseIdle() {
+	p.pool.closeIdle()
+	p.transport.CloseIdleConnections()
+}
 
 func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, err error) {
 	log := logging.FromContext(r.Context())
 	if r.Context().Err() != nil {
 		// The client went away; nobody reads this status but the log.
 		w.WriteHeader(StatusClientClosed)
+		return
+	}
+	if errors.As(err, new(clientBodyError)) {
+		apperr.Write(w, r, apperr.New(apperr.Invalid, "the request body could not be read"))
 		return
 	}
 	if gone(err) {
@@ -183,6 +202,9 @@ const StatusClientClosed = 499
 type bufferPool struct{}
 
 var buffers = sync.Pool{New: func() any { b := make([]byte, 4*1024); return &b }}
+
+// eventBuffers are the copy buffers of forwarded event streams (forward.go).
+var eventBuffers = sync.Pool{New: func() any { b := make([]byte, 1024); return &b }}
 
 func (bufferPool) Get() []byte  { return *(buffers.Get().(*[]byte)) }
 func (bufferPool) Put(b []byte) { buffers.Put(&b) }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"mime"
-	"net/http"
 )
 
 // When a function dies in the middle of an event stream, the client must
@@ -19,15 +17,6 @@ import (
 // lostEvent is the event a client gets when the function's stream broke.
 const lostEvent = "event: error\ndata: {\"code\":\"unavailable\",\"message\":\"the connection to the service was lost; reconnect to resume\"}\n\n"
 
-// endCutStreams makes resp's body end with lostEvent rather than an error
-// when it is an event stream.
-func endCutStreams(resp *http.Response) {
-	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "text/event-stream" {
-		return
-	}
-	resp.Body = &eventStream{body: resp.Body, ctx: resp.Request.Context().Done()}
-}
-
 var eventEnd = []byte("\n\n")
 
 // eventStream is an event-stream body that passes on complete events only
@@ -38,6 +27,7 @@ type eventStream struct {
 	held []byte          // the start of an event not yet complete
 	out  []byte          // complete events (or lostEvent) not yet returned
 	err  error           // returned once out is empty
+	lost bool            // the function's stream broke: lostEvent was added
 }
 
 func (s *eventStream) Read(p []byte) (int, error) {
@@ -65,6 +55,7 @@ func (s *eventStream) Read(p []byte) (int, error) {
 		default:
 			s.out = append(s.out, lostEvent...)
 			s.err = io.EOF
+			s.lost = true
 		}
 	}
 	n := copy(p, s.out)

@@ -17,8 +17,6 @@ import (
 	"github.com/archstudio/studio/runtime/proxy"
 	"github.com/archstudio/studio/shared/apispec"
 	"github.com/archstudio/studio/shared/apperr"
-	"github.com/archstudio/studio/shared/logging"
-	"github.com/archstudio/studio/shared/requestid"
 	"github.com/archstudio/studio/shared/secheaders"
 )
 
@@ -35,11 +33,11 @@ type Deps struct {
 	// Metrics serves /metrics (nil: 404).
 	Metrics http.Handler
 	Logger  *slog.Logger
-	// AccessLogger writes the access log (one line per request); nil uses
-	// Logger. The router's is buffered (accesslog.Buffer).
-	AccessLogger *slog.Logger
-	Recorder     accesslog.Recorder
-	Security     secheaders.Policy
+	// Access writes the access log (one line per request; nil: none). The
+	// router's writes to an accesslog.Buffer.
+	Access   *accesslog.Log
+	Recorder accesslog.Recorder
+	Security secheaders.Policy
 	// TLS redirects plain HTTP to the https origin, when there is one.
 	TLS TLS
 }
@@ -56,14 +54,7 @@ func New(d Deps) http.Handler {
 	var h http.Handler = &dispatcher{d}
 	h = apperr.Recover(h)
 	h = redirectToHTTPS(d.TLS, h)
-	h = secheaders.Middleware(d.Security)(h)
-	access := d.AccessLogger
-	if access == nil {
-		access = d.Logger
-	}
-	h = accesslog.Middleware(access, d.Recorder)(h)
-	h = logging.Middleware(d.Logger)(h)
-	return requestid.Middleware(h)
+	return &front{next: h, logger: d.Logger, access: d.Access, rec: d.Recorder, headers: d.Security.Headers()}
 }
 
 type dispatcher struct{ Deps }
@@ -91,7 +82,7 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveSpec(w, r)
 		return
 	}
-	if route, ok := d.Table.Match(routeMethod(r), p); ok {
+	if route, ok := d.match(r); ok {
 		accesslog.SetFunction(ctx, route.Function)
 		if h := d.Functions[route.Function]; h != nil {
 			h.ServeHTTP(w, r)
@@ -106,6 +97,16 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	accesslog.SetFunction(ctx, "spa")
 	d.SPA.ServeHTTP(w, r)
+}
+
+// match finds r's route by its (decoded) path. r itself is matched when it
+// holds nothing else the ServeMux would read (it matches an escaped path
+// when there is one): no request is built per match.
+func (d *dispatcher) match(r *http.Request) (manifest.Route, bool) {
+	if m := routeMethod(r); m != r.Method || r.URL.RawPath != "" || r.Method == http.MethodConnect {
+		return d.Table.Match(m, r.URL.Path)
+	}
+	return d.Table.MatchRequest(r)
 }
 
 // routeMethod is the method r is routed by: a CORS preflight goes to the
@@ -137,9 +138,14 @@ func serveSpec(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// under reports whether p is prefix or a path below it.
+// under reports whether p is prefix or a path below it (with no string
+// built per call: it runs several times on every request).
 func under(p, prefix string) bool {
-	return p == prefix || strings.HasPrefix(p, strings.TrimSuffix(prefix, "/")+"/")
+	if p == prefix {
+		return true
+	}
+	prefix = strings.TrimSuffix(prefix, "/")
+	return len(p) > len(prefix) && p[len(prefix)] == '/' && strings.HasPrefix(p, prefix)
 }
 
 // cleanPath removes dot segments and repeated slashes, keeping a trailing

@@ -48,6 +48,9 @@ func TestDispatch(t *testing.T) {
 	}{
 		{"GET", "/api/chats/1/messages", 200, "chats", ""},
 		{"POST", "/api/chats/1/messages", 200, "stream", ""},
+		// Routed by the decoded path, like the private-path check.
+		{"POST", "/api/chats/1%2F2/messages", 200, "chats", ""},
+		{"OPTIONS", "/api/chats/1/messages", 200, "chats", ""},
 		{"GET", "/", 200, "spa", ""},
 		{"GET", "/chats/1", 200, "spa", ""},
 		{"GET", "/healthz", 200, "spa", ""},

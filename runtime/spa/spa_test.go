@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/archstudio/studio/shared/secheaders"
 )
@@ -38,9 +39,12 @@ func TestHandler(t *testing.T) {
 		"preview.html":       preview,
 		"sw.js":              "self.x=1",
 		"assets/main-abc.js": js,
-		".env":               "SECRET=1",
-		"assets/.hidden.js":  "hidden",
-		"docs/index.html":    "<p>docs</p>",
+		// The build's brotli copy; served as it is, so any bytes will do.
+		"assets/main-abc.js.br": "brotli of main-abc.js",
+		"assets/other-abc.js":   js,
+		".env":                  "SECRET=1",
+		"assets/.hidden.js":     "hidden",
+		"docs/index.html":       "<p>docs</p>",
 	})
 	outside := filepath.Join(t.TempDir(), "secret.txt")
 	if err := os.WriteFile(outside, []byte("outside"), 0o644); err != nil {
@@ -69,7 +73,10 @@ func TestHandler(t *testing.T) {
 		{name: "directory with index", method: "GET", path: "/docs/", status: 200, body: "<p>docs</p>", cache: NoCache},
 		{name: "service worker", method: "GET", path: "/sw.js", status: 200, body: "self.x=1", cache: NoCache},
 		{name: "asset", method: "GET", path: "/assets/main-abc.js", status: 200, body: js, cache: Immutable},
-		{name: "asset gzip", method: "GET", path: "/assets/main-abc.js", acceptEnc: "br, gzip;q=0.8", status: 200, body: js, cache: Immutable, encoding: "gzip"},
+		{name: "asset brotli from the build", method: "GET", path: "/assets/main-abc.js", acceptEnc: "br, gzip;q=0.8", status: 200, body: "brotli of main-abc.js", cache: Immutable, encoding: "br"},
+		{name: "asset gzip when brotli is not taken", method: "GET", path: "/assets/main-abc.js", acceptEnc: "gzip, deflate", status: 200, body: js, cache: Immutable, encoding: "gzip"},
+		{name: "asset gzip when there is no brotli copy", method: "GET", path: "/assets/other-abc.js", acceptEnc: "br, gzip", status: 200, body: js, cache: Immutable, encoding: "gzip"},
+		{name: "brotli refused", method: "GET", path: "/assets/main-abc.js", acceptEnc: "br;q=0, gzip", status: 200, body: js, cache: Immutable, encoding: "gzip"},
 		{name: "gzip refused", method: "GET", path: "/assets/main-abc.js", acceptEnc: "gzip;q=0", status: 200, body: js, cache: Immutable},
 		{name: "missing asset", method: "GET", path: "/assets/main-old.js", status: 404},
 		{name: "dot file", method: "GET", path: "/.env", status: 404},
@@ -168,5 +175,22 @@ func TestGzipFollowsRebuild(t *testing.T) {
 	}
 	if got := get(); got != "second, longer version" {
 		t.Fatalf("after rewrite got %q", got)
+	}
+}
+
+func TestStaleBrotliIsNotServed(t *testing.T) {
+	// A brotli copy older than its file is left from another build: the
+	// file is sent (gzipped here) instead of an old version of it.
+	dir := writeDist(t, map[string]string{"index.html": "x", "assets/a.js": "new version", "assets/a.js.br": "old brotli"})
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "assets/a.js.br"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/assets/a.js", nil)
+	req.Header.Set("Accept-Encoding", "br, gzip")
+	rec := httptest.NewRecorder()
+	New(dir).ServeHTTP(rec, req)
+	if got := rec.Header().Get("Content-Encoding"); got != "gzip" {
+		t.Fatalf("Content-Encoding %q, want gzip", got)
 	}
 }

@@ -35,11 +35,12 @@ var compressibleExt = map[string]bool{
 
 func compressible(name string) bool { return compressibleExt[strings.ToLower(path.Ext(name))] }
 
-func acceptsGzip(r *http.Request) bool {
+// accepts reports whether the request's Accept-Encoding takes coding.
+func accepts(r *http.Request, coding string) bool {
 	for _, v := range r.Header.Values("Accept-Encoding") {
 		for _, part := range strings.Split(v, ",") {
-			coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-			if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			c, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if !strings.EqualFold(strings.TrimSpace(c), coding) {
 				continue
 			}
 			// "gzip;q=0" refuses it.

@@ -9,21 +9,27 @@ import (
 	"github.com/archstudio/studio/shared/ids"
 )
 
-// descendCTE walks down from message $3 of chat $1, taking the newest child
-// at every fork, to the leaf a branch switched to should show.
+// descendCTE walks down from message $3 of chat $1 to the leaf a branch
+// switched to should show: at every fork, the child last on the shown
+// branch (shown_at), so a choice made deeper inside the branch comes back;
+// where none was made, the newest.
 const descendCTE = `
 	WITH RECURSIVE down AS (
 		SELECT m.id, 0 AS depth FROM messages m WHERE m.id = $3 AND m.session_id = $1
 		UNION ALL
 		SELECT k.id, down.depth + 1
 		  FROM down CROSS JOIN LATERAL (
-		         SELECT c.id FROM messages c WHERE c.parent_id = down.id ORDER BY c.seq DESC LIMIT 1) k
+		         SELECT c.id FROM messages c WHERE c.parent_id = down.id
+		          ORDER BY c.shown_at DESC, c.seq DESC LIMIT 1) k
 	)`
 
 // SelectBranch shows the branch of userID's chat chatID that goes through
-// message messageID: the chat's active leaf becomes the newest leaf under
-// it, and is stored, so the choice survives a reload and other devices see
-// it. Switching is not activity: the chat keeps its place in the list.
+// message messageID: the chat's active leaf becomes the leaf under it that
+// was shown last (the newest where no choice was made below it), and is
+// stored, so the choice survives a reload and other devices see it.
+// messageID and the messages above it are marked shown, so switching away
+// and back to any of them returns here. Switching is not activity: the
+// chat keeps its place in the list.
 func (s *Store) SelectBranch(ctx context.Context, userID, chatID, messageID string) error {
 	if !ids.Valid(userID) || !ids.Valid(chatID) {
 		return notFound("chat")
@@ -31,7 +37,14 @@ func (s *Store) SelectBranch(ctx context.Context, userID, chatID, messageID stri
 	if !ids.Valid(messageID) {
 		return notFound("message")
 	}
-	tag, err := s.db.Exec(ctx, descendCTE+`
+	tag, err := s.db.Exec(ctx, descendCTE+`, up AS (
+		SELECT m.id, m.parent_id FROM messages m JOIN chat_sessions o ON o.id = m.session_id
+		 WHERE m.id = $3 AND m.session_id = $1 AND o.user_id = $2
+		UNION ALL
+		SELECT p.id, p.parent_id FROM messages p JOIN up ON p.id = up.parent_id
+	), shown AS (
+		UPDATE messages SET shown_at = now() WHERE id IN (SELECT id FROM up)
+	)
 		UPDATE chat_sessions c
 		   SET active_leaf_id = (SELECT id FROM down ORDER BY depth DESC LIMIT 1)
 		 WHERE c.id = $1 AND c.user_id = $2 AND EXISTS (SELECT 1 FROM down)`,

@@ -32,14 +32,24 @@ func shown(t *testing.T, s *Store, user, chat string) ([]string, [][]string) {
 	return contents(page.Messages), sibs
 }
 
+// answerer returns a function adding a complete message under parent
+// ("" for a new first message) of user's chat: one version of a branch.
+func answerer(t *testing.T, s *Store, user, chat string) func(parent, role, content string) Message {
+	return func(parent, role, content string) Message {
+		t.Helper()
+		m, err := s.InsertMessageAfter(context.Background(), user, chat, parent, role, content, StatusComplete)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+}
+
 // TestBranches: an edit and a regenerated answer become siblings; the shown
 // branch follows the stored choice; deleting is the only way to lose one.
 func TestBranches(t *testing.T) {
 	ctx := context.Background()
-	pool := testkit.Pool(t)
-	s := New(pool)
-	alice := newUser(t, pool, "alice")
-	chat, _ := s.CreateChat(ctx, alice, "")
+	s, pool, alice, chat := aliceChat(t)
 	add := func(role, content string) Message {
 		t.Helper()
 		m, err := s.InsertMessage(ctx, alice, chat.ID, role, content, StatusComplete)
@@ -48,14 +58,7 @@ func TestBranches(t *testing.T) {
 		}
 		return m
 	}
-	after := func(parent, role, content string) Message {
-		t.Helper()
-		m, err := s.InsertMessageAfter(ctx, alice, chat.ID, parent, role, content, StatusComplete)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	after := answerer(t, s, alice, chat.ID)
 	q1 := add(RoleUser, "q1")
 	a1 := add(RoleAssistant, "a1")
 	q2 := add(RoleUser, "q2")
@@ -90,7 +93,7 @@ func TestBranches(t *testing.T) {
 		{"back to the first question follows its newest answers", q1.ID, []string{"q1", "a1", "q2", "a2b"}},
 		{"an older answer", a2.ID, []string{"q1", "a1", "q2", "a2"}},
 		{"the edit again", q1b.ID, []string{"q1b", "a1b"}},
-		{"a message in the middle of a branch", a1.ID, []string{"q1", "a1", "q2", "a2b"}},
+		{"a message in the middle of a branch keeps the answer chosen below it", a1.ID, []string{"q1", "a1", "q2", "a2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,5 +196,65 @@ func TestExpireBranchedChat(t *testing.T) {
 	}
 	if all, _ := s.AllMessages(ctx, alice, active); len(all) != 4 {
 		t.Fatalf("the active chat has %d messages", len(all))
+	}
+}
+
+// TestBranchRemembersDeeperChoice: an older answer chosen deep inside a
+// branch is shown again when the user switches to another version of the
+// first question and back, from a fresh store (a reload); where no choice
+// was made the newest version is shown.
+func TestBranchRemembersDeeperChoice(t *testing.T) {
+	ctx := context.Background()
+	s, pool, alice, chat := aliceChat(t)
+	add := answerer(t, s, alice, chat.ID)
+	// q1 ─ a1 ─ q2 ─ a2 / a2b (regenerated), and an edit of q1: q1b ─ a1b.
+	q1 := add("", RoleUser, "q1")
+	a1 := add(q1.ID, RoleAssistant, "a1")
+	q2 := add(a1.ID, RoleUser, "q2")
+	a2 := add(q2.ID, RoleAssistant, "a2")
+	add(q2.ID, RoleAssistant, "a2b")
+	q1b := add("", RoleUser, "q1b")
+	a1b := add(q1b.ID, RoleAssistant, "a1b")
+	// a1b ─ q3 ─ a3 / a3b / a3c: three versions of the answer inside the edit.
+	q3 := add(a1b.ID, RoleUser, "q3")
+	a3 := add(q3.ID, RoleAssistant, "a3")
+	a3b := add(q3.ID, RoleAssistant, "a3b")
+	add(q3.ID, RoleAssistant, "a3c")
+
+	steps := []struct {
+		name string
+		pick string
+		want []string
+	}{
+		{"the first question, with its newest answer (no choice made yet)", q1.ID, []string{"q1", "a1", "q2", "a2b"}},
+		{"the older answer deep inside it", a2.ID, []string{"q1", "a1", "q2", "a2"}},
+		{"away to the edit: its newest answer", q1b.ID, []string{"q1b", "a1b", "q3", "a3c"}},
+		{"the oldest answer inside the edit", a3.ID, []string{"q1b", "a1b", "q3", "a3"}},
+		{"back to the first question: the older answer chosen in it", q1.ID, []string{"q1", "a1", "q2", "a2"}},
+		{"back to the edit: the oldest answer chosen in it", q1b.ID, []string{"q1b", "a1b", "q3", "a3"}},
+		{"a middle version inside the edit", a3b.ID, []string{"q1b", "a1b", "q3", "a3b"}},
+		{"away and back from the middle of the other branch", a1.ID, []string{"q1", "a1", "q2", "a2"}},
+		{"back to the edit's answer above the choice", a1b.ID, []string{"q1b", "a1b", "q3", "a3b"}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if err := s.SelectBranch(ctx, alice, chat.ID, st.pick); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := shown(t, New(pool), alice, chat.ID); !slices.Equal(got, st.want) {
+				t.Fatalf("shown %v, want %v", got, st.want)
+			}
+		})
+	}
+
+	// A new answer is the newest choice: switching away and back shows it.
+	a3d := add(q3.ID, RoleAssistant, "a3d")
+	for _, pick := range []string{q1.ID, q1b.ID} {
+		if err := s.SelectBranch(ctx, alice, chat.ID, pick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := shown(t, New(pool), alice, chat.ID); !slices.Equal(got, []string{"q1b", "a1b", "q3", "a3d"}) {
+		t.Fatalf("after a new answer %s and away and back: %v", a3d.ID, got)
 	}
 }

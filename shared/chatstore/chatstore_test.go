@@ -26,6 +26,20 @@ func newUser(t *testing.T, pool *pgxpool.Pool, name string) string {
 	return id
 }
 
+// aliceChat is a store on a fresh database with one user, alice, and an
+// untitled chat of hers: where most tests of the store begin.
+func aliceChat(t *testing.T) (*Store, *pgxpool.Pool, string, Chat) {
+	t.Helper()
+	pool := testkit.Pool(t)
+	s := New(pool)
+	alice := newUser(t, pool, "alice")
+	chat, err := s.CreateChat(context.Background(), alice, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, pool, alice, chat
+}
+
 func mustNotFound(t *testing.T, what string, err error) {
 	t.Helper()
 	if !errors.Is(err, ErrNotFound) || !apperr.Is(err, apperr.NotFound) {
@@ -179,10 +193,7 @@ func TestListChatsPagesAndSearches(t *testing.T) {
 
 func TestMessages(t *testing.T) {
 	ctx := context.Background()
-	pool := testkit.Pool(t)
-	s := New(pool)
-	alice := newUser(t, pool, "alice")
-	chat, _ := s.CreateChat(ctx, alice, "")
+	s, pool, alice, chat := aliceChat(t)
 	if _, err := pool.Exec(ctx, `UPDATE chat_sessions SET updated_at = now() - interval '1 day' WHERE id = $1`, chat.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -288,10 +299,7 @@ func TestMessages(t *testing.T) {
 
 func TestInterruptStale(t *testing.T) {
 	ctx := context.Background()
-	pool := testkit.Pool(t)
-	s := New(pool)
-	alice := newUser(t, pool, "alice")
-	chat, _ := s.CreateChat(ctx, alice, "")
+	s, pool, alice, chat := aliceChat(t)
 	old, _ := s.InsertMessage(ctx, alice, chat.ID, RoleAssistant, "", StatusStreaming)
 	fresh, _ := s.InsertMessage(ctx, alice, chat.ID, RoleAssistant, "", StatusStreaming)
 	if _, err := pool.Exec(ctx, `UPDATE messages SET created_at = now() - interval '1 hour' WHERE id = $1`, old.ID); err != nil {
@@ -311,10 +319,7 @@ func TestInterruptStale(t *testing.T) {
 
 func TestArtifacts(t *testing.T) {
 	ctx := context.Background()
-	pool := testkit.Pool(t)
-	s := New(pool)
-	alice := newUser(t, pool, "alice")
-	chat, _ := s.CreateChat(ctx, alice, "")
+	s, _, alice, chat := aliceChat(t)
 	msg, _ := s.InsertMessage(ctx, alice, chat.ID, RoleAssistant, "", StatusStreaming)
 
 	a1, err := s.SaveArtifact(ctx, alice, chat.ID, msg.ID, "api-design", TypeMarkdown, "", "API", "# v1")
@@ -399,10 +404,7 @@ func TestArtifacts(t *testing.T) {
 
 func TestDeleteChatCascades(t *testing.T) {
 	ctx := context.Background()
-	pool := testkit.Pool(t)
-	s := New(pool)
-	alice := newUser(t, pool, "alice")
-	chat, _ := s.CreateChat(ctx, alice, "")
+	s, pool, alice, chat := aliceChat(t)
 	keep, _ := s.CreateChat(ctx, alice, "")
 	for _, c := range []Chat{chat, keep} {
 		m, _ := s.InsertMessage(ctx, alice, c.ID, RoleAssistant, "x", StatusComplete)

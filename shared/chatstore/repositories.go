@@ -125,3 +125,30 @@ func (s *Store) CacheRepositoryContext(ctx context.Context, key, text string, ma
 	}
 	return nil
 }
+
+// ExpireRepositoryContexts deletes cached contexts built before cutoff,
+// batch rows per statement, and returns how many it deleted. Every commit
+// read adds a row, so without this the cache only grows; a context asked
+// for again after it went is rebuilt from GitHub.
+func (s *Store) ExpireRepositoryContexts(ctx context.Context, cutoff time.Time, batch int) (int64, error) {
+	if batch <= 0 {
+		batch = 500
+	}
+	var total int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		tag, err := s.db.Exec(ctx, `
+			DELETE FROM repository_context_cache WHERE cache_key IN (
+				SELECT cache_key FROM repository_context_cache
+				 WHERE created_at < $1 ORDER BY created_at LIMIT $2)`, cutoff, batch)
+		if err != nil {
+			return total, internal(err)
+		}
+		total += tag.RowsAffected()
+		if tag.RowsAffected() < int64(batch) {
+			return total, nil
+		}
+	}
+}

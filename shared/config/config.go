@@ -99,30 +99,16 @@ func Describe(cfg any) []any {
 }
 
 func describe(v reflect.Value, attrs *[]slog.Attr) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		fv := v.Field(i)
-		if f.Anonymous && fv.Kind() == reflect.Struct {
-			describe(fv, attrs)
-			continue
-		}
-		name := f.Tag.Get("envconfig")
-		if name == "" {
-			name = strings.ToUpper(f.Name)
-		}
-		if f.Tag.Get("secret") == "true" {
+	for _, st := range variables(v) {
+		if st.field.Tag.Get("secret") == "true" {
 			state := "unset"
-			if !fv.IsZero() {
+			if !st.value.IsZero() {
 				state = "set"
 			}
-			*attrs = append(*attrs, slog.String(name, state))
+			*attrs = append(*attrs, slog.String(st.name, state))
 			continue
 		}
-		*attrs = append(*attrs, slog.Any(name, fv.Interface()))
+		*attrs = append(*attrs, slog.Any(st.name, st.value.Interface()))
 	}
 }
 
@@ -130,22 +116,9 @@ func describe(v reflect.Value, attrs *[]slog.Attr) {
 // envconfig counts DATABASE_URL="" as present, and a function would then
 // start without a database.
 func checkRequired(v reflect.Value) error {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		fv := v.Field(i)
-		if f.Anonymous && fv.Kind() == reflect.Struct {
-			if err := checkRequired(fv); err != nil {
-				return err
-			}
-			continue
-		}
-		if f.Tag.Get("required") == "true" && f.IsExported() && fv.IsZero() {
-			name := f.Tag.Get("envconfig")
-			if name == "" {
-				name = strings.ToUpper(f.Name)
-			}
-			return fmt.Errorf("config: %s: required, but empty", name)
+	for _, st := range variables(v) {
+		if st.field.Tag.Get("required") == "true" && st.value.IsZero() {
+			return fmt.Errorf("config: %s: required, but empty", st.name)
 		}
 	}
 	return nil
@@ -160,21 +133,10 @@ func Secrets(cfg any) []string {
 }
 
 func secrets(v reflect.Value, out *[]string) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
+	for _, st := range variables(v) {
+		if st.field.Tag.Get("secret") == "true" && st.value.Kind() == reflect.String && st.value.String() != "" {
+			*out = append(*out, secretParts(st.value.String())...)
 		}
-		fv := v.Field(i)
-		if f.Anonymous && fv.Kind() == reflect.Struct {
-			secrets(fv, out)
-			continue
-		}
-		if f.Tag.Get("secret") == "true" && fv.Kind() == reflect.String && fv.String() != "" {
-			*out = append(*out, secretParts(fv.String())...)
-		}
-
 	}
 }
 

@@ -68,3 +68,33 @@ func TestConfiguredSecrets(t *testing.T) {
 		t.Fatalf("got %s", out)
 	}
 }
+
+// TestPatternPrefilter: text that any secret pattern changes always
+// passes the cheap test that lets plain text skip the patterns, and paths
+// and request IDs skip them.
+func TestPatternPrefilter(t *testing.T) {
+	matching := []string{
+		"Bearer abcdefgh12345", "basic\tQWxhZGRpbjpvcGVu", "key sk-ant-api03-AbCdEf_123", "sk-abcdefghijklmnopqrstu",
+		"ghp_AAAAAAAAAAAAAAAAAAAAAAAA", "github_pat_AAAAAAAAAAAAAAAA", "/cb?state=st4te456", "/x;token=abc",
+		`{"access_token":"gho_x"}`, "Cookie: a=b", "authorization=abc", "postgres://app:pa55word@db/x",
+		"rediss://u:p@h", `"message":"my plan"`,
+	}
+	for _, s := range matching {
+		changed := false
+		for _, p := range secretPatterns {
+			changed = changed || p.re.MatchString(s)
+		}
+		changed = changed || upstreamMessage.MatchString(s)
+		if !changed {
+			t.Errorf("%q: no pattern matches it; the case tests nothing", s)
+		}
+		if !mayMatch(s) {
+			t.Errorf("%q skips the patterns", s)
+		}
+	}
+	for _, s := range []string{"/api/chats/01J9ZK3Q/messages", "/api/auth/me", "3f9a0c1d2e4b5a6978c0d1e2", "GET", "chats"} {
+		if mayMatch(s) {
+			t.Errorf("%q does not skip the patterns", s)
+		}
+	}
+}

@@ -10,13 +10,10 @@ package metrics
 import (
 	"context"
 	"net/http"
-	"runtime"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/archstudio/studio/shared/buildinfo"
 )
 
 // Path is where a function serves its registry to the router. The router
@@ -47,13 +44,7 @@ func New() *Registry {
 			Help: "Requests a function is answering now (open streams included).",
 		}),
 	}
-	build := prometheus.NewGauge(prometheus.GaugeOpts{
-		Name:        "archstudio_build_info",
-		Help:        "Always 1; the labels say which build runs.",
-		ConstLabels: prometheus.Labels{"version": buildinfo.Version, "commit": buildinfo.Commit, "goversion": runtime.Version()},
-	})
-	build.Set(1)
-	r.MustRegister(r.duration, r.inFlight, build,
+	r.MustRegister(r.duration, r.inFlight, BuildInfo(),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return r
 }

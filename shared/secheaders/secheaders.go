@@ -74,6 +74,25 @@ type Policy struct {
 
 // Middleware sets the headers on every response next writes.
 func Middleware(p Policy) func(http.Handler) http.Handler {
+	set := p.Headers()
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(&writer{ResponseWriter: w, set: set, hsts: set.HSTS(r)}, r)
+		})
+	}
+}
+
+// Headers are a policy's headers, built once. Middleware applies them
+// through a response writer of its own; the router's front door, which
+// wraps each response once for all it does, calls Apply itself.
+type Headers struct {
+	fixed  []header
+	always bool
+	secure func(*http.Request) bool
+}
+
+// Headers builds p's headers.
+func (p Policy) Headers() *Headers {
 	if p.CSP == "" {
 		p.CSP = DefaultCSP
 	}
@@ -95,11 +114,26 @@ func Middleware(p Policy) func(http.Handler) http.Handler {
 	for i, kv := range pairs {
 		fixed[i] = header{http.CanonicalHeaderKey(kv[0]), []string{kv[1]}[:1:1]}
 	}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			hsts := p.AlwaysHSTS || (p.Secure != nil && p.Secure(r))
-			next.ServeHTTP(&writer{ResponseWriter: w, fixed: fixed, hsts: hsts}, r)
-		})
+	return &Headers{fixed: fixed, always: p.AlwaysHSTS, secure: p.Secure}
+}
+
+// HSTS reports whether the response to r carries Strict-Transport-Security.
+func (s *Headers) HSTS(r *http.Request) bool {
+	return s.always || (s.secure != nil && s.secure(r))
+}
+
+// Apply adds to h, just before a final status goes out, each header the
+// handler has not set itself (Strict-Transport-Security with hsts).
+func (s *Headers) Apply(h http.Header, hsts bool) {
+	for _, f := range s.fixed {
+		if _, set := h[f.key]; !set {
+			h[f.key] = f.value
+		}
+	}
+	if hsts {
+		if _, set := h["Strict-Transport-Security"]; !set {
+			h["Strict-Transport-Security"] = hstsValue
+		}
 	}
 }
 
@@ -114,9 +148,9 @@ var hstsValue = []string{HSTS}[:1:1]
 // after the handler (or the proxied function) has set its own.
 type writer struct {
 	http.ResponseWriter
-	fixed []header
-	hsts  bool
-	done  bool
+	set  *Headers
+	hsts bool
+	done bool
 }
 
 func (w *writer) apply() {
@@ -124,17 +158,7 @@ func (w *writer) apply() {
 		return
 	}
 	w.done = true
-	h := w.ResponseWriter.Header()
-	for _, f := range w.fixed {
-		if _, set := h[f.key]; !set {
-			h[f.key] = f.value
-		}
-	}
-	if w.hsts {
-		if _, set := h["Strict-Transport-Security"]; !set {
-			h["Strict-Transport-Security"] = hstsValue
-		}
-	}
+	w.set.Apply(w.ResponseWriter.Header(), w.hsts)
 }
 
 func (w *writer) WriteHeader(code int) {

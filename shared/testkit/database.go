@@ -100,7 +100,13 @@ func EmptyDatabaseURL(tb testing.TB) string {
 // Pool returns a pool on a fresh migrated database, closed when tb ends.
 func Pool(tb testing.TB) *pgxpool.Pool {
 	tb.Helper()
-	pool, err := pgxpool.New(context.Background(), DatabaseURL(tb))
+	return OpenPool(tb, DatabaseURL(tb))
+}
+
+// OpenPool returns a pool on the database at url, closed when tb ends.
+func OpenPool(tb testing.TB, url string) *pgxpool.Pool {
+	tb.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
 	if err != nil {
 		tb.Fatalf("testkit: pool: %v", err)
 	}

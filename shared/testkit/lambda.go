@@ -113,20 +113,8 @@ func decodeLambdaResponse(raw []byte) (events.APIGatewayV2HTTPResponse, error) {
 // and returns the raw response payload.
 func (f *LambdaFunction) InvokeRaw(tb testing.TB, event any) []byte {
 	tb.Helper()
-	payload, err := json.Marshal(event)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.mu.Lock()
-	f.seq++
-	inv := &invocation{id: fmt.Sprintf("req-%d", f.seq), payload: payload, result: make(chan lambdaResult, 1)}
-	f.mu.Unlock()
-	timeout := time.After(10 * time.Second)
-	select {
-	case f.pending <- inv:
-	case <-timeout:
-		tb.Fatalf("testkit: lambda never asked for the next invocation; output:\n%s", f.logs.String())
-	}
+	inv := &invocation{result: make(chan lambdaResult, 1)}
+	timeout := f.submit(tb, event, inv)
 	select {
 	case res := <-inv.result:
 		if res.isErr {
@@ -137,6 +125,28 @@ func (f *LambdaFunction) InvokeRaw(tb testing.TB, event any) []byte {
 		tb.Fatalf("testkit: lambda did not answer in 10 s; output:\n%s", f.logs.String())
 	}
 	return nil
+}
+
+// submit hands event to the function as inv, failing tb when the function
+// does not ask for it within 10 s; the answer is due by the returned
+// timeout.
+func (f *LambdaFunction) submit(tb testing.TB, event any, inv *invocation) <-chan time.Time {
+	tb.Helper()
+	payload, err := json.Marshal(event)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.mu.Lock()
+	f.seq++
+	inv.id, inv.payload = fmt.Sprintf("req-%d", f.seq), payload
+	f.mu.Unlock()
+	timeout := time.After(10 * time.Second)
+	select {
+	case f.pending <- inv:
+	case <-timeout:
+		tb.Fatalf("testkit: lambda never asked for the next invocation; output:\n%s", f.logs.String())
+	}
+	return timeout
 }
 
 // serveRuntimeAPI implements the parts of the Lambda Runtime API

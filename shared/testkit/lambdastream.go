@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"testing"
-	"time"
 )
 
 // LambdaStream is a response a function streams to the Lambda Runtime API
@@ -26,20 +25,8 @@ type LambdaStream struct {
 // is still writing it, failing tb when no prelude arrives within 10 s.
 func (f *LambdaFunction) InvokeStream(tb testing.TB, event any) *LambdaStream {
 	tb.Helper()
-	payload, err := json.Marshal(event)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.mu.Lock()
-	f.seq++
-	inv := &invocation{id: fmt.Sprintf("req-%d", f.seq), payload: payload, streamed: make(chan io.Reader, 1)}
-	f.mu.Unlock()
-	timeout := time.After(10 * time.Second)
-	select {
-	case f.pending <- inv:
-	case <-timeout:
-		tb.Fatalf("testkit: lambda never asked for the next invocation; output:\n%s", f.logs.String())
-	}
+	inv := &invocation{streamed: make(chan io.Reader, 1)}
+	timeout := f.submit(tb, event, inv)
 	var body io.Reader
 	select {
 	case body = <-inv.streamed:

@@ -43,7 +43,7 @@ type Function struct {
 	// browser (see StudioOrigin). Each exchange must keep the API
 	// contract (see CheckContract).
 	Client *http.Client
-	logs   *LockedBuffer
+	child  *Child
 }
 
 // StartFunction starts bin on a fresh Unix socket with env added, waits
@@ -51,44 +51,12 @@ type Function struct {
 func StartFunction(tb testing.TB, bin string, env ...string) *Function {
 	tb.Helper()
 	sock := filepath.Join(shortTempDir(tb), "fn.sock")
-	f := &Function{Socket: sock, logs: &LockedBuffer{}}
-	f.Cmd = exec.Command(bin)
-	f.Cmd.Env = append(append(os.Environ(), "LISTEN_ADDR=unix:"+sock), env...)
-	f.Cmd.Stdout, f.Cmd.Stderr = f.logs, f.logs
-	if err := f.Cmd.Start(); err != nil {
-		tb.Fatalf("testkit: start %s: %v", bin, err)
-	}
-	done := make(chan struct{})
-	go func() { _ = f.Cmd.Wait(); close(done) }()
-	tb.Cleanup(func() {
-		_ = f.Cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = f.Cmd.Process.Kill()
-			<-done
-		}
-		if tb.Failed() {
-			tb.Logf("%s output:\n%s", filepath.Base(bin), f.logs.String())
-		}
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.Dial("unix", sock)
-		if err == nil {
-			_ = c.Close()
-			break
-		}
-		select {
-		case <-done:
-			tb.Fatalf("testkit: %s exited before it was ready:\n%s", bin, f.logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("testkit: %s not ready after 10 s:\n%s", bin, f.logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	f := &Function{Socket: sock}
+	cmd := exec.Command(bin)
+	cmd.Env = append(append(os.Environ(), "LISTEN_ADDR=unix:"+sock), env...)
+	f.child = StartChild(tb, cmd, 10*time.Second)
+	f.Cmd = cmd
+	f.child.WaitReady(tb, 10*time.Second, Listening("unix", sock), filepath.Base(bin)+" accepting connections")
 	f.Client = &http.Client{Transport: browserTransport{ContractTransport(tb, &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
@@ -99,7 +67,7 @@ func StartFunction(tb testing.TB, bin string, env ...string) *Function {
 }
 
 // Logs returns what the function has written so far.
-func (f *Function) Logs() string { return f.logs.String() }
+func (f *Function) Logs() string { return f.child.Logs() }
 
 // shortTempDir returns a temporary directory with a short path: Unix
 // socket paths are limited to about 100 bytes, and t.TempDir's can exceed it.

@@ -65,7 +65,14 @@ func NewRedisDB(ctx context.Context) (string, func(), error) {
 // Redis returns a client on the test's own empty database.
 func Redis(tb testing.TB) *redis.Client {
 	tb.Helper()
-	opts, err := redis.ParseURL(RedisURL(tb))
+	return OpenRedis(tb, RedisURL(tb))
+}
+
+// OpenRedis returns a client on the Redis database at url, closed when tb
+// ends.
+func OpenRedis(tb testing.TB, url string) *redis.Client {
+	tb.Helper()
+	opts, err := redis.ParseURL(url)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func RIEBinary(tb testing.TB) string {
 type RIEFunction struct {
 	url    string
 	client *http.Client
-	logs   *LockedBuffer
+	child  *Child
 }
 
 // StartRIE runs binary under aws-lambda-rie on free loopback ports, with
@@ -93,7 +93,6 @@ func StartRIE(tb testing.TB, binary string, env ...string) *RIEFunction {
 	f := &RIEFunction{
 		url:    "http://" + invokeAddr + "/2015-03-31/functions/function/invocations",
 		client: &http.Client{Timeout: 30 * time.Second},
-		logs:   &LockedBuffer{},
 	}
 	cmd := exec.Command(rie, "--runtime-interface-emulator-address", invokeAddr, // #nosec G204 -- test helper: runs the Lambda runtime emulator, no shell
 		"--runtime-api-address", runtimeAddr, binary)
@@ -104,37 +103,14 @@ func StartRIE(tb testing.TB, binary string, env ...string) *RIEFunction {
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
 		"AWS_REGION=us-east-1",
 	)
-	cmd.Stdout, cmd.Stderr = f.logs, f.logs
-	if err := cmd.Start(); err != nil {
-		tb.Fatalf("testkit: start %s: %v", rie, err)
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	tb.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if tb.Failed() {
-			tb.Logf("aws-lambda-rie %s output:\n%s", filepath.Base(binary), f.logs.String())
-		}
-	})
-	Eventually(tb, 10*time.Second, func() bool {
-		c, err := net.Dial("tcp", invokeAddr)
-		if err == nil {
-			_ = c.Close()
-		}
-		return err == nil
-	}, "aws-lambda-rie listening on %s", invokeAddr)
+	f.child = StartChild(tb, cmd, 5*time.Second)
+	f.child.WaitReady(tb, 10*time.Second, Listening("tcp", invokeAddr), "aws-lambda-rie listening on "+invokeAddr)
 	return f
 }
 
 // Logs returns what the emulator and the function have written: the
 // emulator's START/END/REPORT lines and the function's JSON log lines.
-func (f *RIEFunction) Logs() string { return f.logs.String() }
+func (f *RIEFunction) Logs() string { return f.child.Logs() }
 
 // InvokeRaw posts event to the emulator and returns the HTTP status and
 // the payload: the function's result, or its error object
@@ -147,7 +123,7 @@ func (f *RIEFunction) InvokeRaw(tb testing.TB, event any) (int, []byte) {
 	}
 	resp, err := f.client.Post(f.url, "application/json", bytes.NewReader(payload))
 	if err != nil {
-		tb.Fatalf("testkit: invoke through aws-lambda-rie: %v\n%s", err, f.logs.String())
+		tb.Fatalf("testkit: invoke through aws-lambda-rie: %v\n%s", err, f.Logs())
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)

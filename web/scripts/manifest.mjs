@@ -23,5 +23,8 @@ export function initialFiles(manifest) {
     for (const imp of chunk.imports ?? []) visit(imp);
   };
   entries.forEach(visit);
+  // With cssCodeSplit off (vite.config.ts), the one stylesheet is its own
+  // manifest entry, linked from index.html rather than from a chunk.
+  if (manifest['style.css']) css.add(manifest['style.css'].file);
   return { js: [...js], css: [...css] };
 }

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import App from './App';
 import { ErrorBoundary, PageCrash } from './components/ErrorBoundary';
 import { preloadRoute } from './routeChunks';
+import { prefetchRouteData } from './routeData';
 import { installGlobalErrorHandlers } from './telemetry/reportError';
 import { applyTheme, storedTheme } from './theme/theme';
 import './styles/base.css';
@@ -10,6 +11,8 @@ import './styles/app.css';
 
 applyTheme(storedTheme());
 installGlobalErrorHandlers();
+// The page's data and its code download side by side, before React runs.
+prefetchRouteData(window.location.pathname);
 preloadRoute(window.location.pathname);
 
 // The first render as a transition: React then renders in slices that yield

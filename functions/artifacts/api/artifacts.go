@@ -10,6 +10,7 @@ import (
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/ids"
 	"github.com/archstudio/studio/shared/jsonio"
+	"github.com/archstudio/studio/shared/listing"
 	"github.com/archstudio/studio/shared/routing"
 	"github.com/archstudio/studio/shared/session"
 )
@@ -26,7 +27,7 @@ type Deps struct {
 func New(d Deps) http.Handler {
 	h := &handler{store: d.Store}
 	return routing.JSONErrors(session.NewMux(d.Authenticate, map[string]session.HandlerFunc{
-		"GET /api/chats/{id}/artifacts":                       h.latest,
+		"GET /api/chats/{id}/artifacts":                       listing.ChatItems("artifacts", d.Store.LatestArtifacts),
 		"GET /api/chats/{id}/artifacts/{identifier}/versions": h.versions,
 		"GET /api/artifacts/{id}":                             h.get,
 		"GET /api/artifacts/{id}/raw":                         h.raw,
@@ -35,30 +36,6 @@ func New(d Deps) http.Handler {
 
 type handler struct {
 	store *chatstore.Store
-}
-
-type latestList struct {
-	Artifacts []chatstore.Artifact `json:"artifacts"`
-}
-
-func (h *handler) latest(w http.ResponseWriter, r *http.Request, u session.User) error {
-	chatID, err := ids.FromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	arts, err := h.store.LatestArtifacts(r.Context(), u.ID, chatID)
-	if err != nil {
-		return err
-	}
-	if arts == nil {
-		arts = []chatstore.Artifact{}
-	}
-	jsonio.Write(w, http.StatusOK, latestList{Artifacts: arts})
-	return nil
-}
-
-type versionList struct {
-	Versions []chatstore.Artifact `json:"versions"`
 }
 
 func (h *handler) versions(w http.ResponseWriter, r *http.Request, u session.User) error {
@@ -74,7 +51,7 @@ func (h *handler) versions(w http.ResponseWriter, r *http.Request, u session.Use
 	if err != nil {
 		return err
 	}
-	jsonio.Write(w, http.StatusOK, versionList{Versions: vers})
+	listing.Write(w, "versions", vers)
 	return nil
 }
 

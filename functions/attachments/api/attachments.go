@@ -25,6 +25,7 @@ import (
 	"github.com/archstudio/studio/shared/filekind"
 	"github.com/archstudio/studio/shared/ids"
 	"github.com/archstudio/studio/shared/jsonio"
+	"github.com/archstudio/studio/shared/listing"
 	"github.com/archstudio/studio/shared/routing"
 	"github.com/archstudio/studio/shared/session"
 )
@@ -62,7 +63,7 @@ func New(d Deps) http.Handler {
 	h := &handler{d: d}
 	return routing.JSONErrors(session.NewMux(d.Authenticate, map[string]session.HandlerFunc{
 		"GET /api/attachments/limits":              h.limits,
-		"GET /api/chats/{id}/attachments":          h.list,
+		"GET /api/chats/{id}/attachments":          listing.ChatItems("attachments", d.Store.ListAttachments),
 		"POST /api/chats/{id}/attachments":         h.upload,
 		"POST /api/chats/{id}/attachments/presign": h.presign,
 		"POST /api/attachments/{id}/complete":      h.complete,
@@ -95,26 +96,6 @@ func (h *handler) limits(w http.ResponseWriter, r *http.Request, u session.User)
 	}
 	jsonio.Write(w, http.StatusOK, Limits{MaxFileBytes: h.d.Limits.MaxBytes, QuotaBytes: h.d.QuotaBytes,
 		UsedBytes: used, PresignedUploads: h.d.Presigned, Accept: accept})
-	return nil
-}
-
-type attachmentList struct {
-	Attachments []chatstore.Attachment `json:"attachments"`
-}
-
-func (h *handler) list(w http.ResponseWriter, r *http.Request, u session.User) error {
-	chatID, err := ids.FromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	list, err := h.d.Store.ListAttachments(r.Context(), u.ID, chatID)
-	if err != nil {
-		return err
-	}
-	if list == nil {
-		list = []chatstore.Attachment{}
-	}
-	jsonio.Write(w, http.StatusOK, attachmentList{Attachments: list})
 	return nil
 }
 

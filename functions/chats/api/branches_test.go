@@ -119,3 +119,48 @@ func TestSearch(t *testing.T) {
 		t.Fatalf("no-match results %+v", res.Results)
 	}
 }
+
+// TestBranchChoiceSurvivesSwitching: over the API, an older answer chosen
+// inside the first question's branch is shown again after switching to the
+// edited question and back, and on a fresh read of the chat (a reload).
+func TestBranchChoiceSurvivesSwitching(t *testing.T) {
+	e := newEnv(t)
+	alice := e.SignIn("alice")
+	f := e.fixture(alice, "Branch choice")
+	ctx := context.Background()
+	// f: "How should we shard?" ─ "By tenant." ─ "And the cache?" ─ "Per region.";
+	// a regenerated answer to "And the cache?", and an edit of it.
+	if _, err := e.store.InsertMessageAfter(ctx, alice, f.chat.ID, f.messages[2].ID, chatstore.RoleAssistant, "Per continent.", chatstore.StatusComplete); err != nil {
+		t.Fatal(err)
+	}
+	edit, err := e.store.InsertMessageAfter(ctx, alice, f.chat.ID, f.messages[1].ID, chatstore.RoleUser, "And the queue?", chatstore.StatusComplete)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/api/chats/" + f.chat.ID
+	shown := func() string {
+		var p struct{ Messages []chatstore.Message }
+		e.Do("GET", base+"/messages", alice, "").JSON(t, &p)
+		var out []string
+		for _, m := range p.Messages {
+			out = append(out, m.Content)
+		}
+		return strings.Join(out, "|")
+	}
+	steps := []struct{ name, pick, want string }{
+		{"the cache question, with its newest answer", f.messages[2].ID, "How should we shard?|By tenant.|And the cache?|Per continent."},
+		{"its older answer", f.messages[3].ID, "How should we shard?|By tenant.|And the cache?|Per region."},
+		{"away to the edit", edit.ID, "How should we shard?|By tenant.|And the queue?"},
+		{"back to the cache question: the older answer again", f.messages[2].ID, "How should we shard?|By tenant.|And the cache?|Per region."},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if resp := e.Do("PUT", base+"/branch", alice, `{"message_id":"`+st.pick+`"}`); resp.Status != 204 {
+				t.Fatalf("select: %d %s", resp.Status, resp.Body)
+			}
+			if got := shown(); got != st.want {
+				t.Fatalf("shown %q, want %q", got, st.want)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/archstudio/studio/shared/chatstore"
 	"github.com/archstudio/studio/shared/ids"
 	"github.com/archstudio/studio/shared/jsonio"
+	"github.com/archstudio/studio/shared/listing"
 	"github.com/archstudio/studio/shared/session"
 )
 
@@ -16,10 +17,6 @@ type CreatedShare struct {
 	Token string `json:"token"`
 	// Path is where the snapshot opens in the studio (/s/TOKEN).
 	Path string `json:"path"`
-}
-
-type shareList struct {
-	Shares []chatstore.Share `json:"shares"`
 }
 
 func (h *handler) createShare(w http.ResponseWriter, r *http.Request, u session.User) error {
@@ -40,10 +37,7 @@ func (h *handler) listShares(w http.ResponseWriter, r *http.Request, u session.U
 	if err != nil {
 		return err
 	}
-	if shares == nil {
-		shares = []chatstore.Share{}
-	}
-	jsonio.Write(w, http.StatusOK, shareList{Shares: shares})
+	listing.Write(w, "shares", shares)
 	return nil
 }
 

@@ -66,7 +66,9 @@ func TestShareLinks(t *testing.T) {
 		})
 	}
 
-	var list shareList
+	var list struct {
+		Shares []chatstore.Share `json:"shares"`
+	}
 	e.Do(http.MethodGet, "/api/shares", alice, "").JSON(t, &list)
 	if len(list.Shares) != 1 || list.Shares[0].ID != created.ID || strings.Contains(e.Do(http.MethodGet, "/api/shares", alice, "").Body, created.Token) {
 		t.Fatalf("alice's shares %+v", list)

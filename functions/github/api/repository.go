@@ -66,9 +66,18 @@ func contextOut(r chatstore.Repository) (repositoryContext, error) {
 }
 
 // getRepository answers the repository attached to the user's chat and
-// what its context holds; 404 when none is (or the chat is not theirs).
+// what its context holds. A chat without one is 204, not 404: every chat
+// page asks, and "nothing attached" is not an error a browser should log;
+// 404 stays for a chat that is not the user's.
 func (h *handler) getRepository(w http.ResponseWriter, r *http.Request, u session.User) error {
 	rp, err := h.Chats.GetRepository(r.Context(), u.ID, r.PathValue("id"))
+	if apperr.Is(err, apperr.NotFound) {
+		if _, cerr := h.Chats.GetChat(r.Context(), u.ID, r.PathValue("id")); cerr != nil {
+			return cerr
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -107,8 +107,8 @@ func TestAttachRepository(t *testing.T) {
 	if d := w.Do(http.MethodDelete, path, w.alice, ""); d.Status != 204 {
 		t.Fatalf("detach: %d %s", d.Status, d.Body)
 	}
-	if g := w.Do(http.MethodGet, path, w.alice, ""); g.Status != 404 {
-		t.Fatalf("get after detach: %d %s", g.Status, g.Body)
+	if g := w.Do(http.MethodGet, path, w.alice, ""); g.Status != 204 || g.Body != "" {
+		t.Fatalf("get after detach: %d %s, want 204 (nothing attached)", g.Status, g.Body)
 	}
 	if text, _ := w.chats.RepositoryContext(context.Background(), w.alice, w.chat); text != "" {
 		t.Fatalf("context after detach: %q", text)
@@ -229,7 +229,7 @@ func TestRepositoryFailures(t *testing.T) {
 			if r.Status != tt.status || code != tt.code || !strings.Contains(r.Body, tt.want) {
 				t.Fatalf("got %d %s, want %d %s with %q", r.Status, r.Body, tt.status, tt.code, tt.want)
 			}
-			if g := w.Do(http.MethodGet, "/api/github/chats/"+w.chat+"/repository", w.alice, ""); g.Status != 404 {
+			if g := w.Do(http.MethodGet, "/api/github/chats/"+w.chat+"/repository", w.alice, ""); g.Status != 204 {
 				t.Fatalf("a refused attach stored a repository: %d %s", g.Status, g.Body)
 			}
 		})
@@ -244,10 +244,16 @@ func TestRepositoryCrossTenant(t *testing.T) {
 	if r := w.Do(http.MethodPut, path, w.alice, `{"repo":"alice/app"}`); r.Status != 200 {
 		t.Fatalf("attach: %d %s", r.Status, r.Body)
 	}
+	bare, err := w.chats.CreateChat(context.Background(), w.alice, "no repository")
+	if err != nil {
+		t.Fatal(err)
+	}
 	mallory := w.SignIn("mallory")
 	before := len(w.gh.Requests())
 	for _, c := range []struct{ method, path, body string }{
 		{http.MethodGet, path, ""},
+		// Alice's chat without a repository is 204 to her, 404 to anyone else.
+		{http.MethodGet, "/api/github/chats/" + bare.ID + "/repository", ""},
 		{http.MethodPut, path, `{"repo":"alice/app"}`},
 		{http.MethodPost, path + "/refresh", ""},
 		{http.MethodDelete, path, ""},

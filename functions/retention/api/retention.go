@@ -1,4 +1,5 @@
-// Package api deletes chats whose owners' retention has passed. The
+// Package api deletes chats whose owners' retention has passed, and
+// repository contexts cached longer than their bound. The
 // job runs on a schedule: the router's scheduler calls POST
 // /internal/retention/run, and on AWS an EventBridge rule invokes the
 // Lambda with a scheduled event.
@@ -39,7 +40,14 @@ type Deps struct {
 	// Blobs, when attachments live in an object store, is where the
 	// objects of deleted attachments are removed.
 	Blobs *blobstore.Store
+	// ContextCacheMaxAge bounds how long a built repository context is
+	// kept (default DefaultContextCacheMaxAge).
+	ContextCacheMaxAge time.Duration
 }
+
+// DefaultContextCacheMaxAge is how long a built repository context is kept
+// when Deps names no bound: a week of reads of an unchanged commit.
+const DefaultContextCacheMaxAge = 7 * 24 * time.Hour
 
 // PendingUploadTTL is how long a presigned upload may stay unfinished
 // before its reservation is dropped.
@@ -66,6 +74,9 @@ func NewJob(d Deps) *Job {
 	if d.MaxDuration <= 0 {
 		d.MaxDuration = 25 * time.Second
 	}
+	if d.ContextCacheMaxAge <= 0 {
+		d.ContextCacheMaxAge = DefaultContextCacheMaxAge
+	}
 	return &Job{d: d}
 }
 
@@ -84,8 +95,13 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return res, err
 	}
+	var contexts int64
 	if err == nil {
-		if err := j.attachments(ctx); err != nil {
+		err = j.attachments(ctx)
+		if err == nil {
+			contexts, err = j.d.Store.ExpireRepositoryContexts(ctx, j.d.Now().Add(-j.d.ContextCacheMaxAge), j.d.BatchSize)
+		}
+		if err != nil {
 			res.Complete = false
 			if !errors.Is(err, context.DeadlineExceeded) {
 				return res, err
@@ -93,7 +109,8 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		}
 	}
 	logging.FromContext(ctx).InfoContext(ctx, "retention run",
-		slog.Int64("deleted", n), slog.Bool("complete", res.Complete), slog.Duration("took", time.Since(start)))
+		slog.Int64("deleted", n), slog.Int64("contexts_deleted", contexts),
+		slog.Bool("complete", res.Complete), slog.Duration("took", time.Since(start)))
 	return res, nil
 }
 

@@ -137,3 +137,53 @@ func TestRunStopsAtMaxDuration(t *testing.T) {
 		t.Fatalf("Run = %+v, %v; want incomplete", res, err)
 	}
 }
+
+// TestRunPrunesRepositoryContextCache: cached repository contexts older
+// than the bound go, in batches; younger ones, and a context cached
+// again after the run, stay readable.
+func TestRunPrunesRepositoryContextCache(t *testing.T) {
+	pool := testkit.Pool(t)
+	store := chatstore.New(pool)
+	ctx := context.Background()
+	now := time.Now()
+	ages := map[string]time.Duration{
+		"old-1": 30 * 24 * time.Hour, "old-2": 8 * 24 * time.Hour, "old-3": 7*24*time.Hour + time.Minute,
+		"young-1": 7*24*time.Hour - time.Minute, "young-2": time.Hour,
+	}
+	for key, age := range ages {
+		if err := store.CacheRepositoryContext(ctx, key, "context of "+key, json.RawMessage(`{"files":1}`)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `UPDATE repository_context_cache SET created_at = $2 WHERE cache_key = $1`, key, now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := NewJob(Deps{Store: store, BatchSize: 2, Now: func() time.Time { return now }}).Run(ctx)
+	if err != nil || !res.Complete {
+		t.Fatalf("Run = %+v, %v", res, err)
+	}
+	for key, age := range ages {
+		text, _, ok, err := store.CachedRepositoryContext(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := age < DefaultContextCacheMaxAge; ok != want {
+			t.Errorf("%s (%v old): cached %v, want %v", key, age, ok, want)
+		}
+		if ok && text != "context of "+key {
+			t.Errorf("%s: context %q", key, text)
+		}
+	}
+
+	// A shorter bound, as RETENTION_CONTEXT_CACHE_MAX_AGE sets it.
+	if _, err := NewJob(Deps{Store: store, ContextCacheMaxAge: 30 * time.Minute, Now: func() time.Time { return now }}).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM repository_context_cache`).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Fatalf("%d contexts left after a 30-minute bound", left)
+	}
+}

@@ -2,6 +2,7 @@
 // cookie, errors decoded into ApiError, and every 401 announced to the
 // listeners (the AuthProvider) so an expired session always lands on
 // sign-in instead of a half-broken page.
+import { takePrefetched } from './prefetch';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -99,9 +100,15 @@ export async function apiFetch(path: string, opts: RequestOptions = {}): Promise
     headers['Content-Type'] = opts.contentType ?? 'application/json';
     body = JSON.stringify(opts.body);
   }
-  let res: Response;
+  let res: Response | null = null;
   try {
-    res = await fetch(path, {
+    // A request the entry module started for this page (api/prefetch) is
+    // taken as it is; one that failed is asked again.
+    const plainGet = (opts.method ?? 'GET') === 'GET' && body === undefined && !opts.headers;
+    const prefetched = plainGet ? takePrefetched(path) : null;
+    if (prefetched) res = await prefetched.catch(() => null);
+    opts.signal?.throwIfAborted();
+    res ??= await fetch(path, {
       method: opts.method ?? 'GET',
       headers,
       body,
@@ -109,7 +116,7 @@ export async function apiFetch(path: string, opts: RequestOptions = {}): Promise
       credentials: 'same-origin',
     });
   } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    if (opts.signal?.aborted || (e instanceof DOMException && e.name === 'AbortError')) throw e;
     throw new NetworkError(e);
   }
   if (res.ok) return res;

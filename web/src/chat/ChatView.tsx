@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { lazy, startTransition, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { chatsApi } from '../api/endpoints';
 import type { Chat } from '../api/types';
@@ -93,12 +93,24 @@ function ChatViewFor({ chatId }: { chatId: string }) {
   const getChat = useCallback(() => Promise.resolve(chatId), [chatId]);
   const attachments = useAttachments(getChat);
 
+  // Whether the chat's own answer (its title) is in, failed or not.
+  const [chatAnswered, setChatAnswered] = useState(false);
   useEffect(() => {
     const ctrl = new AbortController();
     chatsApi
       .get(chatId, ctrl.signal)
-      .then(setChat)
-      .catch(() => undefined);
+      .then(
+        (c) => c,
+        () => null,
+      )
+      .then((c) => {
+        if (ctrl.signal.aborted) return;
+        // With the messages' render (a transition too), so the page appears once.
+        startTransition(() => {
+          if (c) setChat(c);
+          setChatAnswered(true);
+        });
+      });
     return () => ctrl.abort();
   }, [chatId]);
 
@@ -111,6 +123,8 @@ function ChatViewFor({ chatId }: { chatId: string }) {
     if (pending) void send(pending.content, pending.attachmentIds);
   }, [state.phase, state.loadError, chatId, send]);
 
+  const loading = state.phase === 'loading' || !chatAnswered;
+
   // Follow the reply while the reader is at the bottom; don't yank them back
   // if they scrolled up to read.
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -122,8 +136,15 @@ function ChatViewFor({ chatId }: { chatId: string }) {
   };
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && pinned.current) el.scrollTop = el.scrollHeight;
-  }, [state.messages]);
+    if (!el || !pinned.current) return;
+    // In the next frame, before it paints: reading scrollHeight here would
+    // force a layout inside the commit (one long task on a phone); the
+    // frame's own layout then does it once.
+    const frame = requestAnimationFrame(() => {
+      el.scrollTop = el.scrollHeight;
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [state.messages, loading]);
 
   const lastUserIdx = state.messages.map((m) => m.role).lastIndexOf('user');
   const last = state.messages[state.messages.length - 1];
@@ -164,50 +185,58 @@ function ChatViewFor({ chatId }: { chatId: string }) {
           <h1 id="chat-title" className="h3 conversation-title">
             {chat?.title || 'Untitled chat'}
           </h1>
-          <div className="row gap">
-            {state.artifactOrder.length > 0 && !state.panel.open && (
-              <button
-                type="button"
-                className="btn ghost small"
-                onClick={() =>
-                  session.openArtifact(state.panel.identifier ?? state.artifactOrder[state.artifactOrder.length - 1])
-                }
-              >
-                <IconFile /> Artifacts ({state.artifactOrder.length})
-              </button>
-            )}
-            <RepositoryButton key={chatId} chatId={chatId} />
-            <ShareButton chatId={chatId} />
-            <ExportMenu chatId={chatId} />
-          </div>
-        </header>
-        <div className="messages-scroll" ref={scrollRef} onScroll={onScroll}>
-          {state.phase === 'loading' ? (
-            <div className="page-center">
-              <Spinner label="Loading conversation…" />
-            </div>
-          ) : state.messages.length === 0 ? (
-            <div className="empty-conversation">
-              <p className="muted">Start the conversation below.</p>
-            </div>
-          ) : (
-            <div className="messages" role="log" aria-live="off" aria-label="Conversation">
-              {state.messages.map((m, i) => (
-                <MessageItem
-                  key={m.id}
-                  message={m}
-                  artifacts={state.artifacts}
-                  canEdit={!streaming && m.role === 'user'}
-                  canRegenerate={canRegenerate && i === state.messages.length - 1}
-                  onEdit={session.editAndResend}
-                  onRegenerate={session.regenerate}
-                  onOpenArtifact={session.openArtifact}
-                  onSelectSibling={streaming ? undefined : session.selectBranch}
-                />
-              ))}
+          {!loading && (
+            <div className="row gap">
+              {state.artifactOrder.length > 0 && !state.panel.open && (
+                <button
+                  type="button"
+                  className="btn ghost small"
+                  onClick={() =>
+                    session.openArtifact(state.panel.identifier ?? state.artifactOrder[state.artifactOrder.length - 1])
+                  }
+                >
+                  <IconFile /> Artifacts ({state.artifactOrder.length})
+                </button>
+              )}
+              <RepositoryButton key={chatId} chatId={chatId} />
+              <ShareButton chatId={chatId} />
+              <ExportMenu chatId={chatId} />
             </div>
           )}
-        </div>
+        </header>
+        {loading ? (
+          // The header's actions and the messages appear together, in place
+          // of this (keyed apart, so no element moves): shown one after the
+          // other, the actions (which wrap on a phone) would push the
+          // messages down, a layout shift.
+          <div key="loading" className="conversation-loading page-center">
+            <Spinner label="Loading conversation…" />
+          </div>
+        ) : (
+          <div key="messages" className="messages-scroll" ref={scrollRef} onScroll={onScroll}>
+            {state.messages.length === 0 ? (
+              <div className="empty-conversation">
+                <p className="muted">Start the conversation below.</p>
+              </div>
+            ) : (
+              <div className="messages" role="log" aria-live="off" aria-label="Conversation">
+                {state.messages.map((m, i) => (
+                  <MessageItem
+                    key={m.id}
+                    message={m}
+                    artifacts={state.artifacts}
+                    canEdit={!streaming && m.role === 'user'}
+                    canRegenerate={canRegenerate && i === state.messages.length - 1}
+                    onEdit={session.editAndResend}
+                    onRegenerate={session.regenerate}
+                    onOpenArtifact={session.openArtifact}
+                    onSelectSibling={streaming ? undefined : session.selectBranch}
+                  />
+                ))}
+              </div>
+            )}
+          </div>
+        )}
         <div className="conversation-foot">
           {state.banner && (
             <ChatBanner

@@ -68,7 +68,9 @@ export function Composer({
   // Grow with the text up to a limit, then scroll.
   useEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    // An empty box that was never grown is already its one-row height:
+    // measuring it would force a layout in the middle of the page's first render.
+    if (!el || (!text && !el.style.height)) return;
     el.style.height = 'auto';
     el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
   }, [text]);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/client';
 import { chatsApi } from '../api/endpoints';
 import type { Chat } from '../api/types';
@@ -34,9 +34,11 @@ export function useChatListState(): ChatListValue {
       .then((page) => {
         // A slower answer to an older query must not replace a newer one.
         if (ctrl.signal.aborted) return;
-        setChats(page.chats);
-        setCursor(page.next_cursor);
-        setError(null);
+        startTransition(() => {
+          setChats(page.chats);
+          setCursor(page.next_cursor);
+          setError(null);
+        });
       })
       .catch((e: unknown) => {
         if (!ctrl.signal.aborted) setError(describeError(e));

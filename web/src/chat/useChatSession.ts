@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
+import { startTransition, useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
 import { ApiError, describeError } from '../api/client';
 import { artifactsApi, chatsApi } from '../api/endpoints';
 import { resumeEvents, sendMessage, type SendBody, type StreamOptions, type StreamResult } from '../api/stream';
-import type { StreamEvent } from '../api/types';
+import type { Message, StreamEvent } from '../api/types';
 import { branchArtifacts } from './branchArtifacts';
 import { chatReducer, initialChatState, isStreaming, type Banner, type ChatState } from './chatState';
 
@@ -20,6 +20,12 @@ export interface ChatSession {
   openArtifact: (identifier: string) => void;
   closePanel: () => void;
   dismissBanner: () => void;
+}
+
+/** Whether the last message is a reply still being generated (after a reload mid-stream). */
+function resuming(messages: Message[]): boolean {
+  const last = messages[messages.length - 1];
+  return last?.role === 'assistant' && last.status === 'streaming';
 }
 
 /** A new reply (or a branch switch) may begin: nothing streams or loads. */
@@ -65,7 +71,10 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
     latest.current = { state, callbacks };
   });
 
-  const sync = useCallback(async (id: string, keepPanel: boolean, signal: AbortSignal) => {
+  // initial: the chat's first load, rendered as a transition (every
+  // message's markdown at once is the longest task of opening a chat), with
+  // a reply still being generated marked as resuming in the same render.
+  const sync = useCallback(async (id: string, keepPanel: boolean, signal: AbortSignal, initial = false) => {
     const [messages, latest] = await Promise.all([
       chatsApi.allMessages(id, signal),
       artifactsApi.list(id, signal).then((r) => r.artifacts),
@@ -73,7 +82,14 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
     const artifacts = await branchArtifacts(id, messages, latest, signal);
     // Aborted: this chat was left (or a newer stream took over) meanwhile.
     if (signal.aborted) return null;
-    dispatch({ type: 'loaded', messages, artifacts, keepPanel });
+    if (!initial) {
+      dispatch({ type: 'loaded', messages, artifacts, keepPanel });
+      return messages;
+    }
+    startTransition(() => {
+      dispatch({ type: 'loaded', messages, artifacts, keepPanel });
+      if (resuming(messages)) dispatch({ type: 'resume_start' });
+    });
     return messages;
   }, []);
 
@@ -107,12 +123,10 @@ export function useChatSession(chatId: string, callbacks: Callbacks = {}): ChatS
   useEffect(() => {
     const ctrl = new AbortController();
     dispatch({ type: 'load_start' });
-    sync(chatId, false, ctrl.signal)
+    sync(chatId, false, ctrl.signal, true)
       .then((messages) => {
         if (!messages || ctrl.signal.aborted) return;
-        const last = messages[messages.length - 1];
-        if (last?.role === 'assistant' && last.status === 'streaming') {
-          dispatch({ type: 'resume_start' });
+        if (resuming(messages)) {
           follow(chatId, (opts) => resumeEvents(chatId, '', opts)).catch((e: unknown) => {
             if (ctrl.signal.aborted) return;
             dispatch({ type: 'stream_ended', finished: false });

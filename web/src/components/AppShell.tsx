@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { describeError } from '../api/client';
 import { preferencesApi, usageApi } from '../api/endpoints';
@@ -34,18 +34,22 @@ export function AppShell() {
   useEffect(() => {
     preferencesApi
       .get()
-      .then(setPreferences)
+      // Data arriving renders as a transition: in slices that yield to the
+      // browser, not one long task on a slow phone.
+      .then((p) => startTransition(() => setPreferences(p)))
       .catch(() => undefined); // defaults stay in force; settings shows the error
   }, [setPreferences]);
 
   const refreshUsage = useCallback(() => {
     usageApi
       .get()
-      .then((u) => {
-        setUsage(u);
-        setLive({});
-        setUsageError(null);
-      })
+      .then((u) =>
+        startTransition(() => {
+          setUsage(u);
+          setLive({});
+          setUsageError(null);
+        }),
+      )
       .catch((e: unknown) => setUsageError(describeError(e)));
   }, []);
   useEffect(refreshUsage, [refreshUsage]);

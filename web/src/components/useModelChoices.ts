@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { preferencesApi } from '../api/endpoints';
 import type { ModelChoices } from '../api/types';
 
@@ -14,7 +14,11 @@ export function useModelChoices(): ModelChoices | null {
       pending = null;
       throw e;
     });
-    pending.then((c) => live && setChoices(c)).catch(() => undefined);
+    pending
+      .then((c) => {
+        if (live) startTransition(() => setChoices(c));
+      })
+      .catch(() => undefined);
     return () => {
       live = false;
     };

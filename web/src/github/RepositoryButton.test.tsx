@@ -26,7 +26,7 @@ const context = {
 describe('RepositoryButton', () => {
   it('attaches a repository at a branch and shows its files and tokens', async () => {
     const api = new FakeApi()
-      .on('GET', '/api/github/chats/c1/repository', apiError(404, 'not_found', 'repository not found'))
+      .on('GET', '/api/github/chats/c1/repository', json(204, null))
       .on('PUT', '/api/github/chats/c1/repository', json(200, context));
     api.install();
     render(<RepositoryButton chatId="c1" />);
@@ -44,7 +44,7 @@ describe('RepositoryButton', () => {
 
   it('shows a GitHub refusal', async () => {
     new FakeApi()
-      .on('GET', '/api/github/chats/c1/repository', apiError(404, 'not_found', 'repository not found'))
+      .on('GET', '/api/github/chats/c1/repository', json(204, null))
       .on(
         'PUT',
         '/api/github/chats/c1/repository',

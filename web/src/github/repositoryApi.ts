@@ -8,10 +8,14 @@ const path = (chatId: string) => `/api/github/chats/${enc(chatId)}/repository`;
 export const repositoryApi = {
   /** The chat's repository context, or null when none is attached. */
   get: (chatId: string, signal?: AbortSignal) =>
-    api<RepositoryContext>(path(chatId), { signal }).catch((e: unknown) => {
-      if (e instanceof ApiError && e.status === 404) return null;
-      throw e;
-    }),
+    // 204 (nothing attached) resolves to undefined.
+    api<RepositoryContext | undefined>(path(chatId), { signal }).then(
+      (ctx) => ctx ?? null,
+      (e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      },
+    ),
   attach: (chatId: string, req: RepositoryContextRequest) =>
     api<RepositoryContext>(path(chatId), { method: 'PUT', body: req, quiet401: true }),
   refresh: (chatId: string) => api<RepositoryContext>(`${path(chatId)}/refresh`, { method: 'POST', quiet401: true }),

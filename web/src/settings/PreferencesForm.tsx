@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { startTransition, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, describeError } from '../api/client';
 import { preferencesApi } from '../api/endpoints';
 import type { Preferences, PreferencesPatch } from '../api/types';
@@ -98,10 +98,12 @@ export function PreferencesForm() {
   useEffect(() => {
     preferencesApi
       .get()
-      .then((p) => {
-        setStored(p);
-        setForm(toForm(p));
-      })
+      .then((p) =>
+        startTransition(() => {
+          setStored(p);
+          setForm(toForm(p));
+        }),
+      )
       .catch((e: unknown) => setLoadError(describeError(e)));
   }, []);
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { describeError } from '../api/client';
 import { authApi } from '../api/endpoints';
@@ -50,10 +50,12 @@ export function SessionsSection() {
   const load = useCallback(() => {
     authApi
       .sessions()
-      .then((r) => {
-        setSessions(r.sessions);
-        setError(null);
-      })
+      .then((r) =>
+        startTransition(() => {
+          setSessions(r.sessions);
+          setError(null);
+        }),
+      )
       .catch((e: unknown) => setError(describeError(e)));
   }, []);
   useEffect(load, [load]);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { describeError } from '../api/client';
 import type { Share } from '../api/types';
@@ -13,7 +13,7 @@ export function SharesSection() {
 
   const load = useCallback((signal?: AbortSignal) => {
     sharesApi.list(signal).then(
-      (r) => setShares(r.shares),
+      (r) => startTransition(() => setShares(r.shares)),
       (e: unknown) => {
         if (!signal?.aborted) setError(describeError(e));
       },

@@ -173,13 +173,18 @@ func bench(ctx context.Context, o options) error {
 		}},
 		{"throughput", "%", func() ([]figure, error) {
 			if pprofAddr != "" {
-				if err := profileRouter(ctx, pprofAddr, o.profile, viaRouter(s.URL, 16), authMe); err != nil {
+				if err := profileRouter(ctx, pprofAddr, o.profile, "router", viaRouter(s.URL, 16), authMe); err != nil {
 					return nil, err
 				}
 			}
 			return routerThroughput(ctx, viaRouter(s.URL, 16), direct(sock("auth"), 16), authMe, 16, e.routerPID)
 		}},
 		{"chats", "%", func() ([]figure, error) {
+			if pprofAddr != "" {
+				if err := profileRouter(ctx, pprofAddr, o.profile, "router-chats", viaRouter(s.URL, 16), chatsList(e.cookie)); err != nil {
+					return nil, err
+				}
+			}
 			return authenticatedRead(ctx, viaRouter(s.URL, 16), direct(sock("chats"), 16), e.cookie, 16, e.routerPID)
 		}},
 		{"firstdelta", "ms", func() ([]figure, error) { return firstDelta(ctx, e, o.firstDeltas) }},
@@ -283,16 +288,17 @@ func (e *env) stop(ctx context.Context, chat string) {
 }
 
 // profileRouter records the router's CPU profile during 6 s of load on rq
-// and its allocation profile after, into dir (see README: make bench).
-func profileRouter(ctx context.Context, addr, dir string, t target, rq request) error {
+// and its allocation profile after, into dir as <name>-cpu.pprof and
+// <name>-allocs.pprof (see README: make bench).
+func profileRouter(ctx context.Context, addr, dir, name string, t target, rq request) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil { // #nosec G301 -- bench output for people to read
 		return err
 	}
 	done := make(chan run, 1)
 	go func() { done <- load(ctx, t, rq, 16, 7*time.Second, 2_000_000) }()
-	cpu := fetch(ctx, "http://"+addr+"/debug/pprof/profile?seconds=5", filepath.Join(dir, "router-cpu.pprof"))
+	cpu := fetch(ctx, "http://"+addr+"/debug/pprof/profile?seconds=5", filepath.Join(dir, name+"-cpu.pprof"))
 	<-done
-	allocs := fetch(ctx, "http://"+addr+"/debug/pprof/allocs", filepath.Join(dir, "router-allocs.pprof"))
+	allocs := fetch(ctx, "http://"+addr+"/debug/pprof/allocs", filepath.Join(dir, name+"-allocs.pprof"))
 	return errors.Join(cpu, allocs)
 }
 

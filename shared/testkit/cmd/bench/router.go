@@ -74,9 +74,14 @@ func routerThroughput(ctx context.Context, router, fn target, rq request, conns,
 	}, nil
 }
 
-func authenticatedRead(ctx context.Context, router, fn target, cookie *http.Cookie, conns, routerPID int) ([]figure, error) {
-	rq := request{method: http.MethodGet, path: "/api/chats", status: http.StatusOK,
+// chatsList is the signed-in read of the chats figure.
+func chatsList(cookie *http.Cookie) request {
+	return request{method: http.MethodGet, path: "/api/chats", status: http.StatusOK,
 		header: http.Header{"Cookie": {cookie.Name + "=" + cookie.Value}}}
+}
+
+func authenticatedRead(ctx context.Context, router, fn target, cookie *http.Cookie, conns, routerPID int) ([]figure, error) {
+	rq := chatsList(cookie)
 	r, d, cpu, err := compare(ctx, router, fn, rq, conns, 3, 2*time.Second, 200_000, routerPID)
 	if err != nil {
 		return nil, err

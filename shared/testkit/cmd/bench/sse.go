@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/archstudio/studio/shared/testkit"
 )
 
 // event is one server-sent event with the time it was read.
@@ -21,7 +22,7 @@ type event struct {
 // sseStream reads a text/event-stream response.
 type sseStream struct {
 	resp *http.Response
-	br   *bufio.Reader
+	r    *testkit.SSEReader
 }
 
 func openSSE(resp *http.Response) (*sseStream, error) {
@@ -30,32 +31,23 @@ func openSSE(resp *http.Response) (*sseStream, error) {
 		_ = resp.Body.Close()
 		return nil, fmt.Errorf("status %d %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
-	return &sseStream{resp: resp, br: bufio.NewReaderSize(resp.Body, 1024)}, nil
+	return &sseStream{resp: resp, r: testkit.NewSSEReader(resp.Body)}, nil
 }
 
 // next returns the next event (comments and heartbeats skipped).
 func (s *sseStream) next() (event, error) {
-	var e event
 	for {
-		line, err := s.br.ReadString('\n')
+		e, err := s.r.Next()
 		if err != nil {
-			return e, err
+			return event{}, err
 		}
-		line = strings.TrimRight(line, "\n")
-		switch {
-		case line == "":
-			if e.Type != "" || e.Data != "" {
-				if e.Type == "" {
-					e.Type = "message"
-				}
-				e.At = time.Now()
-				return e, nil
-			}
-		case strings.HasPrefix(line, "event:"):
-			e.Type = strings.TrimSpace(strings.TrimPrefix(line, "event:"))
-		case strings.HasPrefix(line, "data:"):
-			e.Data += strings.TrimPrefix(strings.TrimPrefix(line, "data:"), " ")
+		if e.Comment != "" || (e.Type == "" && e.Data == "") {
+			continue
 		}
+		if e.Type == "" {
+			e.Type = "message"
+		}
+		return event{Type: e.Type, Data: e.Data, At: e.At}, nil
 	}
 }
 

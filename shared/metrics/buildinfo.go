@@ -8,9 +8,10 @@ import (
 	"github.com/archstudio/studio/shared/buildinfo"
 )
 
-// buildInfo is the router's archstudio_build_info, the family every
-// function exports too (shared/metrics).
-func buildInfo() prometheus.Collector {
+// BuildInfo is archstudio_build_info, which every function and the router
+// export: the router serves the functions' families beside its own in one
+// /metrics, so they must be one definition.
+func BuildInfo() prometheus.Collector {
 	g := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "archstudio_build_info",
 		Help:        "Always 1; the labels say which build runs.",
