@@ -118,3 +118,60 @@ func TestEditAndRegenerateMakeSiblings(t *testing.T) {
 		t.Fatalf("a refused request stored messages: %d", len(all))
 	}
 }
+
+// TestWebSocketEditAndRegenerate: the WebSocket's send takes edit_of and
+// regenerate_of as the HTTP send does, with the same refusals (as error
+// frames naming the field).
+func TestWebSocketEditAndRegenerate(t *testing.T) {
+	s := newStack(t, fakeanthropic.Script{Text: "answer"})
+	fn := s.start()
+	userID, chatID, cookie := s.user("alice")
+	ctx := context.Background()
+	send(t, fn.Client, chatID, cookie, "q1").rest(t, 10*time.Second)
+	msgs := s.messages(userID, chatID)
+	q1, a1 := msgs[0], msgs[1]
+	w := connect(t, fn, cookie)
+
+	w.command(t, map[string]any{"type": "send", "chat_id": chatID, "regenerate_of": a1.ID})
+	frames := w.untilDone(t)
+	if dataOf(frames[0])["user_message_id"] != q1.ID || dataOf(frames[len(frames)-1])["status"] != "complete" {
+		t.Fatalf("regenerate: %v … %v", frames[0], frames[len(frames)-1])
+	}
+	if got := lastTurns(s.fake); !slices.Equal(got, []string{"user:q1"}) {
+		t.Fatalf("regenerate sent %q", got)
+	}
+	w.command(t, map[string]any{"type": "send", "chat_id": chatID, "content": "q1 edited", "edit_of": q1.ID})
+	if f := w.untilDone(t); dataOf(f[len(f)-1])["status"] != "complete" {
+		t.Fatalf("edit ended %v", f[len(f)-1])
+	}
+	page, _ := s.store.ListMessages(ctx, userID, chatID, chatstore.MessageQuery{})
+	if len(page.Messages) != 2 || page.Messages[0].Content != "q1 edited" || len(page.Messages[0].SiblingIDs) != 2 {
+		t.Fatalf("after edit: %+v", page.Messages)
+	}
+
+	tests := []struct {
+		name  string
+		cmd   map[string]any
+		code  string
+		field string
+	}{
+		{"regenerate a user message", map[string]any{"regenerate_of": q1.ID}, "invalid_argument", "regenerate_of"},
+		{"regenerate with content", map[string]any{"content": "x", "regenerate_of": a1.ID}, "invalid_argument", "content"},
+		{"both", map[string]any{"content": "x", "edit_of": q1.ID, "regenerate_of": a1.ID}, "invalid_argument", "regenerate_of"},
+		{"malformed id", map[string]any{"content": "x", "edit_of": "nope"}, "invalid_argument", "edit_of"},
+		{"edit without content", map[string]any{"edit_of": q1.ID}, "invalid_argument", "content"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cmd["type"], tt.cmd["chat_id"] = "send", chatID
+			w.command(t, tt.cmd)
+			f := w.next(t)
+			if f["type"] != "error" || f["code"] != tt.code || f["field"] != tt.field || f["chat_id"] != chatID {
+				t.Fatalf("frame %v", f)
+			}
+		})
+	}
+	if all, _ := s.store.AllMessages(ctx, userID, chatID); len(all) != 5 {
+		t.Fatalf("%d messages stored, want 5: a refused send stored some, or one was lost", len(all))
+	}
+}

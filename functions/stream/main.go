@@ -72,8 +72,6 @@ type settings struct {
 	WSSendBuffer       int           `envconfig:"STREAM_WS_SEND_BUFFER" default:"64"`
 	WSPingInterval     time.Duration `envconfig:"STREAM_WS_PING_INTERVAL" default:"30s"`
 	DemoDelay          time.Duration `envconfig:"STREAM_DEMO_DELAY" default:"40ms"`
-	// PprofAddr, when set, serves net/http/pprof there (loopback only).
-	PprofAddr string `envconfig:"STREAM_PPROF_ADDR"`
 
 	// Workflow runs relayed from GitHub (functions/stream/runs).
 	GitHubAPIURL     string        `envconfig:"GITHUB_API_URL" default:"https://api.github.com"`
@@ -136,12 +134,11 @@ func (s settings) Validate() error {
 
 func main() { bootstrap.Function("stream", run) }
 
+// streamsGrace bounds the wait, after draining, for the client streams to
+// send their last events and close (api.Handler.Wait).
+const streamsGrace = 3 * time.Second
+
 func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
-	if cfg.PprofAddr != "" {
-		if err := servePprof(cfg.PprofAddr, logger); err != nil {
-			return config.Invalid(err)
-		}
-	}
 	limits, _ := cfg.LimitSettings.Limits()
 	origins, _ := cfg.Origins() // checked by Validate
 
@@ -241,6 +238,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 			MaxUtterance: cfg.MaxUtterance, MaxBytes: cfg.MaxUtteranceBytes}),
 		Runs:         relay,
 		Authenticate: sessions.Middleware,
+		Streams:      streamGauges(reg),
 		Logger:       logger,
 		Config: api.Config{
 			Heartbeat:      cfg.Heartbeat,
@@ -254,13 +252,15 @@ func run(ctx context.Context, logger *slog.Logger, cfg settings) error {
 	h := http.NewServeMux()
 	h.Handle("/api/github/", relay.Handler())
 	h.Handle("/", chat)
-	err = bootstrap.Serve(ctx, logger, cfg.Base, connectionGauges(reg, h),
+	err = bootstrap.Serve(ctx, logger, cfg.Base, h,
 		bootstrap.Metrics(reg),
 		bootstrap.LongLived(),
 		bootstrap.OnShutdown(func() { gens.Drain(cfg.DrainTimeout) }))
-	// Serve has returned once every SSE response ended; generations whose
-	// clients had left may still be saving.
+	// Serve has returned once every request's handler ended; generations
+	// whose clients had left may still be saving, and the streams served
+	// off their handlers (WebSockets, live SSE) end soon after.
 	gens.Drain(cfg.DrainTimeout)
+	chat.Wait(streamsGrace)
 	return err
 }
 

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/anthropics/anthropic-sdk-go"
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,30 +61,20 @@ func cause(err error) string {
 	return "network"
 }
 
-// connectionGauges counts the SSE streams and WebSockets open on this
-// instance (archstudio_stream_connections).
-func connectionGauges(reg prometheus.Registerer, next http.Handler) http.Handler {
+// streamGauges counts the SSE streams and WebSockets open on this
+// instance (archstudio_stream_connections), for api.Deps.Streams: the
+// streams outlive their handlers, so the handler counts them itself.
+func streamGauges(reg prometheus.Registerer) func(kind string) func() {
 	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "archstudio_stream_connections",
 		Help: "Open client streams, by kind (sse, websocket).",
 	}, []string{"kind"})
 	reg.MustRegister(g)
-	sse, ws := g.WithLabelValues("sse"), g.WithLabelValues("websocket")
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var open prometheus.Gauge
-		switch {
-		case strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
-			open = ws
-		case strings.HasSuffix(r.URL.Path, "/events"),
-			r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/messages"):
-			open = sse
-		}
-		if open != nil {
-			open.Inc()
-			defer open.Dec()
-		}
-		next.ServeHTTP(w, r)
-	})
+	return func(kind string) func() {
+		open := g.WithLabelValues(kind)
+		open.Inc()
+		return open.Dec
+	}
 }
 
 // generationsGauge reports the generations running on this instance.

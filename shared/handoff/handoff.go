@@ -174,12 +174,20 @@ func descriptors(oob []byte) ([]int, error) {
 // read first, then the client's bytes.
 type Conn struct {
 	net.Conn
+	// head is the request not yet read; dropped once read, as a
+	// WebSocket lives on for hours after it.
 	head *strings.Reader
 }
 
 func (c *Conn) Read(p []byte) (int, error) {
-	if c.head.Len() > 0 {
-		return c.head.Read(p)
+	if c.head != nil {
+		n, _ := c.head.Read(p)
+		if c.head.Len() == 0 {
+			c.head = nil
+		}
+		if n > 0 || len(p) == 0 {
+			return n, nil
+		}
 	}
 	return c.Conn.Read(p)
 }

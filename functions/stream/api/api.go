@@ -7,8 +7,10 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/archstudio/studio/functions/stream/generation"
@@ -81,8 +83,11 @@ type Deps struct {
 	Runs *runs.Relay
 	// Authenticate admits only signed-in requests ((*session.Store).Middleware).
 	Authenticate session.Authenticate
-	Logger       *slog.Logger
-	Config       Config
+	// Streams counts a client stream opened (kind "sse" or "websocket");
+	// the func it returns is called once the stream ends. Nil counts none.
+	Streams func(kind string) (ended func())
+	Logger  *slog.Logger
+	Config  Config
 }
 
 // Handler serves the stream routes.
@@ -92,13 +97,20 @@ type Handler struct {
 	log     *slog.Logger
 	origins map[string]bool
 	// leaving tells client streams to end (see leaving).
-	leaving <-chan struct{}
+	leaving context.Context
+	// streams counts the streams served off their handler's goroutine
+	// (WebSockets, live SSE streams), for Wait.
+	streams sync.WaitGroup
+	mux     http.Handler
 }
 
 // New returns the stream function's handler.
-func New(d Deps) http.Handler {
+func New(d Deps) *Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Streams == nil {
+		d.Streams = func(string) func() { return func() {} }
 	}
 	h := &Handler{d: d, cfg: d.Config.withDefaults(), log: d.Logger, origins: map[string]bool{},
 		leaving: leaving(d.Generations.Closed())}
@@ -113,7 +125,27 @@ func New(d Deps) http.Handler {
 	// learns nothing, not even whether its visitor is signed in.
 	mux.Handle("GET /api/ws", h.checkOrigin(session.Require(d.Authenticate, h.websocket)))
 	mux.Handle("GET /api/voice", session.Require(d.Authenticate, h.voiceCapabilities))
-	return routing.JSONErrors(mux)
+	h.mux = routing.JSONErrors(mux)
+	return h
+}
+
+// ServeHTTP serves the stream routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// Wait waits up to timeout for the streams served off their handlers'
+// goroutines to end, as they do soon after this instance has drained
+// (leaving): the server's shutdown does not wait for hijacked
+// connections.
+func (h *Handler) Wait(timeout time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		h.streams.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+	}
 }
 
 type messageRequest struct {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -44,7 +45,10 @@ type command struct {
 	Type    string  `json:"type"`
 	ChatID  string  `json:"chat_id"`
 	Content *string `json:"content"`
-	// AttachmentIDs go with a send (see messageRequest).
+	// EditOf, RegenerateOf and AttachmentIDs go with a send, as with the
+	// HTTP send (messageRequest).
+	EditOf        string   `json:"edit_of"`
+	RegenerateOf  string   `json:"regenerate_of"`
 	AttachmentIDs []string `json:"attachment_ids"`
 	LastEventID   string   `json:"last_event_id"`
 	// Voice (voice.go): speak a send's reply; audio_start's MIME type;
@@ -56,15 +60,23 @@ type command struct {
 	Repo string `json:"repo"`
 }
 
-// wsConn is one WebSocket. A reader loop runs commands; one writer
-// goroutine owns the socket's writes and pings; each followed chat has a
+// wsConn is one WebSocket. Its one goroutine of its own reads commands;
+// while it is idle it holds nothing else: the queue of frames to send is
+// made with the first frame, a writer goroutine runs only while frames are
+// queued (drain), the pings are a timer, and leaving is a callback of the
+// handler's context. Each followed chat (or watched repository) has a
 // goroutine that queues its events. The queue is bounded: a client that
 // stops reading is closed, never buffered for.
 type wsConn struct {
 	h    *Handler
 	c    *websocket.Conn
 	user session.User
-	send chan []byte
+
+	sendOnce sync.Once
+	send     chan []byte // made by queue
+	// writing is set while a drain goroutine owns the socket's writes.
+	writing atomic.Bool
+	ping    *time.Timer
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -81,7 +93,7 @@ type wsConn struct {
 }
 
 func (h *Handler) websocket(w http.ResponseWriter, r *http.Request, u session.User) error {
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	c, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
 		// checkOrigin has compared the Origin exactly already.
 		InsecureSkipVerify: true,
 	})
@@ -92,18 +104,24 @@ func (h *Handler) websocket(w http.ResponseWriter, r *http.Request, u session.Us
 	// The request context ends with the hijacked connection's handler; the
 	// connection lives on its own context.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	conn := &wsConn{h: h, c: c, user: u, send: make(chan []byte, h.cfg.WSSendBuffer),
-		ctx: ctx, cancel: cancel, chats: map[string]*followed{}, repos: map[string]*watchedRepo{}}
+	conn := &wsConn{h: h, c: c, user: u, ctx: ctx, cancel: cancel,
+		chats: map[string]*followed{}, repos: map[string]*watchedRepo{}}
 	// The connection is served on a fresh goroutine and the handler
 	// returns: the handler's stack, grown deep by the middleware, is then
 	// freed instead of held for the connection's life (a third of an
 	// idle connection's memory, per BenchmarkIdleWebSocketMemory). The
 	// server does not track hijacked connections, so nothing else changes.
-	go conn.serve()
+	h.streams.Add(1)
+	ended := h.d.Streams("websocket")
+	go func() {
+		defer ended()
+		conn.serve()
+	}()
 	return nil
 }
 
 func (c *wsConn) serve() {
+	defer c.h.streams.Done()
 	defer c.cancel()
 	defer func() {
 		// Outside the handler, apperr.Recover no longer guards us.
@@ -112,7 +130,12 @@ func (c *wsConn) serve() {
 			_ = c.c.CloseNow()
 		}
 	}()
-	go c.writer()
+	c.mu.Lock() // pingNow reads c.ping
+	c.ping = time.AfterFunc(c.h.cfg.WSPingInterval, c.pingNow)
+	c.mu.Unlock()
+	defer c.ping.Stop()
+	// This instance has drained (see leaving); the client reconnects elsewhere.
+	defer context.AfterFunc(c.h.leaving, func() { c.close(websocket.StatusGoingAway, "server restarting") })()
 	for {
 		typ, data, err := c.c.Read(c.ctx)
 		if err != nil {
@@ -150,11 +173,12 @@ func (c *wsConn) run(cmd command) {
 	defer cancel()
 	switch cmd.Type {
 	case "send":
-		if cmd.Content == nil {
-			c.errorFrame(cmd.ChatID, apperr.InvalidField("content", "is required"))
+		in, err := messageRequest{Content: cmd.Content, EditOf: cmd.EditOf, RegenerateOf: cmd.RegenerateOf,
+			AttachmentIDs: cmd.AttachmentIDs}.input()
+		if err != nil {
+			c.errorFrame(cmd.ChatID, err)
 			return
 		}
-		in := generation.Input{Content: *cmd.Content, AttachmentIDs: cmd.AttachmentIDs}
 		if _, err := c.h.d.Generations.StartInput(ctx, c.user, cmd.ChatID, in); err != nil {
 			c.errorFrame(cmd.ChatID, err)
 			return
@@ -229,33 +253,47 @@ func (c *wsConn) follow(chatID, after string, m followMode) {
 			// After done, the last sentences may still be on their way.
 			defer sp.Wait()
 		}
-		for n := range follow(ctx, c.h.d.Hub.Subscribe(chatID, after)) {
+		// This goroutine reads the subscription itself: one per followed chat.
+		sub := c.h.d.Hub.Subscribe(chatID, after)
+		defer sub.Close()
+		for {
+			e, err := sub.Next(ctx)
 			switch {
-			case n.err == nil:
+			case err == nil:
 				if m.events {
-					c.enqueue(eventFrame(chatID, n.e))
+					c.enqueue(eventFrame(chatID, e))
 				}
 				if sp != nil {
-					sp.Event(n.e.Type, n.e.Data)
+					sp.Event(e.Type, e.Data)
 				}
-			case errors.Is(n.err, hub.ErrAbandoned):
+				continue
+			case errors.Is(err, hub.ErrAbandoned):
 				c.errorFrame(chatID, apperr.New(apperr.Unavailable, "the reply was interrupted"))
 				c.enqueue(eventFrame(chatID, hub.Entry{Type: generation.TypeDone, Data: []byte(`{"status":"interrupted"}`)}))
-			case errors.Is(n.err, io.EOF), ctx.Err() != nil:
+			case errors.Is(err, io.EOF), ctx.Err() != nil:
 			default:
-				c.h.log.Warn("stream: read events", slog.String("chat_id", chatID), slog.Any("error", n.err))
+				c.h.log.Warn("stream: read events", slog.String("chat_id", chatID), slog.Any("error", err))
 				c.errorFrame(chatID, apperr.New(apperr.Unavailable, "lost the event stream; resume to continue"))
 			}
+			return
 		}
 	}()
+}
+
+// queue is the connection's queue of frames, made on first use.
+func (c *wsConn) queue() chan []byte {
+	c.sendOnce.Do(func() { c.send = make(chan []byte, c.h.cfg.WSSendBuffer) })
+	return c.send
 }
 
 // enqueue hands a frame to the writer, waiting up to WriteTimeout for room
 // (a replay comes in bursts, and the subscription reads Redis only as fast
 // as we take its entries), then closes a client too slow to take it.
 func (c *wsConn) enqueue(frame []byte) {
+	send := c.queue()
 	select {
-	case c.send <- frame:
+	case send <- frame:
+		c.kick()
 		return
 	case <-c.ctx.Done():
 		return
@@ -264,25 +302,31 @@ func (c *wsConn) enqueue(frame []byte) {
 	t := time.NewTimer(c.h.cfg.WriteTimeout)
 	defer t.Stop()
 	select {
-	case c.send <- frame:
+	case send <- frame:
+		c.kick()
 	case <-c.ctx.Done():
 	case <-t.C:
 		c.close(websocket.StatusPolicyViolation, "too slow")
 	}
 }
 
-func (c *wsConn) writer() {
-	ping := time.NewTicker(c.h.cfg.WSPingInterval)
-	defer ping.Stop()
+// kick starts a writer unless one is running.
+func (c *wsConn) kick() {
+	if c.writing.CompareAndSwap(false, true) {
+		go c.drain()
+	}
+}
+
+// drain writes queued frames in order until the queue is empty, then
+// ends: only one runs at a time (writing), and a frame queued as it ends
+// is seen by its last check or by the kick after it.
+func (c *wsConn) drain() {
 	for {
 		select {
-		case <-c.ctx.Done():
-			return
-		case <-c.h.leaving:
-			// This instance has drained (see leaving); the client reconnects elsewhere.
-			c.close(websocket.StatusGoingAway, "server restarting")
-			return
 		case frame := <-c.send:
+			if c.ctx.Err() != nil {
+				return // writing stays set: nothing is written any more
+			}
 			ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.WriteTimeout)
 			err := c.c.Write(ctx, websocket.MessageText, frame)
 			cancel()
@@ -290,16 +334,31 @@ func (c *wsConn) writer() {
 				c.close(websocket.StatusPolicyViolation, "too slow")
 				return
 			}
-		case <-ping.C:
-			ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.WriteTimeout)
-			err := c.c.Ping(ctx)
-			cancel()
-			if err != nil {
-				c.close(websocket.StatusGoingAway, "ping timeout")
+		default:
+			c.writing.Store(false)
+			if len(c.send) == 0 || !c.writing.CompareAndSwap(false, true) {
 				return
 			}
 		}
 	}
+}
+
+// pingNow pings the client, which must answer within WriteTimeout, and
+// arms the next ping.
+func (c *wsConn) pingNow() {
+	ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.WriteTimeout)
+	err := c.c.Ping(ctx)
+	cancel()
+	if c.ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		c.close(websocket.StatusGoingAway, "ping timeout")
+		return
+	}
+	c.mu.Lock()
+	c.ping.Reset(c.h.cfg.WSPingInterval)
+	c.mu.Unlock()
 }
 
 // close ends the connection once, with code and reason, without waiting

@@ -37,9 +37,10 @@ type Options struct {
 	// Block is how long one XREAD waits; default 5s. It bounds how late a
 	// reader notices its generation vanished without a done event.
 	Block time.Duration
-	// Buffer is each subscriber's live queue; a subscriber that falls
-	// further behind goes back to reading the stream itself. It is kept
-	// small because every idle connection holds one. Default 32.
+	// Buffer is the most entries a subscriber's live queue holds; a
+	// subscriber that falls further behind goes back to reading the
+	// stream itself. The queue holds memory only while entries wait in
+	// it. Default 32.
 	Buffer int
 	Logger *slog.Logger
 	// Readers is the client for the blocking reads, whose pool must allow

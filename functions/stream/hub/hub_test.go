@@ -381,3 +381,60 @@ func TestValidID(t *testing.T) {
 		}
 	}
 }
+
+// TestTryNextWaitsOnReady: a caller that reads with TryNext and waits on
+// Ready (as the SSE handler does, beside its heartbeat) gets every entry
+// in order with no goroutine of the subscription's own, and is told
+// ErrNotReady, not blocked, while nothing new is there.
+func TestTryNextWaitsOnReady(t *testing.T) {
+	h := newHub(t, Options{Buffer: 4})
+	ctx := context.Background()
+	w := open(t, h, "c1")
+	appendN(t, w, 0, 3)
+	s := h.Subscribe("c1", "")
+	defer s.Close()
+	var got []string
+	notReady := 0
+	deadline := time.After(10 * time.Second)
+	for {
+		e, err := s.TryNext(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		switch {
+		case errors.Is(err, ErrNotReady):
+			notReady++
+			if notReady == 1 {
+				// Caught up and joined: what follows arrives live, more
+				// than Buffer at once, so the subscription is dropped and
+				// catches up from Redis.
+				waitLive(t, "c1", 1, h)
+				go func() {
+					for i := 3; i < 10; i++ {
+						if _, err := w.Append(ctx, "delta", []byte(fmt.Sprintf(`{"n":%d}`, i))); err != nil {
+							t.Error(err)
+						}
+					}
+					if _, err := w.Append(ctx, Done, []byte(`{"status":"complete"}`)); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			select {
+			case <-s.Ready():
+			case <-deadline:
+				t.Fatalf("Ready never signalled; got %v", got)
+			}
+		case err != nil:
+			t.Fatal(err)
+		default:
+			got = append(got, string(e.Data))
+		}
+	}
+	if !equal(got, want(0, 10, true)) || notReady == 0 {
+		t.Fatalf("got %v after %d ErrNotReady", got, notReady)
+	}
+	if n := live(h, "c1"); n != 0 {
+		t.Fatalf("%d live subscribers after done", n)
+	}
+}

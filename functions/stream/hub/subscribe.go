@@ -14,9 +14,16 @@ import (
 // pageSize is how many entries one catch-up read fetches.
 const pageSize = 256
 
+// ErrNotReady is TryNext's answer when the next entry has not been
+// appended yet: wait for Ready.
+var ErrNotReady = errors.New("hub: no entry yet")
+
 // Subscription reads one chat's stream from a point on: first what is
 // already there (XRANGE, page by page, at the reader's pace), then live
-// entries from the instance's shared reader. Not safe for concurrent use.
+// entries from the instance's shared reader. It needs no goroutine of its
+// own: the caller waits on Ready together with whatever else it waits on
+// (heartbeats, shutdown), so a client's stream is one goroutine. Not safe
+// for concurrent use.
 type Subscription struct {
 	h    *Hub
 	key  string
@@ -25,10 +32,16 @@ type Subscription struct {
 	buf  []Entry // fetched, not yet returned
 	done bool
 
-	t  *tail
-	ch chan Entry // live entries while joined; closed when the tail drops us
-	// abandoned is set by the tail before it closes ch.
-	abandoned bool
+	t *tail // the live reader we are joined to, if any
+	// ready is signalled (without blocking, capacity 1) when the tail
+	// has queued entries or let go of us.
+	ready chan struct{}
+
+	mu   sync.Mutex // guards what the tail hands over:
+	live []Entry    // entries queued by the tail, at most Options.Buffer
+	// dropped is set when the tail let go of us: we lagged, or it ended
+	// (abandoned: the generation vanished without a done event).
+	dropped, abandoned bool
 }
 
 // Subscribe returns a subscription to chat's events after id ("" or "0-0"
@@ -37,12 +50,33 @@ func (h *Hub) Subscribe(chat, id string) *Subscription {
 	if id == "" {
 		id = "0-0"
 	}
-	return &Subscription{h: h, key: h.eventsKey(chat), chat: chat, last: id}
+	return &Subscription{h: h, key: h.eventsKey(chat), chat: chat, last: id, ready: make(chan struct{}, 1)}
 }
 
-// Next returns the next entry. After the done entry it returns io.EOF;
-// when the generation vanished without one, ErrAbandoned.
+// Ready is signalled when TryNext may have an entry after answering
+// ErrNotReady. It may also be signalled when it has none.
+func (s *Subscription) Ready() <-chan struct{} { return s.ready }
+
+// Next returns the next entry, waiting for it. After the done entry it
+// returns io.EOF; when the generation vanished without one, ErrAbandoned.
 func (s *Subscription) Next(ctx context.Context) (Entry, error) {
+	for {
+		e, err := s.TryNext(ctx)
+		if !errors.Is(err, ErrNotReady) {
+			return e, err
+		}
+		select {
+		case <-s.ready:
+		case <-ctx.Done():
+			return Entry{}, ctx.Err()
+		}
+	}
+}
+
+// TryNext is Next without waiting for live entries: it answers
+// ErrNotReady when none has arrived (it still reads what Redis already
+// holds, with ctx).
+func (s *Subscription) TryNext(ctx context.Context) (Entry, error) {
 	for {
 		if len(s.buf) > 0 {
 			e := s.buf[0]
@@ -60,7 +94,7 @@ func (s *Subscription) Next(ctx context.Context) (Entry, error) {
 		if s.done {
 			return Entry{}, io.EOF
 		}
-		if s.ch == nil {
+		if s.t == nil {
 			page, err := s.h.rangeAfter(ctx, s.key, s.last, pageSize)
 			if err != nil {
 				return Entry{}, err
@@ -82,18 +116,22 @@ func (s *Subscription) Next(ctx context.Context) (Entry, error) {
 			}
 			continue
 		}
-		select {
-		case e, ok := <-s.ch:
-			if !ok {
-				s.ch, s.t = nil, nil
-				if s.abandoned {
-					return Entry{}, ErrAbandoned
-				}
-				continue // dropped for lagging: catch up from Redis
+		s.mu.Lock()
+		live, dropped, abandoned := s.live, s.dropped, s.abandoned
+		s.live = nil
+		s.mu.Unlock()
+		switch {
+		case len(live) > 0:
+			// Entries queued before a drop come first.
+			s.buf = live
+		case dropped:
+			s.leave()
+			if abandoned {
+				return Entry{}, ErrAbandoned
 			}
-			s.buf = append(s.buf, e)
-		case <-ctx.Done():
-			return Entry{}, ctx.Err()
+			// Dropped for lagging, or the tail ended: catch up from Redis.
+		default:
+			return Entry{}, ErrNotReady
 		}
 	}
 }
@@ -107,14 +145,13 @@ func (s *Subscription) join() {
 	defer h.mu.Unlock()
 	t := h.tails[s.key]
 	if t == nil {
-		t = &tail{h: h, key: s.key, chat: s.chat, pos: s.last, subs: map[*Subscription]chan Entry{}}
+		t = &tail{h: h, key: s.key, chat: s.chat, pos: s.last, subs: map[*Subscription]struct{}{}}
 		h.tails[s.key] = t
 		go t.run()
 	}
-	s.ch = make(chan Entry, h.opts.Buffer)
 	s.t = t
 	t.mu.Lock()
-	t.subs[s] = s.ch
+	t.subs[s] = struct{}{}
 	t.mu.Unlock()
 }
 
@@ -125,7 +162,41 @@ func (s *Subscription) leave() {
 	s.t.mu.Lock()
 	delete(s.t.subs, s)
 	s.t.mu.Unlock()
-	s.t, s.ch = nil, nil
+	s.t = nil
+	s.mu.Lock()
+	s.live, s.dropped, s.abandoned = nil, false, false
+	s.mu.Unlock()
+}
+
+// hand queues batch for s, or lets s go when that would pass max entries
+// (it then catches up from Redis on its own), and wakes its reader. It
+// reports whether s is still joined. The tail calls it under its lock.
+func (s *Subscription) hand(batch []Entry, max int) bool {
+	s.mu.Lock()
+	kept := !s.dropped && len(s.live)+len(batch) <= max
+	if kept {
+		s.live = append(s.live, batch...)
+	} else {
+		s.dropped = true
+	}
+	s.mu.Unlock()
+	s.signal()
+	return kept
+}
+
+// drop lets s go as the tail ends.
+func (s *Subscription) drop(abandoned bool) {
+	s.mu.Lock()
+	s.dropped, s.abandoned = true, abandoned
+	s.mu.Unlock()
+	s.signal()
+}
+
+func (s *Subscription) signal() {
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
 }
 
 // tail is the one reader of a stream on this instance.
@@ -136,7 +207,7 @@ type tail struct {
 	pos  string // last id read
 
 	mu   sync.Mutex // guards subs
-	subs map[*Subscription]chan Entry
+	subs map[*Subscription]struct{}
 }
 
 func (t *tail) run() {
@@ -190,16 +261,9 @@ func (t *tail) run() {
 func (t *tail) deliver(batch []Entry) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for s, ch := range t.subs {
-		for _, e := range batch {
-			select {
-			case ch <- e:
-				continue
-			default:
-			}
+	for s := range t.subs {
+		if !s.hand(batch, t.h.opts.Buffer) {
 			delete(t.subs, s)
-			close(ch)
-			break
 		}
 	}
 }
@@ -246,9 +310,8 @@ func (t *tail) finish(abandoned bool) {
 	h.mu.Unlock()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for s, ch := range t.subs {
-		s.abandoned = abandoned
+	for s := range t.subs {
 		delete(t.subs, s)
-		close(ch)
+		s.drop(abandoned)
 	}
 }

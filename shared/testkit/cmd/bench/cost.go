@@ -110,15 +110,21 @@ func profileFunction(ctx context.Context, sockDir, fn, dir string, t target, rq 
 	if err := os.MkdirAll(dir, 0o755); err != nil { // #nosec G301 -- bench output for people to read
 		return err
 	}
-	sock := filepath.Join(sockDir, fn+".sock")
-	c := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, "unix", sock)
-	}}}
+	c := pprofClient(sockDir, fn)
 	done := make(chan run, 1)
 	go func() { done <- load(ctx, t, rq, 16, 7*time.Second, 2_000_000) }()
 	cpu := fetchWith(ctx, c, "http://fn/debug/pprof/profile?seconds=5", filepath.Join(dir, fn+"-cpu.pprof"))
 	<-done
 	allocs := fetchWith(ctx, c, "http://fn/debug/pprof/allocs", filepath.Join(dir, fn+"-allocs.pprof"))
 	return errors.Join(cpu, allocs)
+}
+
+// pprofClient reaches function fn's profiler, served on its Unix socket in
+// sockDir (bootstrap.EnvPprofDir); any host in the URL will do.
+func pprofClient(sockDir, fn string) *http.Client {
+	sock := filepath.Join(sockDir, fn+".sock")
+	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", sock)
+	}}}
 }

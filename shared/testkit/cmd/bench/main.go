@@ -48,6 +48,11 @@ type env struct {
 	chats     []string
 	routerPID int
 	streamPID int
+	// streamPprof and profile: a client of the stream function's profiler
+	// and where its profiles under held connections go (-profile; nil and
+	// empty without it).
+	streamPprof *http.Client
+	profile     string
 }
 
 func main() {
@@ -119,7 +124,7 @@ func bench(ctx context.Context, o options) error {
 		// The production level: the router writes its access log.
 		"LOG_LEVEL=info",
 	}
-	var pprofAddr, fnPprofDir, streamPprofAddr string
+	var pprofAddr, fnPprofDir string
 	if o.profile != "" {
 		port, err := testkit.FreePort()
 		if err != nil {
@@ -134,11 +139,6 @@ func bench(ctx context.Context, o options) error {
 		}
 		defer os.RemoveAll(fnPprofDir)
 		stackEnv = append(stackEnv, bootstrap.EnvPprofDir+"="+fnPprofDir)
-		if port, err = testkit.FreePort(); err != nil {
-			return err
-		}
-		streamPprofAddr = fmt.Sprintf("127.0.0.1:%d", port)
-		stackEnv = append(stackEnv, "STREAM_PPROF_ADDR="+streamPprofAddr)
 	}
 	s, err := stack.Start(ctx, stack.Options{Root: root, Logs: logs, Env: stackEnv, RouterBinary: o.routerBinary})
 	if err != nil {
@@ -147,9 +147,12 @@ func bench(ctx context.Context, o options) error {
 	defer s.Close()
 	e := &env{
 		s: s, runDir: s.RunDir, fake: s.Anthropic, fakeURL: s.AnthropicURL, fakeKey: "e2e-anthropic-key",
-		origin: s.URL, routerPID: s.RouterPID(),
+		origin: s.URL, routerPID: s.RouterPID(), profile: o.profile,
 		router:  viaRouter(s.URL, 1),
 		replies: viaRouter(s.URL, 0),
+	}
+	if fnPprofDir != "" {
+		e.streamPprof = pprofClient(fnPprofDir, "stream")
 	}
 	if e.streamPID, err = childPID(e.routerPID, "stream"); err != nil {
 		return err
@@ -207,14 +210,14 @@ func bench(ctx context.Context, o options) error {
 			if err != nil {
 				return nil, err
 			}
-			if streamPprofAddr != "" {
+			if e.streamPprof != nil {
 				// The stream function's CPU over the replies' first 8 s.
 				if err := os.MkdirAll(o.profile, 0o755); err != nil { // #nosec G301 -- bench output for people to read
 					return nil, err
 				}
 				prof := make(chan error, 1)
 				go func() {
-					prof <- fetch(ctx, "http://"+streamPprofAddr+"/debug/pprof/profile?seconds=8", filepath.Join(o.profile, "stream-cpu.pprof"))
+					prof <- fetchWith(ctx, e.streamPprof, "http://fn/debug/pprof/profile?seconds=8", filepath.Join(o.profile, "stream-cpu.pprof"))
 				}()
 				defer func() {
 					if err := <-prof; err != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -218,7 +220,10 @@ func closeAll(cs []func()) {
 
 // perConnection measures the router's and the stream function's RSS
 // growth while n connections made by open are held.
-func perConnection(ctx context.Context, e *env, n int, open func(context.Context) (func(), error)) (router, fn float64, err error) {
+// With -profile, the stream function's goroutine and heap profiles are
+// saved while they are held (stream-<name>-goroutine.pprof, -heap.pprof,
+// -memstats.txt).
+func perConnection(ctx context.Context, e *env, name string, n int, open func(context.Context) (func(), error)) (router, fn float64, err error) {
 	warm, err := holdMany(ctx, 64, open) // first use of pools and buffers
 	if err != nil {
 		return 0, 0, err
@@ -244,6 +249,17 @@ func perConnection(ctx context.Context, e *env, n int, open func(context.Context
 	f1, err := settledRSS(e.streamPID)
 	if err != nil {
 		return 0, 0, err
+	}
+	if e.streamPprof != nil {
+		if err := os.MkdirAll(e.profile, 0o755); err != nil { // #nosec G301 -- bench output for people to read
+			return 0, 0, err
+		}
+		// heap?debug=1 ends with the runtime's MemStats: stacks, heap in use.
+		for file, p := range map[string]string{"goroutine.pprof": "goroutine", "heap.pprof": "heap", "memstats.txt": "heap?debug=1"} {
+			if err := fetchWith(ctx, e.streamPprof, "http://fn/debug/pprof/"+p, filepath.Join(e.profile, "stream-"+name+"-"+file)); err != nil {
+				return 0, 0, err
+			}
+		}
 	}
 	return float64(r1-r0) / float64(n), float64(f1-f0) / float64(n), nil
 }
@@ -271,7 +287,7 @@ func idleWebSockets(ctx context.Context, e *env, n int) ([]figure, error) {
 		}()
 		return func() { stop(); _ = c.CloseNow() }, nil
 	}
-	r, f, err := perConnection(ctx, e, n, open)
+	r, f, err := perConnection(ctx, e, "ws", n, open)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +342,7 @@ func sseStreams(ctx context.Context, e *env, n int) ([]figure, error) {
 			}
 		}
 	}
-	r, f, err := perConnection(ctx, e, n, open)
+	r, f, err := perConnection(ctx, e, "sse", n, open)
 	if err != nil {
 		return nil, err
 	}
