@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/archstudio/studio/shared/jsonio"
 )
 
 // Log writes access-log lines: the JSON object slog's JSON handler would
@@ -40,9 +41,9 @@ func New(w io.Writer, o Options) *Log {
 	l := &Log{w: w, scrub: o.Scrub}
 	for _, a := range o.Attrs {
 		l.static = append(l.static, ',')
-		l.static = appendString(l.static, a.Key)
+		l.static = jsonio.AppendSlogString(l.static, a.Key)
 		l.static = append(l.static, ':')
-		l.static = appendString(l.static, a.Value.String())
+		l.static = jsonio.AppendSlogString(l.static, a.Value.String())
 	}
 	return l
 }
@@ -68,9 +69,9 @@ func (l *Log) Write(x Line) {
 	b = append(b, `","level":"INFO","msg":"request"`...)
 	b = append(b, l.static...)
 	b = append(b, `,"method":`...)
-	b = appendString(b, x.Method)
+	b = jsonio.AppendSlogString(b, x.Method)
 	b = append(b, `,"path":`...)
-	b = appendString(b, l.clean(x.Path))
+	b = jsonio.AppendSlogString(b, l.clean(x.Path))
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(x.Status), 10)
 	b = append(b, `,"bytes":`...)
@@ -78,10 +79,10 @@ func (l *Log) Write(x Line) {
 	b = append(b, `,"duration_ms":`...)
 	b = appendFloat(b, float64(x.Duration.Microseconds())/1000)
 	b = append(b, `,"function":`...)
-	b = appendString(b, x.Function)
+	b = jsonio.AppendSlogString(b, x.Function)
 	if x.RequestID != "" {
 		b = append(b, `,"request_id":`...)
-		b = appendString(b, l.clean(x.RequestID))
+		b = jsonio.AppendSlogString(b, l.clean(x.RequestID))
 	}
 	b = append(b, "}\n"...)
 	_, _ = l.w.Write(b)
@@ -117,55 +118,3 @@ func appendFloat(b []byte, f float64) []byte {
 // appendTime writes t as slog's JSON handler does (RFC 3339, to the
 // nanosecond, trailing zeros dropped).
 func appendTime(b []byte, t time.Time) []byte { return t.AppendFormat(b, time.RFC3339Nano) }
-
-// appendString writes s as a JSON string, escaped as slog's JSON handler
-// does (control characters, quote, backslash, U+2028/9; invalid UTF-8 as
-// U+FFFD).
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}

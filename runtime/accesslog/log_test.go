@@ -23,7 +23,7 @@ func TestLineIsSlogs(t *testing.T) {
 		line Line
 	}{
 		{"plain", Line{Method: "GET", Path: "/api/chats", Status: 200, Bytes: 512, Duration: 1234567 * time.Nanosecond, Function: "chats", RequestID: "3f9a0c1d2e4b5a6978c0d1e2"}},
-		{"escapes", Line{Method: "POST", Path: "/a\"b\\c\n\r\t\x01\u2028\u2029é\xff/ok", Status: 502, Duration: time.Second, Function: "stream", RequestID: "rid-7"}},
+		{"escapes", Line{Method: "POST", Path: "/a\"b\\c\n\r\t\x01\b\f<>&\u2028\u2029é\xff/ok", Status: 502, Duration: time.Second, Function: "stream", RequestID: "rid-7"}},
 		{"secret in the path", Line{Method: "GET", Path: "/x/sk-ant-api03-AbCdEf_123", Status: 404, Function: "router", RequestID: "sk-ant-api03-abc"}},
 		{"tiny and huge figures", Line{Method: "GET", Path: "/", Status: 200, Duration: time.Microsecond, Function: "spa", RequestID: "r"}},
 		{"long duration", Line{Method: "GET", Path: "/api/chats/1/events", Status: 200, Bytes: 1 << 40, Duration: 3 * time.Hour, Function: "stream", RequestID: "r"}},

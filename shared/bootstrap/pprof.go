@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
-	"net/http/pprof"
 	"os"
 	"path/filepath"
-	"time"
+
+	"github.com/archstudio/studio/shared/profiler"
 )
 
 // EnvPprofDir names the directory in which every function started with it
@@ -36,13 +35,6 @@ func servePprof(name string, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", EnvPprofDir, err)
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	logger.Info("profiler", slog.String("addr", ln.Addr().String()))
-	go func() { _ = srv.Serve(ln) }()
+	profiler.Serve(ln, logger)
 	return nil
 }

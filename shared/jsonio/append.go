@@ -19,28 +19,36 @@ const hex = "0123456789abcdef"
 // AppendString appends s as a JSON string exactly as encoding/json writes
 // it: HTML-safe (<, >, & escaped), U+2028 and U+2029 escaped, invalid
 // UTF-8 as U+FFFD.
-func AppendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte { return appendString(b, s, true) }
+
+// AppendSlogString appends s as a JSON string exactly as log/slog's JSON
+// handler writes it: like AppendString but not HTML-safe, and \b and \f as
+// \u escapes. The router's access log writes its lines by hand with it,
+// byte for byte what slog would have written.
+func AppendSlogString(b []byte, s string) []byte { return appendString(b, s, false) }
+
+func appendString(b []byte, s string, encodingJSON bool) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!encodingJSON || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}
 			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
+			switch {
+			case c == '"' || c == '\\':
 				b = append(b, '\\', c)
-			case '\n':
+			case c == '\n':
 				b = append(b, '\\', 'n')
-			case '\r':
+			case c == '\r':
 				b = append(b, '\\', 'r')
-			case '\t':
+			case c == '\t':
 				b = append(b, '\\', 't')
-			case '\b':
+			case c == '\b' && encodingJSON:
 				b = append(b, '\\', 'b')
-			case '\f':
+			case c == '\f' && encodingJSON:
 				b = append(b, '\\', 'f')
 			default:
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])

@@ -3,9 +3,8 @@ package main
 import (
 	"log/slog"
 	"net"
-	"net/http"
-	"net/http/pprof"
-	"time"
+
+	"github.com/archstudio/studio/shared/profiler"
 )
 
 // servePprof serves the Go profiler on addr (loopback only, checked by
@@ -16,13 +15,6 @@ func servePprof(addr string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	logger.Info("profiler", slog.String("addr", ln.Addr().String()))
-	go func() { _ = srv.Serve(ln) }()
+	profiler.Serve(ln, logger)
 	return nil
 }
