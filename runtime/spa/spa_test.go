@@ -4,10 +4,12 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +20,10 @@ import (
 func writeDist(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, body := range files {
+	// In name order, so a compressed copy (a.js.br) is never older than
+	// its file (a.js): the handler ignores a stale copy.
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		body := files[name]
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
