@@ -156,7 +156,7 @@ func Serve(ctx context.Context, logger *slog.Logger, base config.Base, h http.Ha
 		o.metrics = metrics.New()
 	}
 	h = o.metrics.Instrument(h)
-	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+	if onLambda() {
 		logger.Info("starting as lambda")
 		// No scrape reaches a Lambda: its figures go out as CloudWatch
 		// EMF lines on stdout after each invocation.
@@ -246,3 +246,7 @@ func Listen(addr string) (net.Listener, error) {
 	}
 	return ln, nil
 }
+
+// onLambda reports whether the function runs as a Lambda (the runtime API
+// is set) rather than under the router.
+func onLambda() bool { return os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" }

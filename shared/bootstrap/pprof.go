@@ -23,7 +23,7 @@ const EnvPprofDir = "FUNCTION_PPROF_DIR"
 // (never under Lambda, where nothing could reach it).
 func servePprof(name string, logger *slog.Logger) error {
 	dir := os.Getenv(EnvPprofDir)
-	if dir == "" || os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+	if dir == "" || onLambda() {
 		return nil
 	}
 	path := filepath.Join(dir, name+".sock")

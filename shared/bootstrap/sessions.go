@@ -2,7 +2,6 @@ package bootstrap
 
 import (
 	"context"
-	"os"
 
 	"github.com/redis/go-redis/v9"
 
@@ -15,7 +14,7 @@ import (
 // and every request asks Redis.
 func Sessions(ctx context.Context, rdb *redis.Client, cfg session.Config) *session.Store {
 	s := session.NewStore(rdb, cfg)
-	if os.Getenv("AWS_LAMBDA_RUNTIME_API") == "" {
+	if !onLambda() {
 		go s.Watch(ctx)
 	}
 	return s
